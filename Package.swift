@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "endpoint-drift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "endpoint-drift", targets: ["endpoint-drift"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
+        .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
+        .target(name: "FileIO", swiftSettings: strict),
+        .target(name: "LiveState", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "Reporting", dependencies: ["Manifests", "Scanner"], swiftSettings: strict),
+        .target(
+            name: "EndpointDriftKit",
+            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "endpoint-drift",
+            dependencies: [
+                "EndpointDriftKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["GitStore"], swiftSettings: strict),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(
+            name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
+            swiftSettings: strict),
+    ]
+)

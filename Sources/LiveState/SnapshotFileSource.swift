@@ -1,0 +1,69 @@
+import Foundation
+import Manifests
+
+/// Reads `kubectl get endpoints,endpointslices,services -A -o json` (or `-o yaml`) output from a
+/// file or stdin (`-`) instead of calling the API server.
+public struct SnapshotFileSource: LiveStateSource {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+        let data: Data
+        do {
+            if path == "-" {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+        } catch {
+            throw LiveError(
+                kind: .snapshotFile, operation: "read", resource: path,
+                message:
+                    "\(error.localizedDescription); pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
+            )
+        }
+        let records = try Self.parse(data, name: path)
+        let filtered = records.filter { scope.contains($0.ref.namespace) }
+        let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
+        return LiveSnapshot(records: filtered, observedAt: observedAt, source: "file \(path)", scope: scope)
+    }
+
+    /// The objects in a snapshot document (a `List`, a single object, or YAML documents).
+    public static func parse(_ data: Data, name: String) throws(LiveError) -> [ObjectRecord] {
+        let result: Result<[ObjectRecord], ManifestError> = data.withUnsafeBytes { bytes in
+            Result { () throws(ManifestError) in
+                let firstByte = bytes.first {
+                    $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
+                        && $0 != UInt8(ascii: "\t")
+                }
+                let roots: [Node]
+                if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
+                    roots = [try JSONReader.parse(bytes)]
+                } else {
+                    roots = try YAMLReader.documents(in: bytes)
+                }
+                var records: [ObjectRecord] = []
+                for root in roots {
+                    let decoded = ObjectDecoder.decode(root)
+                    if let error = decoded.errors.first { throw error }
+                    records += decoded.objects.map { ObjectRecord(live: $0.object) }
+                }
+                return records
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            throw LiveError(
+                kind: .snapshotFile, operation: "parse", resource: name, message: error.inFile(name).description)
+        }
+    }
+
+    private static func modificationTime(_ path: String) -> String? {
+        guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let date = attributes[.modificationDate] as? Date
+        else { return nil }
+        return ISO8601DateFormatter().string(from: date)
+    }
+}

@@ -1,0 +1,78 @@
+/// What identifies a backend: the same address, port number, protocol and port name on both sides
+/// is the same backend. `appProtocol` and readiness are compared separately.
+public struct BackendKey: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Canonical text (see `IPAddress.canonicalText`).
+    public var address: String
+    /// `nil` for an EndpointSlice without ports ("all ports").
+    public var port: Int?
+    public var `protocol`: String
+    public var portName: String
+
+    public init(address: String, port: Int?, protocol: String, portName: String) {
+        self.address = address
+        self.port = port
+        self.protocol = `protocol`
+        self.portName = portName
+    }
+
+    /// `10.0.0.1:5432/TCP (postgres)`, `[2001:db8::1]:443/TCP`.
+    public var description: String {
+        let host = address.contains(":") ? "[\(address)]" : address
+        var text = port.map { "\(host):\($0)/\(`protocol`)" } ?? "\(host) (all ports)"
+        if !portName.isEmpty { text += " (\(portName))" }
+        return text
+    }
+
+    public static func < (lhs: BackendKey, rhs: BackendKey) -> Bool {
+        if lhs.address != rhs.address { return AddressOrder.less(lhs.address, rhs.address) }
+        if lhs.port != rhs.port { return (lhs.port ?? -1) < (rhs.port ?? -1) }
+        if lhs.protocol != rhs.protocol { return lhs.protocol < rhs.protocol }
+        return lhs.portName < rhs.portName
+    }
+}
+
+/// One backend: an address serving one port, as both sides normalize to it.
+public struct Backend: Sendable, Hashable, Comparable, Codable {
+    public var key: BackendKey
+    public var appProtocol: String?
+    public var ready: Bool
+
+    public init(key: BackendKey, appProtocol: String? = nil, ready: Bool = true) {
+        self.key = key
+        self.appProtocol = appProtocol
+        self.ready = ready
+    }
+
+    public init(
+        address: String, port: Int?, protocol: String = "TCP", portName: String = "", appProtocol: String? = nil,
+        ready: Bool = true
+    ) {
+        self.init(
+            key: BackendKey(
+                address: IPAddress.canonicalText(address), port: port, protocol: `protocol`, portName: portName),
+            appProtocol: appProtocol, ready: ready)
+    }
+
+    public var address: String { key.address }
+    public var port: Int? { key.port }
+    public var `protocol`: String { key.protocol }
+    public var portName: String { key.portName }
+
+    public static func < (lhs: Backend, rhs: Backend) -> Bool { lhs.key < rhs.key }
+}
+
+/// Sorts addresses numerically (10.0.0.9 before 10.0.0.10), IPv4 before IPv6 before names.
+enum AddressOrder {
+    static func less(_ lhs: String, _ rhs: String) -> Bool {
+        let left = IPAddress(lhs)
+        let right = IPAddress(rhs)
+        switch (left, right) {
+        case let (left?, right?):
+            if left.bytes.count != right.bytes.count { return left.bytes.count < right.bytes.count }
+            return left.bytes.lexicographicallyPrecedes(right.bytes)
+        case (.some, .none): return true
+        case (.none, .some): return false
+        case (.none, .none): return lhs < rhs
+        }
+    }
+}

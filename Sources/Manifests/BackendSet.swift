@@ -1,0 +1,101 @@
+/// Where a backend was written: the object, and on the desired side the file and line.
+public struct BackendOrigin: Sendable, Hashable, Codable {
+    public var object: ObjectRef
+    public var path: String?
+    public var line: Int?
+
+    public init(object: ObjectRef, path: String? = nil, line: Int? = nil) {
+        self.object = object
+        self.path = path
+        self.line = line
+    }
+}
+
+/// The backends of one Service: the union of its Endpoints (addresses and notReadyAddresses times
+/// the subset's ports) and of all its EndpointSlices, without duplicates. Grouping and order in the
+/// source never matter, which is what makes repacked subsets and mirrored slices compare equal.
+public struct BackendSet: Sendable, Equatable {
+    private var entries: [BackendKey: Backend] = [:]
+    private var originsByKey: [BackendKey: [BackendOrigin]] = [:]
+
+    public init() {}
+
+    public init(_ backends: [Backend]) {
+        for backend in backends { insert(backend, origin: nil) }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Sorted by address (numerically), port, protocol, name.
+    public var backends: [Backend] { entries.values.sorted() }
+
+    public subscript(key: BackendKey) -> Backend? { entries[key] }
+
+    public var keys: Dictionary<BackendKey, Backend>.Keys { entries.keys }
+
+    /// Where each backend was written; several places when it is written more than once.
+    public func origins(of key: BackendKey) -> [BackendOrigin] { originsByKey[key] ?? [] }
+
+    /// Adds a backend. The same key twice (one endpoint in two slices, an Endpoints object and its
+    /// mirrored slice) stays one backend: ready if any copy is ready.
+    public mutating func insert(_ backend: Backend, origin: BackendOrigin?) {
+        if var existing = entries[backend.key] {
+            existing.ready = existing.ready || backend.ready
+            if existing.appProtocol == nil { existing.appProtocol = backend.appProtocol }
+            entries[backend.key] = existing
+        } else {
+            entries[backend.key] = backend
+        }
+        if let origin { originsByKey[backend.key, default: []].append(origin) }
+    }
+
+    public mutating func formUnion(_ other: BackendSet) {
+        for (key, backend) in other.entries {
+            insert(backend, origin: nil)
+            if let origins = other.originsByKey[key] { originsByKey[key, default: []].append(contentsOf: origins) }
+        }
+    }
+
+    /// Adds every backend of an Endpoints object.
+    public mutating func add(_ endpoints: Endpoints, ref: ObjectRef, path: String? = nil) {
+        for subset in endpoints.subsets {
+            let ports: [EndpointPort?] = subset.ports.isEmpty ? [nil] : subset.ports
+            for (addresses, ready) in [(subset.addresses, true), (subset.notReadyAddresses, false)] {
+                for address in addresses {
+                    let canonical = IPAddress.canonicalText(address.ip)
+                    for port in ports {
+                        insert(
+                            Backend(
+                                key: BackendKey(
+                                    address: canonical, port: port?.port, protocol: port?.effectiveProtocol ?? "TCP",
+                                    portName: port?.name ?? ""),
+                                appProtocol: port?.appProtocol, ready: ready),
+                            origin: BackendOrigin(object: ref, path: path, line: address.line))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds every backend of an EndpointSlice; an endpoint's first address is the one consumers use.
+    public mutating func add(_ slice: EndpointSlice, ref: ObjectRef, path: String? = nil) {
+        let ports: [EndpointPort?] = (slice.ports ?? []).isEmpty ? [nil] : (slice.ports ?? []).map { $0 }
+        for endpoint in slice.endpoints {
+            guard let first = endpoint.addresses.first else { continue }
+            let canonical = IPAddress.canonicalText(first)
+            for port in ports {
+                insert(
+                    Backend(
+                        key: BackendKey(
+                            address: canonical, port: port?.port, protocol: port?.effectiveProtocol ?? "TCP",
+                            portName: port?.name ?? ""),
+                        appProtocol: port?.appProtocol, ready: endpoint.conditions.isReady),
+                    origin: BackendOrigin(object: ref, path: path, line: endpoint.line))
+            }
+        }
+    }
+
+    /// Equal when the same backends with the same readiness and appProtocol are present; origins do not count.
+    public static func == (lhs: BackendSet, rhs: BackendSet) -> Bool { lhs.entries == rhs.entries }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// A parsed IPv4 or IPv6 address with its canonical text (RFC 5952 for IPv6: compressed, lower case),
+/// so that `2001:DB8:0:0::1` in git and `2001:db8::1` live are the same backend.
+public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
+    public enum Family: String, Sendable, Hashable {
+        case ipv4 = "IPv4"
+        case ipv6 = "IPv6"
+    }
+
+    public let family: Family
+    /// 4 or 16 bytes, network order.
+    public let bytes: [UInt8]
+    public let canonical: String
+
+    /// Parses the strict forms the API server accepts: dotted quad without leading zeros, or IPv6
+    /// (with an embedded IPv4 tail allowed). No zones, no prefixes, no surrounding space.
+    public init?(_ text: String) {
+        if text.contains(":") {
+            var storage = in6_addr()
+            guard inet_pton(AF_INET6, text, &storage) == 1 else { return nil }
+            bytes = withUnsafeBytes(of: &storage) { Array($0) }
+            family = .ipv6
+            var output = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            guard inet_ntop(AF_INET6, &storage, &output, socklen_t(output.count)) != nil else { return nil }
+            canonical = String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        } else {
+            var storage = in_addr()
+            guard inet_pton(AF_INET, text, &storage) == 1 else { return nil }
+            bytes = withUnsafeBytes(of: &storage) { Array($0) }
+            family = .ipv4
+            canonical = bytes.map(String.init).joined(separator: ".")
+        }
+    }
+
+    public var description: String { canonical }
+
+    /// Why the API server would reject this address in Endpoints or an EndpointSlice, or `nil`.
+    public var specialRange: String? {
+        switch family {
+        case .ipv4:
+            if bytes == [0, 0, 0, 0] { return "unspecified (0.0.0.0)" }
+            if bytes[0] == 127 { return "loopback (127.0.0.0/8)" }
+            if bytes[0] == 169 && bytes[1] == 254 { return "link-local (169.254.0.0/16)" }
+            if bytes[0] >= 224 && bytes[0] <= 239 { return "multicast (224.0.0.0/4)" }
+            return nil
+        case .ipv6:
+            if bytes.allSatisfy({ $0 == 0 }) { return "unspecified (::)" }
+            if bytes.dropLast().allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return "loopback (::1)" }
+            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return "link-local (fe80::/10)" }
+            if bytes[0] == 0xff { return "multicast (ff00::/8)" }
+            if let mapped = ipv4Mapped { return mapped.specialRange }
+            return nil
+        }
+    }
+
+    /// The IPv4 address inside `::ffff:a.b.c.d`, if this is one.
+    public var ipv4Mapped: IPAddress? {
+        guard family == .ipv6, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff else {
+            return nil
+        }
+        return IPAddress(bytes[12..<16].map(String.init).joined(separator: "."))
+    }
+
+    /// Canonical text for an address as written in a manifest: the canonical IP when it parses,
+    /// otherwise the text itself in lower case (FQDN slices, or an invalid address the linter reports).
+    public static func canonicalText(_ text: String) -> String {
+        if let address = IPAddress(text) { return address.canonical }
+        return text.lowercased()
+    }
+}

@@ -1,0 +1,396 @@
+/// Reads JSON into `Node` trees with positions, at memory speed.
+///
+/// Strings become double-quoted scalars and numbers, `true`, `false` and `null` plain scalars, so the
+/// same typed accessors serve YAML and JSON. Also usable as a cursor (`skipValue`, `readObjectKeys`)
+/// for callers that stream a large document and build trees only for the parts they need.
+public struct JSONReader {
+    public let bytes: UnsafeRawBufferPointer
+    public private(set) var offset: Int
+    private var line: Int
+    private var lineStart: Int
+    private let origin: Mark
+    private let limits: ParseLimits
+    private var depth = 0
+
+    public init(
+        bytes: UnsafeRawBufferPointer, origin: Mark = Mark(offset: 0, line: 1, column: 1),
+        limits: ParseLimits = .standard
+    ) {
+        self.bytes = bytes
+        self.origin = origin
+        self.limits = limits
+        offset = 0
+        line = 0
+        lineStart = 0
+        // A UTF-8 byte order mark is allowed before the value.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { offset = 3; lineStart = 3 }
+    }
+
+    /// Parses the one value in `bytes`; anything but white space after it is an error.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, limits: ParseLimits = .standard
+    ) throws(ManifestError) -> Node {
+        var reader = JSONReader(bytes: bytes, limits: limits)
+        let node = try reader.readValue()
+        reader.skipWhitespace()
+        guard reader.offset == bytes.count else { throw reader.error("unexpected text after the JSON value") }
+        return node
+    }
+
+    public static func parse(_ text: String, limits: ParseLimits = .standard) throws(ManifestError) -> Node {
+        var copy = text
+        let result = copy.withUTF8 { buffer in
+            Result { () throws(ManifestError) in try parse(UnsafeRawBufferPointer(buffer), limits: limits) }
+        }
+        return try result.get()
+    }
+
+    // MARK: Cursor
+
+    public var mark: Mark {
+        Mark(
+            offset: origin.offset + offset, line: origin.line + line,
+            column: (line == 0 ? origin.column : 1) + offset - lineStart)
+    }
+
+    public var isAtEnd: Bool { offset >= bytes.count }
+
+    public mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                offset += 1
+            case UInt8(ascii: "\n"):
+                offset += 1
+                line += 1
+                lineStart = offset
+            default:
+                return
+            }
+        }
+    }
+
+    /// The next non-space byte, without consuming it.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return offset < bytes.count ? bytes[offset] : nil
+    }
+
+    public mutating func expect(_ byte: UInt8) throws(ManifestError) {
+        guard peek() == byte else {
+            throw error("expected '\(Character(Unicode.Scalar(byte)))'\(foundDescription)")
+        }
+        offset += 1
+    }
+
+    /// After `{` or `,` in an object: reads the next key and its colon, or returns nil at `}`.
+    public mutating func nextKey(first: Bool) throws(ManifestError) -> String? {
+        try nextKeyWithSpan(first: first)?.key
+    }
+
+    private mutating func nextKeyWithSpan(first: Bool) throws(ManifestError) -> (key: String, span: SourceSpan)? {
+        if !first {
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"): offset += 1; return nil
+            default: throw error("expected ',' or '}' in an object\(foundDescription)")
+            }
+        } else if peek() == UInt8(ascii: "}") {
+            offset += 1
+            return nil
+        }
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key\(foundDescription)") }
+        let start = mark
+        let key = try readString()
+        let end = mark
+        try expect(UInt8(ascii: ":"))
+        return (key, SourceSpan(start: start, end: end))
+    }
+
+    /// After `[` or an element: true when another element follows (its comma consumed), false at `]`.
+    public mutating func nextElement(first: Bool) throws(ManifestError) -> Bool {
+        let next = peek()
+        if next == UInt8(ascii: "]") {
+            offset += 1
+            return false
+        }
+        if first { return true }
+        guard next == UInt8(ascii: ",") else { throw error("expected ',' or ']' in a list\(foundDescription)") }
+        offset += 1
+        return true
+    }
+
+    /// Skips one value without building anything.
+    public mutating func skipValue() throws(ManifestError) {
+        guard let next = peek() else { throw error("unexpected end of input") }
+        switch next {
+        case UInt8(ascii: "{"):
+            try enter()
+            offset += 1
+            var first = true
+            while try nextKey(first: first) != nil {
+                first = false
+                try skipValue()
+            }
+            depth -= 1
+        case UInt8(ascii: "["):
+            try enter()
+            offset += 1
+            var first = true
+            while try nextElement(first: first) {
+                first = false
+                try skipValue()
+            }
+            depth -= 1
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try readLiteral()
+        }
+    }
+
+    // MARK: Values
+
+    public mutating func readValue() throws(ManifestError) -> Node {
+        guard let next = peek() else { throw error("unexpected end of input") }
+        let start = mark
+        switch next {
+        case UInt8(ascii: "{"):
+            try enter()
+            offset += 1
+            var entries: [Mapping.Entry] = []
+            var first = true
+            while let (key, keySpan) = try nextKeyWithSpan(first: first) {
+                first = false
+                let value = try readValue()
+                entries.append(
+                    Mapping.Entry(key: .scalar(Scalar(value: key, style: .doubleQuoted, span: keySpan)), value: value))
+            }
+            depth -= 1
+            try checkDuplicates(entries)
+            return .mapping(Mapping(entries: entries, style: .flow, span: SourceSpan(start: start, end: mark)))
+        case UInt8(ascii: "["):
+            try enter()
+            offset += 1
+            var items: [Node] = []
+            var first = true
+            while try nextElement(first: first) {
+                first = false
+                items.append(try readValue())
+            }
+            depth -= 1
+            return .sequence(Sequence(items: items, style: .flow, span: SourceSpan(start: start, end: mark)))
+        case UInt8(ascii: "\""):
+            let text = try readString()
+            return .scalar(Scalar(value: text, style: .doubleQuoted, span: SourceSpan(start: start, end: mark)))
+        default:
+            let text = try readLiteral()
+            return .scalar(Scalar(value: text, style: .plain, span: SourceSpan(start: start, end: mark)))
+        }
+    }
+
+    private mutating func enter() throws(ManifestError) {
+        depth += 1
+        if depth > limits.maxDepth {
+            throw ManifestError(
+                kind: .depthLimit, at: mark,
+                "collections are nested more than \(limits.maxDepth) levels deep; not a Kubernetes manifest")
+        }
+    }
+
+    private func checkDuplicates(_ entries: [Mapping.Entry]) throws(ManifestError) {
+        guard entries.count > 1 else { return }
+        if entries.count <= 12 {
+            for later in 1..<entries.count {
+                guard let name = entries[later].key.scalar?.value else { continue }
+                for earlier in 0..<later where entries[earlier].key.scalar?.value == name {
+                    throw duplicate(entries[later], first: entries[earlier])
+                }
+            }
+            return
+        }
+        var seen: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() {
+            guard let name = entry.key.scalar?.value else { continue }
+            if let first = seen[name] { throw duplicate(entry, first: entries[first]) }
+            seen[name] = index
+        }
+    }
+
+    private func duplicate(_ entry: Mapping.Entry, first: Mapping.Entry) -> ManifestError {
+        ManifestError(
+            kind: .duplicateKey, at: entry.key.span.start,
+            "duplicate key \"\(entry.key.scalar?.value ?? "")\" (first defined at line \(first.key.span.start.line))")
+    }
+
+    // MARK: Scalars
+
+    /// Reads a quoted string, resolving escapes. Fast path: no escapes, one copy.
+    public mutating func readString() throws(ManifestError) -> String {
+        let start = mark
+        offset += 1  // opening quote
+        let contentStart = offset
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(
+                    decoding: UnsafeRawBufferPointer(rebasing: bytes[contentStart..<offset]), as: UTF8.self)
+                offset += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in a string") }
+            offset += 1
+        }
+        guard offset < bytes.count else {
+            throw ManifestError(kind: .syntax, at: start, "unterminated string")
+        }
+        var buffer = Array(UnsafeRawBufferPointer(rebasing: bytes[contentStart..<offset]))
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            switch byte {
+            case UInt8(ascii: "\""):
+                offset += 1
+                return String(decoding: buffer, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                offset += 1
+                guard offset < bytes.count else { break }
+                let escape = bytes[offset]
+                offset += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try readHex4()
+                    if (0xD800...0xDBFF).contains(scalar), offset + 1 < bytes.count,
+                        bytes[offset] == UInt8(ascii: "\\"),
+                        bytes[offset + 1] == UInt8(ascii: "u")
+                    {
+                        offset += 2
+                        let low = try readHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid UTF-16 surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    buffer.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))' in a string")
+                }
+            default:
+                if byte < 0x20 { throw error("control character in a string") }
+                buffer.append(byte)
+                offset += 1
+            }
+        }
+        throw ManifestError(kind: .syntax, at: start, "unterminated string")
+    }
+
+    private mutating func skipString() throws(ManifestError) {
+        let start = mark
+        offset += 1
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case UInt8(ascii: "\""):
+                offset += 1
+                return
+            case UInt8(ascii: "\\"):
+                offset += 2
+            default:
+                offset += 1
+            }
+        }
+        throw ManifestError(kind: .syntax, at: start, "unterminated string")
+    }
+
+    private mutating func readHex4() throws(ManifestError) -> UInt32 {
+        guard offset + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[offset]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            offset += 1
+        }
+        return value
+    }
+
+    /// Numbers, `true`, `false`, `null`: returned as text, validated.
+    private mutating func readLiteral() throws(ManifestError) -> String {
+        let start = offset
+        while offset < bytes.count, Self.isLiteralByte(bytes[offset]) { offset += 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        switch text {
+        case "true", "false", "null": return text
+        default:
+            guard !text.isEmpty, Self.isJSONNumber(text) else {
+                offset = start
+                throw error(text.isEmpty ? "unexpected character\(foundDescription)" : "invalid literal '\(text)'")
+            }
+            return text
+        }
+    }
+
+    private static func isLiteralByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"),
+            UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "E"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isJSONNumber(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        func digits(_ slice: inout Substring.UTF8View.SubSequence) -> Int {
+            var count = 0
+            while let byte = slice.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                slice = slice.dropFirst()
+                count += 1
+            }
+            return count
+        }
+        guard let first = bytes.first else { return false }
+        if first == UInt8(ascii: "0") {
+            bytes = bytes.dropFirst()
+        } else if digits(&bytes) == 0 {
+            return false
+        }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            if digits(&bytes) == 0 { return false }
+        }
+        if let byte = bytes.first, byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                bytes = bytes.dropFirst()
+            }
+            if digits(&bytes) == 0 { return false }
+        }
+        return bytes.isEmpty
+    }
+
+    // MARK: Errors
+
+    private var foundDescription: String {
+        guard offset < bytes.count else { return ", found the end of the input" }
+        let byte = bytes[offset]
+        if byte >= 0x20 && byte < 0x7F { return ", found '\(Character(Unicode.Scalar(byte)))'" }
+        return ""
+    }
+
+    public func error(_ message: String) -> ManifestError {
+        ManifestError(kind: .syntax, at: mark, message)
+    }
+}

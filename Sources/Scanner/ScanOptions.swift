@@ -1,0 +1,66 @@
+import Manifests
+
+/// What to read from the repository and how.
+public struct ScanOptions: Sendable, Hashable {
+    public var filter: PathFilter
+    /// Larger blobs are skipped with a note (default 5 MiB).
+    public var maxFileSize: Int
+    /// For objects without `metadata.namespace` and no kustomization namespace.
+    public var defaultNamespace: String
+    public var limits: ParseLimits
+
+    public init(
+        filter: PathFilter = PathFilter(), maxFileSize: Int = 5 * 1024 * 1024, defaultNamespace: String = "default",
+        limits: ParseLimits = .standard
+    ) {
+        self.filter = filter
+        self.maxFileSize = maxFileSize
+        self.defaultNamespace = defaultNamespace
+        self.limits = limits
+    }
+}
+
+/// Counts of what a scan looked at.
+public struct ScanStats: Sendable, Hashable, Codable {
+    public var filesInTree = 0
+    public var filesSelected = 0
+    public var filesRead = 0
+    public var bytesRead = 0
+    public var documentsParsed = 0
+    public var documentsSkipped = 0
+
+    public init() {}
+}
+
+/// The desired state read from one commit.
+public struct ScanResult: Sendable {
+    public var repositoryPath: String
+    public var revision: String
+    public var commitID: String
+    public var commitSummary: String
+    /// Committer time, seconds since 1970.
+    public var commitTime: Int64
+    /// Sorted by path, then line.
+    public var records: [ObjectRecord]
+    public var errors: [ManifestError]
+    public var notes: [ScanNote]
+    public var stats: ScanStats
+
+    public init(
+        repositoryPath: String, revision: String, commitID: String, commitSummary: String = "", commitTime: Int64 = 0,
+        records: [ObjectRecord] = [], errors: [ManifestError] = [], notes: [ScanNote] = [],
+        stats: ScanStats = ScanStats()
+    ) {
+        self.repositoryPath = repositoryPath
+        self.revision = revision
+        self.commitID = commitID
+        self.commitSummary = commitSummary
+        self.commitTime = commitTime
+        self.records = records
+        self.errors = errors
+        self.notes = notes
+        self.stats = stats
+    }
+
+    public var inventory: ServiceInventory { ServiceInventory(records: records) }
+}

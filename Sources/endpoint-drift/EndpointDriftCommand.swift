@@ -1,0 +1,53 @@
+import ArgumentParser
+import EndpointDriftKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The root command: only lists the subcommands.
+struct EndpointDriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "endpoint-drift",
+        abstract:
+            "Keep Kubernetes external services (selector-less Services with hand-written Endpoints or EndpointSlices) in git and in the cluster in step.",
+        discussion: """
+            The desired state is read from a git commit (never from the working tree or the index).
+
+            Exit codes: 0 in sync / success; 1 drift or lint errors found; 2 could not check (bad flags, unreadable repository, API error).
+            """,
+        version: Version.current,
+        subcommands: [ScanCommand.self])
+
+    /// Runs the command line; returns the process exit code.
+    static func execute(_ arguments: [String]) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let error as RunError {
+            StandardStreams.writeError("endpoint-drift: error: \(error)\n")
+            return ExitStatus.couldNotCheck.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                StandardStreams.writeOut(message.hasSuffix("\n") ? message : message + "\n")
+                return 0
+            }
+            StandardStreams.writeError(message.hasSuffix("\n") ? message : message + "\n")
+            return ExitStatus.couldNotCheck.rawValue
+        }
+    }
+}
+
+/// The version printed by `--version` and sent as the User-Agent.
+enum Version {
+    static let current = EndpointDriftKit.Version.current
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import EndpointDriftKit
+import Scanner
+
+/// Where the desired state comes from: shared by `scan`, `lint`, `check` and `fix`.
+struct RepositoryOptions: ParsableArguments {
+    @Option(name: .long, help: "The git repository, or a folder inside it (bare repositories too).")
+    var repo: String = "."
+
+    @Option(
+        name: .long,
+        help:
+            "The commit to read: branch, tag, SHA, HEAD~2, origin/main. Files are read from this commit's tree only; uncommitted edits are not seen."
+    )
+    var ref: String = "HEAD"
+
+    @Option(name: .customLong("path"), help: "Only read files under this folder or file (repeatable).")
+    var paths: [String] = []
+
+    @Option(
+        name: .customLong("include"),
+        help: "Only read files matching this glob (repeatable; default *.yaml, *.yml, *.json).")
+    var includes: [String] = []
+
+    @Option(name: .customLong("exclude"), help: "Skip files matching this glob (repeatable).")
+    var excludes: [String] = []
+
+    @Option(name: .long, help: "Skip files larger than this many bytes (suffixes Ki, Mi accepted).")
+    var maxFileSize: String = "5Mi"
+
+    @Option(name: .long, help: "Namespace for objects that name none and have no kustomization namespace.")
+    var defaultNamespace: String = "default"
+
+    @Flag(name: .long, help: "Exit 2 when any file cannot be read, not only when nothing could be.")
+    var strict = false
+
+    func validate() throws {
+        guard ByteSize.parse(maxFileSize) != nil else {
+            throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 5242880, 512Ki, 5Mi)")
+        }
+        guard !defaultNamespace.isEmpty else { throw ValidationError("--default-namespace must not be empty") }
+    }
+
+    var scanOptions: ScanOptions {
+        ScanOptions(
+            filter: PathFilter(prefixes: paths, includes: includes, excludes: excludes),
+            maxFileSize: ByteSize.parse(maxFileSize) ?? 5 * 1024 * 1024, defaultNamespace: defaultNamespace)
+    }
+}
+
+/// `5Mi`, `512Ki`, `1G`, `1000`.
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let units: [(String, Int)] = [
+            ("Ki", 1024), ("Mi", 1024 * 1024), ("Gi", 1024 * 1024 * 1024), ("K", 1000), ("M", 1_000_000),
+            ("G", 1_000_000_000),
+        ]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let number = Int(text.dropLast(suffix.count)), number >= 0 else { return nil }
+            return number * factor
+        }
+        guard let number = Int(text), number >= 0 else { return nil }
+        return number
+    }
+}
