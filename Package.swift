@@ -42,5 +42,6 @@ let package = Package(
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

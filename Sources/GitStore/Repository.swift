@@ -32,9 +32,14 @@ public final class Repository {
         var raw: OpaquePointer?
         let status = git_repository_open_ext(&raw, path, 0, nil)
         if status == GIT_EOWNER.rawValue {
-            throw notOwnedError(path: path)
+            throw notOwnedError(path: FileOwner.repositoryFolder(above: path) ?? path)
         }
         if status == GIT_ENOTFOUND.rawValue {
+            // libgit2 1.5 reports a repository it refuses for its owner as "not found", with a message
+            // about a missing `safe.directory` setting; find the repository ourselves to say what is wrong.
+            if let folder = FileOwner.repositoryFolder(above: path), !FileOwner.isOwnedByCurrentUser(folder) {
+                throw notOwnedError(path: folder)
+            }
             throw GitError(
                 operation: "open repository", subject: path, kind: .notARepository,
                 message: "not a git repository (nor any of its parent folders); pass --repo with the repository's path")
@@ -48,22 +53,12 @@ public final class Repository {
 
     /// libgit2's own text for this case talks about `safe.directory` without saying why; say who owns what.
     private static func notOwnedError(path: String) -> GitError {
-        let libgit2Message = Libgit2.error(GIT_EOWNER.rawValue, "git_repository_open_ext", path).message
-        var repositoryPath = path
-        if let start = libgit2Message.firstIndex(of: "'"),
-            let end = libgit2Message[libgit2Message.index(after: start)...].firstIndex(of: "'")
-        {
-            repositoryPath = String(libgit2Message[libgit2Message.index(after: start)..<end])
-        }
-        let trimmed =
-            repositoryPath.count > 1 && repositoryPath.hasSuffix("/")
-            ? String(repositoryPath.dropLast()) : repositoryPath
-        let owner = FileOwner.describe(path: trimmed)
+        let owner = FileOwner.describe(path: path)
         return GitError(
-            operation: "open repository", subject: trimmed, kind: .notOwned,
+            operation: "open repository", subject: path, kind: .notOwned,
             message: "the repository is owned by \(owner.owner), but this process runs as \(owner.current); "
                 + "git and libgit2 refuse such repositories. If you trust it, run "
-                + "`git config --global --add safe.directory \(trimmed)` (in CI containers: run as the owner, "
+                + "`git config --global --add safe.directory \(path)` (in CI containers: run as the owner, "
                 + "or add that line to the job)")
     }
 

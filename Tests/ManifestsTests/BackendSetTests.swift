@@ -1,0 +1,117 @@
+import Testing
+
+@testable import Manifests
+
+@Suite struct BackendSetTests {
+    let ref = ObjectRef(kind: .endpoints, namespace: "shop", name: "orders-db")
+
+    @Test func canonicalIPv6SpellingMakesTheSameBackend() {
+        #expect(IPAddress("2001:DB8:0:0::1")?.canonical == "2001:db8::1")
+        #expect(IPAddress("2001:db8::1")?.canonical == "2001:db8::1")
+        #expect(IPAddress("10.0.0.1")?.canonical == "10.0.0.1")
+        #expect(IPAddress("010.0.0.1") == nil)
+        #expect(IPAddress("10.0.0") == nil)
+        #expect(IPAddress(" 10.0.0.1") == nil)
+        #expect(IPAddress("fe80::1%eth0") == nil)
+    }
+
+    @Test func classifiesAddressesTheAPIServerRejects() {
+        #expect(IPAddress("127.0.0.5")?.specialRange?.hasPrefix("loopback") == true)
+        #expect(IPAddress("::1")?.specialRange?.hasPrefix("loopback") == true)
+        #expect(IPAddress("169.254.1.1")?.specialRange?.hasPrefix("link-local") == true)
+        #expect(IPAddress("fe80::1")?.specialRange?.hasPrefix("link-local") == true)
+        #expect(IPAddress("224.0.0.1")?.specialRange?.hasPrefix("multicast") == true)
+        #expect(IPAddress("ff02::1")?.specialRange?.hasPrefix("multicast") == true)
+        #expect(IPAddress("0.0.0.0")?.specialRange?.hasPrefix("unspecified") == true)
+        #expect(IPAddress("::")?.specialRange?.hasPrefix("unspecified") == true)
+        #expect(IPAddress("10.1.2.3")?.specialRange == nil)
+        #expect(IPAddress("2001:db8::1")?.specialRange == nil)
+    }
+
+    @Test func repackedSubsetsGiveTheSameSet() {
+        let port = EndpointPort(name: "pg", port: 5432)
+        let written = Endpoints(
+            metadata: ObjectMeta(name: "orders-db"),
+            subsets: [
+                EndpointSubset(addresses: [EndpointAddress(ip: "10.0.0.2")], ports: [port]),
+                EndpointSubset(
+                    addresses: [EndpointAddress(ip: "10.0.0.1")], notReadyAddresses: [EndpointAddress(ip: "10.0.0.3")],
+                    ports: [port]),
+            ])
+        let repacked = Endpoints(
+            metadata: ObjectMeta(name: "orders-db"),
+            subsets: [
+                EndpointSubset(
+                    addresses: [EndpointAddress(ip: "10.0.0.1"), EndpointAddress(ip: "10.0.0.2")],
+                    notReadyAddresses: [EndpointAddress(ip: "10.0.0.3")],
+                    ports: [EndpointPort(name: "pg", port: 5432, protocol: "TCP")])
+            ])
+        var left = BackendSet()
+        left.add(written, ref: ref)
+        var right = BackendSet()
+        right.add(repacked, ref: ref)
+        #expect(left == right)
+        #expect(left.count == 3)
+        #expect(left.backends.map(\.address) == ["10.0.0.1", "10.0.0.2", "10.0.0.3"])
+        #expect(left.backends.map(\.ready) == [true, true, false])
+    }
+
+    @Test func endpointsAndTheirMirroredSliceAreOneSet() {
+        let endpoints = Endpoints(
+            metadata: ObjectMeta(name: "orders-db"),
+            subsets: [
+                EndpointSubset(
+                    addresses: [EndpointAddress(ip: "10.0.0.1")], notReadyAddresses: [EndpointAddress(ip: "10.0.0.3")],
+                    ports: [EndpointPort(port: 5432)])
+            ])
+        let mirrored = EndpointSlice(
+            metadata: ObjectMeta(
+                name: "orders-db-abcde",
+                labels: [
+                    WellKnown.serviceNameLabel: "orders-db", WellKnown.managedByLabel: WellKnown.mirroringController,
+                ]),
+            addressType: "IPv4",
+            endpoints: [
+                SliceEndpoint(addresses: ["10.0.0.1"], conditions: EndpointConditions(ready: true)),
+                SliceEndpoint(addresses: ["10.0.0.3"], conditions: EndpointConditions(ready: false)),
+            ],
+            ports: [EndpointPort(name: "", port: 5432, protocol: "TCP")])
+        var endpointsOnly = BackendSet()
+        endpointsOnly.add(endpoints, ref: ref)
+        var both = endpointsOnly
+        both.add(mirrored, ref: ObjectRef(kind: .endpointSlice, namespace: "shop", name: "orders-db-abcde"))
+        #expect(both == endpointsOnly)
+        #expect(both.origins(of: BackendKey(address: "10.0.0.1", port: 5432, protocol: "TCP", portName: "")).count == 2)
+    }
+
+    @Test func theSameEndpointInTwoSlicesCountsOnce() {
+        let ports = [EndpointPort(name: "s3", port: 7480)]
+        let first = EndpointSlice(
+            metadata: ObjectMeta(name: "rgw-1"), addressType: "IPv4",
+            endpoints: [SliceEndpoint(addresses: ["10.0.2.1"]), SliceEndpoint(addresses: ["10.0.2.2"])], ports: ports)
+        let second = EndpointSlice(
+            metadata: ObjectMeta(name: "rgw-2"), addressType: "IPv4",
+            endpoints: [SliceEndpoint(addresses: ["10.0.2.2"]), SliceEndpoint(addresses: ["10.0.2.3"])], ports: ports)
+        var set = BackendSet()
+        set.add(first, ref: ref)
+        set.add(second, ref: ref)
+        #expect(set.count == 3)
+    }
+
+    @Test func absentConditionsMeanReadyAndAbsentProtocolMeansTCP() {
+        let slice = EndpointSlice(
+            metadata: ObjectMeta(name: "s"), addressType: "IPv4", endpoints: [SliceEndpoint(addresses: ["10.0.0.1"])],
+            ports: [EndpointPort(name: "dns", port: 53)])
+        var set = BackendSet()
+        set.add(slice, ref: ref)
+        #expect(set.backends == [Backend(address: "10.0.0.1", port: 53, protocol: "TCP", portName: "dns", ready: true)])
+    }
+
+    @Test func ordersAddressesNumerically() {
+        let set = BackendSet([
+            Backend(address: "10.0.0.10", port: 80), Backend(address: "10.0.0.9", port: 80),
+            Backend(address: "2001:db8::1", port: 80),
+        ])
+        #expect(set.backends.map(\.address) == ["10.0.0.9", "10.0.0.10", "2001:db8::1"])
+    }
+}
