@@ -63,16 +63,23 @@ public struct Backend: Sendable, Hashable, Comparable, Codable {
 
 /// Sorts addresses numerically (10.0.0.9 before 10.0.0.10), IPv4 before IPv6 before names.
 enum AddressOrder {
-    static func less(_ lhs: String, _ rhs: String) -> Bool {
-        let left = IPAddress(lhs)
-        let right = IPAddress(rhs)
-        switch (left, right) {
-        case let (left?, right?):
-            if left.bytes.count != right.bytes.count { return left.bytes.count < right.bytes.count }
-            return left.bytes.lexicographicallyPrecedes(right.bytes)
-        case (.some, .none): return true
-        case (.none, .some): return false
-        case (.none, .none): return lhs < rhs
+    /// A key that compares like the addresses should; computed once per address, not per comparison.
+    struct Key: Comparable {
+        let rank: Int
+        let bytes: [UInt8]
+        let text: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+            if lhs.bytes != rhs.bytes { return lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+            return lhs.text < rhs.text
         }
     }
+
+    static func key(_ address: String) -> Key {
+        if let ip = IPAddress(address) { return Key(rank: ip.bytes.count, bytes: ip.bytes, text: "") }
+        return Key(rank: 100, bytes: [], text: address)
+    }
+
+    static func less(_ lhs: String, _ rhs: String) -> Bool { key(lhs) < key(rhs) }
 }

@@ -28,7 +28,17 @@ public struct BackendSet: Sendable, Equatable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Sorted by address (numerically), port, protocol, name.
-    public var backends: [Backend] { entries.values.sorted() }
+    public var backends: [Backend] {
+        // Decorate once: parsing addresses inside the comparator made sorting the slowest step of a scan.
+        var keys: [String: AddressOrder.Key] = [:]
+        for key in entries.keys where keys[key.address] == nil { keys[key.address] = AddressOrder.key(key.address) }
+        return entries.values.sorted { lhs, rhs in
+            if lhs.key.address != rhs.key.address, let left = keys[lhs.key.address], let right = keys[rhs.key.address] {
+                return left < right
+            }
+            return lhs.key < rhs.key
+        }
+    }
 
     public subscript(key: BackendKey) -> Backend? { entries[key] }
 

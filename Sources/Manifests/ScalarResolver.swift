@@ -43,6 +43,17 @@ public enum ScalarResolver {
         default:
             break
         }
+        // Addresses like 10.0.0.1 (two or more dots) are the commonest plain scalars that start with a
+        // digit; no number has two dots, so skip the number parsers for them.
+        var dots = 0
+        for byte in utf8 where byte == UInt8(ascii: ".") {
+            dots += 1
+            if dots > 1 { return .string(text) }
+        }
+        if utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), utf8.count < 19 {
+            // Plain decimal (the commonest number: ports); a leading 0 means octal in YAML 1.1.
+            if first != UInt8(ascii: "0") || utf8.count == 1, let value = Int(text) { return .int(value) }
+        }
         if let number = integer(text) { return .int(number) }
         if let number = float(text) { return .float(number) }
         return .string(text)
