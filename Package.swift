@@ -24,15 +24,17 @@ let package = Package(
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
         .target(name: "LiveState", dependencies: ["Manifests"], swiftSettings: strict),
-        .target(name: "Reporting", dependencies: ["Manifests", "Scanner"], swiftSettings: strict),
+        // Pure: compares values, no I/O.
+        .target(name: "Drift", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "Reporting", dependencies: ["Manifests", "Scanner", "Drift"], swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
-            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO"],
+            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO"],
             swiftSettings: strict),
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit",
+                "EndpointDriftKit", "Drift", "LiveState", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -62,8 +62,8 @@ public struct Backend: Sendable, Hashable, Comparable, Codable {
 }
 
 /// Sorts addresses numerically (10.0.0.9 before 10.0.0.10), IPv4 before IPv6 before names.
-enum AddressOrder {
-    static func less(_ lhs: String, _ rhs: String) -> Bool {
+public enum AddressOrder {
+    public static func less(_ lhs: String, _ rhs: String) -> Bool {
         let left = IPAddress(lhs)
         let right = IPAddress(rhs)
         switch (left, right) {
