@@ -1,0 +1,218 @@
+import Drift
+import Manifests
+
+/// `-o markdown`: a pull-request comment. It starts with a hidden marker so that a bot can find and
+/// update its one comment in place, puts the verdict and a summary table first, then one
+/// collapsible `<details>` block per Service, and stays under GitHub's comment limit by leaving out
+/// whole blocks (with a note) rather than cutting one in half.
+public struct MarkdownReporter: Reporter {
+    /// The first line of every comment.
+    public static let marker = "<!-- endpoint-drift -->"
+    /// GitHub stores 65,536 characters per comment; counting UTF-8 bytes stays under it whatever
+    /// GitHub counts, with room to spare for the truncation note.
+    public static let defaultLimit = 65_000
+
+    let limit: Int
+
+    public init(limit: Int = MarkdownReporter.defaultLimit) { self.limit = limit }
+
+    public func render(_ report: DriftReport) -> String {
+        let summary = report.summary
+        let byService = report.findingsByService
+        let results = Dictionary(report.services.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let shown = report.serviceKeys.filter { key in
+            let status = results[key]?.status
+            return (status != nil && status != .inSync) || !(byService[key] ?? []).isEmpty
+        }
+
+        var head = [
+            Self.marker, "### \(icon(summary.outcome)) endpoint-drift: \(ReportWording.headline(report, summary))", "",
+        ]
+        if let sentence = ReportWording.pullRequest(summary) {
+            head += ["**\(MarkdownText.escape(sentence))**", ""]
+        }
+        head.append(context(report))
+        head.append("")
+        head += table(shown, results: results, byService: byService)
+        head.append("**Summary:** \(MarkdownText.escape(ReportWording.findings(summary))).")
+        head.append("")
+
+        var blocks: [String] = []
+        for key in shown {
+            blocks.append(details(key, result: results[key], findings: byService[key] ?? []))
+        }
+        if let others = byService[nil], !others.isEmpty {
+            blocks.append(block(summary: "Not tied to a Service (\(others.count))", findings: others))
+        }
+        if !report.fixed.isEmpty {
+            blocks.append(
+                block(summary: "✅ Fixed by this pull request (\(report.fixed.count))", findings: report.fixed))
+        }
+        if !report.desiredChanges.isEmpty { blocks.append(changes(report.desiredChanges)) }
+        if !report.errors.isEmpty {
+            blocks.append(
+                list(summary: "💥 Could not check (\(report.errors.count))", items: report.errors.map(\.located)))
+        }
+        if !report.notes.isEmpty {
+            blocks.append(list(summary: "Notes (\(report.notes.count))", items: report.notes.map(\.located)))
+        }
+        return assemble(head: head.joined(separator: "\n") + "\n", blocks: blocks)
+    }
+
+    /// Adds whole blocks while they fit, then says how many were left out.
+    private func assemble(head: String, blocks: [String]) -> String {
+        let reserve = 300
+        var out = head
+        var size = out.utf8.count
+        for (index, block) in blocks.enumerated() {
+            let blockSize = block.utf8.count + 1
+            if size + blockSize + reserve > limit {
+                let left = blocks.count - index
+                out +=
+                    "\n> [!NOTE]\n> \(left) more section\(left == 1 ? "" : "s") not shown: a comment holds at most "
+                    + "65,536 characters. The full report is in the job log or `-o json`.\n"
+                return out
+            }
+            out += "\n" + block
+            size += blockSize
+        }
+        return out
+    }
+
+    private func icon(_ outcome: DriftSummary.Outcome) -> String {
+        switch outcome {
+        case .pass: "✅"
+        case .fail: "❌"
+        case .error: "💥"
+        }
+    }
+
+    private func context(_ report: DriftReport) -> String {
+        let desired = report.desired
+        var text =
+            "Checked \(MarkdownText.code(desired.revision)) (\(MarkdownText.code(String(desired.commit.prefix(7)))))"
+        if let base = report.base {
+            text +=
+                " against base \(MarkdownText.code(base.revision)) (\(MarkdownText.code(String(base.commit.prefix(7)))))"
+        }
+        if let live = report.live {
+            text +=
+                " with the live state from \(MarkdownText.escape(live.source)), observed \(MarkdownText.escape(live.observedAt))"
+        } else {
+            text += " (lint: manifests only)"
+        }
+        return text + "."
+    }
+
+    /// One row per Service that needs attention; a long table is cut at half the limit.
+    private func table(
+        _ keys: [ServiceKey], results: [ServiceKey: ServiceResult], byService: [ServiceKey?: [Finding]]
+    )
+        -> [String]
+    {
+        guard !keys.isEmpty else { return [] }
+        var lines = ["| Service | Status | In git | Live | Findings |", "|---|---|---:|---:|---|"]
+        var size = lines.joined().utf8.count
+        for (index, key) in keys.enumerated() {
+            let result = results[key]
+            let findings = (byService[key] ?? []).filter { !$0.isIgnored }
+            let counts = Dictionary(grouping: findings, by: \.type).sorted { $0.key < $1.key }.map {
+                "\($0.value.count) \($0.key.rawValue)"
+            }
+            let row =
+                "| \(MarkdownText.code(key.description)) | \(status(result)) | \(result.map { String($0.desired.count) } ?? "") | "
+                + "\(result.map { String($0.live.count) } ?? "") | \(counts.isEmpty ? "—" : counts.joined(separator: ", ")) |"
+            if size + row.utf8.count > limit / 2 {
+                lines.append("| … | \(keys.count - index) more | | | |")
+                break
+            }
+            lines.append(row)
+            size += row.utf8.count
+        }
+        return lines + [""]
+    }
+
+    private func status(_ result: ServiceResult?) -> String {
+        guard let status = result?.status else { return result == nil ? "not compared" : "—" }
+        let icon: String
+        switch status {
+        case .inSync: icon = "✅"
+        case .drifted: icon = "❌"
+        case .missingLive: icon = "🚫"
+        case .unmanaged: icon = "⚠️"
+        case .error: icon = "💥"
+        }
+        return "\(icon) \(ReportWording.status(status))"
+    }
+
+    private func details(_ key: ServiceKey, result: ServiceResult?, findings: [Finding]) -> String {
+        var title = "<b>\(MarkdownText.escape(key.description))</b>"
+        if let status = result?.status { title += ": \(ReportWording.status(status))" }
+        title += " — \(ReportWording.plural(findings.count, "finding"))"
+        var lines = ["<details>", "<summary>\(title)</summary>", ""]
+        if let error = result?.error { lines += ["💥 \(MarkdownText.escape(error))", ""] }
+        if !findings.isEmpty { lines += findingTable(findings) }
+        lines.append("</details>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func block(summary: String, findings: [Finding]) -> String {
+        (["<details>", "<summary>\(MarkdownText.escape(summary))</summary>", ""] + findingTable(findings) + [
+            "</details>"
+        ])
+        .joined(separator: "\n") + "\n"
+    }
+
+    /// At most a third of the limit, so that one Service with thousands of findings leaves room for the others.
+    private func findingTable(_ findings: [Finding]) -> [String] {
+        var lines = ["| | Finding | Where | Details |", "|---|---|---|---|"]
+        var size = 0
+        for (index, finding) in findings.enumerated() {
+            var mark = finding.isIgnored ? "🔕" : finding.severity == .error ? "❌" : "⚠️"
+            if finding.change == .introduced { mark = "🆕 " + mark }
+            var detail = MarkdownText.escape(finding.message)
+            if let reason = finding.ignoredBy {
+                detail += " *(ignored by \(MarkdownText.escape(reason)))*"
+            } else {
+                detail += "<br>*Hint:* \(MarkdownText.escape(finding.hint))"
+            }
+            let location = ReportWording.location(finding.source).map(MarkdownText.code) ?? "live only"
+            let row = "| \(mark) | \(MarkdownText.code(finding.type.rawValue)) | \(location) | \(detail) |"
+            if size + row.utf8.count > limit / 3 {
+                lines.append("| | … | | \(findings.count - index) more not shown |")
+                break
+            }
+            lines.append(row)
+            size += row.utf8.count
+        }
+        return lines + [""]
+    }
+
+    private func changes(_ changes: [DesiredChange]) -> String {
+        var lines = [
+            "<details>", "<summary>Backends changed in git by this pull request (\(changes.count))</summary>", "",
+            "| Service | Change | Backend |", "|---|---|---|",
+        ]
+        for change in changes {
+            let service = MarkdownText.code(change.service.description)
+            for backend in change.added {
+                lines.append("| \(service) | ➕ added | \(MarkdownText.code(backend.key.description)) |")
+            }
+            for backend in change.removed {
+                lines.append("| \(service) | ➖ removed | \(MarkdownText.code(backend.key.description)) |")
+            }
+            for modified in change.modified {
+                lines.append(
+                    "| \(service) | ✏️ \(MarkdownText.escape(ReportWording.backendState(modified.before))) → "
+                        + "\(MarkdownText.escape(ReportWording.backendState(modified.after))) | "
+                        + "\(MarkdownText.code(modified.after.key.description)) |")
+            }
+        }
+        return (lines + ["", "</details>"]).joined(separator: "\n") + "\n"
+    }
+
+    private func list(summary: String, items: [String]) -> String {
+        (["<details>", "<summary>\(MarkdownText.escape(summary))</summary>", ""]
+            + items.map { "- \(MarkdownText.escape($0))" } + ["", "</details>"]).joined(separator: "\n") + "\n"
+    }
+}
