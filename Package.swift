@@ -38,11 +38,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["GitStore"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["GitStore", "Manifests", "Drift"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(name: "DriftTests", dependencies: ["Drift", "Manifests", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "Drift", "Manifests", "TestSupport"],
+            exclude: ["Golden"], swiftSettings: strict),
+        // Runs the built binary; depending on the executable makes `swift build --build-tests` build it first.
+        .testTarget(
+            name: "CheckCommandTests",
+            dependencies: ["endpoint-drift", "TestSupport", "LiveState", "EndpointDriftKit"],
             swiftSettings: strict),
     ]
 )
