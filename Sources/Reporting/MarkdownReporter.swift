@@ -35,7 +35,6 @@ public struct MarkdownReporter: Reporter {
         head.append("")
         head += table(shown, results: results, byService: byService)
         head.append("**Summary:** \(MarkdownText.escape(ReportWording.findings(summary))).")
-        head.append("")
 
         var blocks: [String] = []
         for key in shown {

@@ -27,8 +27,11 @@ enum ReportWording {
         }
         let notInSync = summary.services - summary.count(.inSync)
         if notInSync == 0 {
-            return summary.services == 0
-                ? "no external services to check" : "all \(plural(summary.services, "service")) in sync"
+            switch summary.services {
+            case 0: return "no external services to check"
+            case 1: return "1 service, in sync"
+            default: return "all \(summary.services) services in sync"
+            }
         }
         var parts: [String] = []
         for status in [ServiceStatus.drifted, .missingLive, .unmanaged, .error] where summary.count(status) > 0 {
