@@ -66,5 +66,8 @@ public enum Validators {
 /// A validator said no (or could not run).
 public struct ValidationFailure: Error, CustomStringConvertible {
     public let message: String
+
+    public init(message: String) { self.message = message }
+
     public var description: String { message }
 }
