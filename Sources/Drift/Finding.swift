@@ -85,7 +85,7 @@ public struct Finding: Sendable, Hashable {
         case .missingBackend, .staleBackend, .readinessDrift:
             parts.append(backendKey?.description ?? "-")
         case .portDrift:
-            parts += [address ?? "-", desired?.portDescription ?? "-", live?.portDescription ?? "-"]
+            parts += [desired?.portDescription ?? "-", live?.portDescription ?? "-"]
         default:
             parts += [object?.description ?? "-", address ?? "-", port.map(String.init) ?? "-", portName ?? "-"]
             if object == nil { parts += [source?.path ?? "-", message] }
