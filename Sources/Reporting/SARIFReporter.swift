@@ -4,6 +4,9 @@ import Manifests
 /// `-o sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. One rule per finding
 /// type (every type, so rule indexes are stable), results located at the manifest file and line,
 /// ignored findings as suppressed results, and a fingerprint that survives line moves.
+///
+/// GitHub rejects the whole file when one result lacks a file location, so findings that git has
+/// no file for (an unmanaged live object) are tool notifications tied to their rule, not results.
 public struct SARIFReporter: Reporter {
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -35,7 +38,7 @@ public struct SARIFReporter: Reporter {
             ("automationDetails", .object([("id", .string("endpoint-drift/\(report.mode.rawValue)/"))])),
             ("invocations", .array([invocation(report)])),
             ("columnKind", .string("unicodeCodePoints")),
-            ("results", .array(report.findings.map(result))),
+            ("results", .array(report.findings.filter { $0.source != nil }.map(result))),
         ])
         return .object([
             ("$schema", .string(Self.schemaURI)),
@@ -58,18 +61,19 @@ public struct SARIFReporter: Reporter {
 
     private func invocation(_ report: DriftReport) -> StructuredValue {
         var members: [(String, StructuredValue)] = [("executionSuccessful", .bool(report.errors.isEmpty))]
-        if !report.errors.isEmpty {
-            members.append(
-                (
-                    "toolExecutionNotifications",
-                    .array(
-                        report.errors.map { error in
-                            .object([
-                                ("level", .string("error")), ("message", .object([("text", .string(error.located))])),
-                            ])
-                        })
-                ))
+        var notifications: [StructuredValue] = report.errors.map { error in
+            .object([("level", .string("error")), ("message", .object([("text", .string(error.located))]))])
         }
+        for finding in report.findings where finding.source == nil && !finding.isIgnored {
+            notifications.append(
+                .object([
+                    ("level", .string(Self.level(finding.severity))),
+                    ("message", .object([("text", .string("\(finding.message). Hint: \(finding.hint)"))])),
+                    ("associatedRule", .object([("id", .string(finding.type.rawValue))])),
+                    ("locations", .array([location(finding)])),
+                ]))
+        }
+        if !notifications.isEmpty { members.append(("toolExecutionNotifications", .array(notifications))) }
         return .object(members)
     }
 
@@ -100,8 +104,7 @@ public struct SARIFReporter: Reporter {
         return .object(members)
     }
 
-    /// The file and line in git; the Kubernetes object as a logical location (the only location of
-    /// a finding that git has nothing for, such as an unmanaged live object).
+    /// The file and line in git, and the Kubernetes object as a logical location.
     private func location(_ finding: Finding) -> StructuredValue {
         var members: [(String, StructuredValue)] = []
         if let source = finding.source {

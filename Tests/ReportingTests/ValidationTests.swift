@@ -72,6 +72,31 @@ import Testing
         #expect(suppressed.count == 1)
     }
 
+    /// GitHub rejects a whole SARIF file when one result has no file location (its rule GH1001):
+    /// findings git has no file for are notifications instead.
+    @Test(arguments: reports.map(\.0))
+    func everySARIFResultHasAFileLocation(name: String) throws {
+        let report = try #require(Self.reports.first { $0.0 == name }?.1)
+        let sarif = SARIFReporter(toolVersion: Scenario.toolVersion).render(report)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
+        let run = try #require((json["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        for result in results {
+            let locations = try #require(result["locations"] as? [[String: Any]])
+            #expect(!locations.isEmpty)
+            for location in locations {
+                let uri = ((location["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?[
+                    "uri"]
+                #expect(uri is String, "\(result)")
+            }
+        }
+        let unlocated = report.findings.filter { $0.source == nil && !$0.isIgnored }
+        let notifications =
+            ((run["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"] as? [Any]) ?? []
+        #expect(results.count == report.findings.count - report.findings.filter { $0.source == nil }.count)
+        #expect(notifications.count == unlocated.count + report.errors.count)
+    }
+
     @Test func sarifPathsArePercentEncoded() throws {
         let sarif = SARIFReporter(toolVersion: "1").render(Self.awkward())
         #expect(sarif.contains("apps/weird%20dir/a%26b%20%3Cc%3E%2Cd%3Ae%25.yaml"))
