@@ -12,17 +12,6 @@ public enum DriftDetector {
     /// server itself: never an unmanaged external service.
     static let apiServerService = ServiceKey(namespace: "default", name: "kubernetes")
 
-    /// Compares every Service present on either side. `isChecked` says which Services to look at
-    /// (namespace and Service filters, the namespaces read from the cluster).
-    public static func compare(
-        desired: ServiceInventory, live: ServiceInventory, isChecked: (ServiceKey) -> Bool = { _ in true }
-    ) -> [ServiceComparison] {
-        desired.keys.union(live.keys).sorted().compactMap { key in
-            guard isChecked(key) else { return nil }
-            return compare(key, desired: desired[key], live: live[key])
-        }
-    }
-
     /// Compares one Service; `nil` when there is nothing to say (a live-only Service that is not an
     /// external service).
     public static func compare(
@@ -37,8 +26,8 @@ public enum DriftDetector {
             key: key, outcome: .compared, desired: desired.backends, live: live?.backends ?? BackendSet(),
             desiredObjects: desired.records.map(\.ref), liveObjects: liveRecords.map(\.ref))
 
-        if let reason = notExternalReason(desired: desired, live: live) {
-            comparison.outcome = .notCompared(reason: reason)
+        if !isExternalService(desired: desired, live: live) {
+            comparison.outcome = .notCompared
             comparison.findings = liveSelectorFindings(key, desired: desired, live: live)
             return comparison
         }
@@ -61,20 +50,15 @@ public enum DriftDetector {
 
     // MARK: Services that are not external services
 
-    /// Why a Service is not an external service, or `nil` when it is one.
-    private static func notExternalReason(desired: ServiceInventory.Entry, live: ServiceInventory.Entry?) -> String? {
+    /// Whether git and the cluster let this be an external service: a Service with a selector has
+    /// its endpoints written by the endpoints controllers, and an ExternalName Service without
+    /// Endpoints has none (DNS answers for it).
+    private static func isExternalService(desired: ServiceInventory.Entry, live: ServiceInventory.Entry?) -> Bool {
         if let service = desired.service.flatMap(serviceObject) {
-            if service.hasSelector {
-                return "the Service has a selector in git; its endpoints belong to the endpoints controllers"
-            }
-            if service.isExternalName && desired.endpoints.isEmpty && desired.slices.isEmpty {
-                return "the Service is ExternalName: DNS answers for it, it has no endpoints"
-            }
+            if service.hasSelector { return false }
+            if service.isExternalName && desired.endpoints.isEmpty && desired.slices.isEmpty { return false }
         }
-        if let service = live?.service.flatMap(serviceObject), service.hasSelector {
-            return "the live Service has a selector; its endpoints belong to the endpoints controllers"
-        }
-        return nil
+        return live?.service.flatMap(serviceObject)?.hasSelector != true
     }
 
     /// Git writes Endpoints for a Service that git does not define but the cluster has with a

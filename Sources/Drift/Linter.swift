@@ -194,33 +194,28 @@ public enum Linter {
     /// The same backend written twice in one object (the same endpoint in two objects is allowed:
     /// Kubernetes merges them).
     private static func duplicates(in entry: ServiceInventory.Entry) -> [Finding] {
-        var lines: [ObjectRef: [String: Set<Int>]] = [:]
-        var counts: [ObjectRef: [String: Int]] = [:]
+        // Per object and address; an address written twice repeats once per port, hence the max.
+        var repeated: [ObjectRef: [String: (times: Int, lines: Set<Int>)]] = [:]
         for key in entry.backends.keys {
-            let byObject = Dictionary(grouping: entry.backends.origins(of: key), by: \.object)
-            for (object, origins) in byObject where origins.count > 1 {
-                lines[object, default: [:]][key.address, default: []].formUnion(origins.compactMap(\.line))
-                counts[object, default: [:]][key.address] = max(counts[object]?[key.address] ?? 0, origins.count)
+            for (object, origins) in Dictionary(grouping: entry.backends.origins(of: key), by: \.object)
+            where origins.count > 1 {
+                let seen = repeated[object]?[key.address] ?? (0, [])
+                repeated[object, default: [:]][key.address] = (
+                    max(seen.times, origins.count), seen.lines.union(origins.compactMap(\.line))
+                )
             }
         }
         var findings: [Finding] = []
         for record in entry.records {
-            guard let addresses = lines[record.ref] else { continue }
-            for (address, written) in addresses.sorted(by: { AddressOrder.less($0.key, $1.key) }) {
-                let sortedLines = written.sorted()
-                let times = counts[record.ref]?[address] ?? 2
-                var source = record.source
-                if let second = sortedLines.dropFirst().first ?? sortedLines.first {
-                    source?.line = second
-                    source?.column = 1
-                }
-                let lineList =
-                    sortedLines.isEmpty ? "" : " (lines \(sortedLines.map(String.init).joined(separator: ", ")))"
+            for (address, repetition) in (repeated[record.ref] ?? [:]).sorted(by: { AddressOrder.less($0.key, $1.key) })
+            {
+                let lines = repetition.lines.sorted()
+                let lineList = lines.isEmpty ? "" : " (lines \(lines.map(String.init).joined(separator: ", ")))"
                 findings.append(
-                    Finding(
-                        type: .duplicateBackend, service: entry.key, object: record.ref, address: address,
-                        source: source,
-                        message: "\(address) is written \(times) times in \(record.ref.kind.rawValue) "
+                    finding(
+                        .duplicateBackend, record, service: entry.key, line: lines.dropFirst().first ?? lines.first,
+                        address: address, port: nil,
+                        "\(address) is written \(repetition.times) times in \(record.ref.kind.rawValue) "
                             + "\(record.ref.namespace)/\(record.ref.name)\(lineList)"))
             }
         }

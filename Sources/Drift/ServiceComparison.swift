@@ -10,7 +10,7 @@ public struct ServiceComparison: Sendable {
         /// Live only, a selector-less Service with hand-written backends.
         case unmanaged
         /// Not an external service (its Service has a selector): backends belong to the controllers.
-        case notCompared(reason: String)
+        case notCompared
     }
 
     public var key: ServiceKey
