@@ -17,21 +17,22 @@ public struct JUnitReporter: Reporter {
     }
 
     public func render(_ report: DriftReport) -> String {
-        let byService = report.findingsByService
-        let results = Dictionary(report.services.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let index = ReportIndex(report)
         var suites: [(name: String, cases: [TestCase])] = []
         var current: (name: String, cases: [TestCase])?
-        for key in report.serviceKeys {
+        for key in index.keys {
             if current?.name != key.namespace {
                 if let current { suites.append(current) }
                 current = (key.namespace, [])
             }
             current?.cases.append(
-                TestCase(name: key.description, findings: byService[key] ?? [], error: results[key]?.error))
+                TestCase(name: key.description, findings: index.findings(key), error: index.result(key)?.error))
         }
         if let current { suites.append(current) }
-        if let others = byService[nil], !others.isEmpty {
-            let byFile = Dictionary(grouping: others) { $0.source?.path ?? $0.object?.description ?? "(unknown)" }
+        if !index.unattached.isEmpty {
+            let byFile = Dictionary(grouping: index.unattached) {
+                $0.source?.path ?? $0.object?.description ?? "(unknown)"
+            }
             suites.append(
                 ("manifests", byFile.keys.sorted().map { TestCase(name: $0, findings: byFile[$0] ?? [], error: nil) }))
         }

@@ -18,12 +18,8 @@ public struct MarkdownReporter: Reporter {
 
     public func render(_ report: DriftReport) -> String {
         let summary = report.summary
-        let byService = report.findingsByService
-        let results = Dictionary(report.services.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let shown = report.serviceKeys.filter { key in
-            let status = results[key]?.status
-            return (status != nil && status != .inSync) || !(byService[key] ?? []).isEmpty
-        }
+        let index = ReportIndex(report)
+        let shown = index.needingAttention
 
         var head = [
             Self.marker, "### \(icon(summary.outcome)) endpoint-drift: \(ReportWording.headline(report, summary))", "",
@@ -33,15 +29,16 @@ public struct MarkdownReporter: Reporter {
         }
         head.append(context(report))
         head.append("")
-        head += table(shown, results: results, byService: byService)
+        head += table(shown, index)
         head.append("**Summary:** \(MarkdownText.escape(ReportWording.findings(summary))).")
 
         var blocks: [String] = []
         for key in shown {
-            blocks.append(details(key, result: results[key], findings: byService[key] ?? []))
+            blocks.append(details(key, result: index.result(key), findings: index.findings(key)))
         }
-        if let others = byService[nil], !others.isEmpty {
-            blocks.append(block(summary: "Not tied to a Service (\(others.count))", findings: others))
+        if !index.unattached.isEmpty {
+            blocks.append(
+                block(summary: "Not tied to a Service (\(index.unattached.count))", findings: index.unattached))
         }
         if !report.fixed.isEmpty {
             blocks.append(
@@ -104,17 +101,13 @@ public struct MarkdownReporter: Reporter {
     }
 
     /// One row per Service that needs attention; a long table is cut at half the limit.
-    private func table(
-        _ keys: [ServiceKey], results: [ServiceKey: ServiceResult], byService: [ServiceKey?: [Finding]]
-    )
-        -> [String]
-    {
+    private func table(_ keys: [ServiceKey], _ services: ReportIndex) -> [String] {
         guard !keys.isEmpty else { return [] }
         var lines = ["| Service | Status | In git | Live | Findings |", "|---|---|---:|---:|---|"]
         var size = lines.joined().utf8.count
         for (index, key) in keys.enumerated() {
-            let result = results[key]
-            let findings = (byService[key] ?? []).filter { !$0.isIgnored }
+            let result = services.result(key)
+            let findings = services.findings(key).filter { !$0.isIgnored }
             let counts = Dictionary(grouping: findings, by: \.type).sorted { $0.key < $1.key }.map {
                 "\($0.value.count) \($0.key.rawValue)"
             }

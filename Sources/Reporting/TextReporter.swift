@@ -29,22 +29,18 @@ public struct TextReporter: Reporter {
             }
         }
 
-        let byService = report.findingsByService
-        let results = Dictionary(report.services.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for key in report.serviceKeys {
-            let findings = byService[key] ?? []
-            let result = results[key]
-            let needsAttention = result.map { $0.status != nil && $0.status != .inSync } ?? false
-            guard needsAttention || !findings.isEmpty else { continue }
+        let index = ReportIndex(report)
+        for key in index.needingAttention {
+            let result = index.result(key)
             lines.append("")
             lines.append(serviceHeader(key, result))
             if let error = result?.error { lines.append("  " + style.red(error)) }
-            for finding in findings { lines += render(finding) }
+            for finding in index.findings(key) { lines += render(finding) }
         }
-        if let others = byService[nil], !others.isEmpty {
+        if !index.unattached.isEmpty {
             lines.append("")
             lines.append(style.bold("Not tied to a Service"))
-            for finding in others { lines += render(finding) }
+            for finding in index.unattached { lines += render(finding) }
         }
         if !report.fixed.isEmpty {
             lines.append("")
