@@ -103,25 +103,36 @@ public struct MarkdownReporter: Reporter {
     /// One row per Service that needs attention; a long table is cut at half the limit.
     private func table(_ keys: [ServiceKey], _ services: ReportIndex) -> [String] {
         guard !keys.isEmpty else { return [] }
-        var lines = ["| Service | Status | In git | Live | Findings |", "|---|---|---:|---:|---|"]
-        var size = lines.joined().utf8.count
-        for (index, key) in keys.enumerated() {
+        let rows = fitting(keys, budget: limit / 2, overflow: { "| … | \($0) more | | | |" }) { key in
             let result = services.result(key)
             let findings = services.findings(key).filter { !$0.isIgnored }
             let counts = Dictionary(grouping: findings, by: \.type).sorted { $0.key < $1.key }.map {
                 "\($0.value.count) \($0.key.rawValue)"
             }
-            let row =
+            return
                 "| \(MarkdownText.code(key.description)) | \(status(result)) | \(result.map { String($0.desired.count) } ?? "") | "
                 + "\(result.map { String($0.live.count) } ?? "") | \(counts.isEmpty ? "—" : counts.joined(separator: ", ")) |"
-            if size + row.utf8.count > limit / 2 {
-                lines.append("| … | \(keys.count - index) more | | | |")
+        }
+        return ["| Service | Status | In git | Live | Findings |", "|---|---|---:|---:|---|"] + rows + [""]
+    }
+
+    /// Table rows while they fit in `budget` bytes, then one row saying how many were left out: a
+    /// long table is cut, never the comment.
+    private func fitting<Item>(
+        _ items: [Item], budget: Int, overflow: (Int) -> String, row: (Item) -> String
+    ) -> [String] {
+        var rows: [String] = []
+        var size = 0
+        for (index, item) in items.enumerated() {
+            let text = row(item)
+            if size + text.utf8.count > budget {
+                rows.append(overflow(items.count - index))
                 break
             }
-            lines.append(row)
-            size += row.utf8.count
+            rows.append(text)
+            size += text.utf8.count
         }
-        return lines + [""]
+        return rows
     }
 
     private func status(_ result: ServiceResult?) -> String {
@@ -157,9 +168,7 @@ public struct MarkdownReporter: Reporter {
 
     /// At most a third of the limit, so that one Service with thousands of findings leaves room for the others.
     private func findingTable(_ findings: [Finding]) -> [String] {
-        var lines = ["| | Finding | Where | Details |", "|---|---|---|---|"]
-        var size = 0
-        for (index, finding) in findings.enumerated() {
+        let rows = fitting(findings, budget: limit / 3, overflow: { "| | … | | \($0) more not shown |" }) { finding in
             var mark = finding.isIgnored ? "🔕" : finding.severity == .error ? "❌" : "⚠️"
             if finding.change == .introduced { mark = "🆕 " + mark }
             var detail = MarkdownText.escape(finding.message)
@@ -169,38 +178,30 @@ public struct MarkdownReporter: Reporter {
                 detail += "<br>*Hint:* \(MarkdownText.escape(finding.hint))"
             }
             let location = ReportWording.location(finding.source).map(MarkdownText.code) ?? "live only"
-            let row = "| \(mark) | \(MarkdownText.code(finding.type.rawValue)) | \(location) | \(detail) |"
-            if size + row.utf8.count > limit / 3 {
-                lines.append("| | … | | \(findings.count - index) more not shown |")
-                break
-            }
-            lines.append(row)
-            size += row.utf8.count
+            return "| \(mark) | \(MarkdownText.code(finding.type.rawValue)) | \(location) | \(detail) |"
         }
-        return lines + [""]
+        return ["| | Finding | Where | Details |", "|---|---|---|---|"] + rows + [""]
     }
 
+    /// Also cut at a third of the limit: a pull request may add thousands of backends.
     private func changes(_ changes: [DesiredChange]) -> String {
-        var lines = [
-            "<details>", "<summary>Backends changed in git by this pull request (\(changes.count))</summary>", "",
-            "| Service | Change | Backend |", "|---|---|---|",
-        ]
+        var all: [String] = []
         for change in changes {
             let service = MarkdownText.code(change.service.description)
-            for backend in change.added {
-                lines.append("| \(service) | ➕ added | \(MarkdownText.code(backend.key.description)) |")
-            }
-            for backend in change.removed {
-                lines.append("| \(service) | ➖ removed | \(MarkdownText.code(backend.key.description)) |")
-            }
-            for modified in change.modified {
-                lines.append(
-                    "| \(service) | ✏️ \(MarkdownText.escape(ReportWording.backendState(modified.before))) → "
-                        + "\(MarkdownText.escape(ReportWording.backendState(modified.after))) | "
-                        + "\(MarkdownText.code(modified.after.key.description)) |")
+            all += change.added.map { "| \(service) | ➕ added | \(MarkdownText.code($0.key.description)) |" }
+            all += change.removed.map { "| \(service) | ➖ removed | \(MarkdownText.code($0.key.description)) |" }
+            all += change.modified.map { modified in
+                "| \(service) | ✏️ \(MarkdownText.escape(ReportWording.backendState(modified.before))) → "
+                    + "\(MarkdownText.escape(ReportWording.backendState(modified.after))) | "
+                    + "\(MarkdownText.code(modified.after.key.description)) |"
             }
         }
-        return (lines + ["", "</details>"]).joined(separator: "\n") + "\n"
+        let rows = fitting(all, budget: limit / 3, overflow: { "| … | \($0) more | |" }) { $0 }
+        return
+            ([
+                "<details>", "<summary>Backends changed in git by this pull request (\(changes.count))</summary>", "",
+                "| Service | Change | Backend |", "|---|---|---|",
+            ] + rows + ["", "</details>"]).joined(separator: "\n") + "\n"
     }
 
     private func list(summary: String, items: [String]) -> String {

@@ -85,6 +85,20 @@ import Testing
         let cut = MarkdownReporter().render(huge)
         #expect(cut.utf8.count < 65_536)
         #expect(cut.contains("small one"))
+
+        // A pull request that adds thousands of backends: the change table is cut, not the comment.
+        var changes = report
+        changes.base = DriftReport.Revision(repository: "r", revision: "main", commit: "def")
+        changes.findings = []
+        changes.services = []
+        changes.desiredChanges = [
+            DesiredChange(
+                service: one, added: (0..<5000).map { Backend(address: "10.9.\($0 / 256).\($0 % 256)", port: 80) })
+        ]
+        let changed = MarkdownReporter().render(changes)
+        #expect(changed.utf8.count < 65_536)
+        #expect(changed.contains("Backends changed in git by this pull request (1)"))
+        #expect(changed.contains("more | |"))
     }
 
     @Test func markdownEscapesWhatWouldBreakTheTable() {
