@@ -87,10 +87,9 @@ public enum CheckJob {
         let head = try open(configuration.repositoryPath, configuration.revision)
         let headScan = try scan(head, configuration.scanOptions)
         let driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
-        var base: (snapshot: RepositorySnapshot, scan: ScanResult)?
+        var baseScan: ScanResult?
         if let revision = configuration.baseRevision {
-            let snapshot = try open(head.repository, revision)
-            base = (snapshot, try scan(snapshot, configuration.scanOptions))
+            baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
         }
 
         var observed: DriftCheck.Observed?
@@ -99,7 +98,7 @@ public enum CheckJob {
                 configuration.liveScope
                 ?? .only(
                     DriftCheck.namespacesToRead(
-                        headScan.records + (base?.scan.records ?? []), configuration: driftConfiguration))
+                        headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration))
             let snapshot: LiveSnapshot
             do {
                 snapshot = try await source.read(scope: scope)
@@ -117,7 +116,7 @@ public enum CheckJob {
 
         return DriftCheck.run(
             DriftCheck.Input(
-                desired: desired(headScan), base: base.map { desired($0.scan) }, live: observed,
+                desired: desired(headScan), base: baseScan.map(desired), live: observed,
                 configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
     }
 
@@ -162,7 +161,7 @@ public enum CheckJob {
             do {
                 bytes = try snapshot.readFile(DriftConfiguration.fileName)
             } catch {
-                throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+                throw RunError(error)
             }
             guard let bytes else { return DriftConfiguration() }
             text = String(decoding: bytes, as: UTF8.self)
@@ -180,7 +179,7 @@ public enum CheckJob {
         do {
             return try RepositorySnapshot(repositoryPath: path, revision: revision)
         } catch {
-            throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+            throw RunError(error)
         }
     }
 
@@ -192,7 +191,7 @@ public enum CheckJob {
         do {
             return try RepositorySnapshot(repository: repository, revision: revision)
         } catch {
-            throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+            throw RunError(error)
         }
     }
 
@@ -200,7 +199,7 @@ public enum CheckJob {
         do {
             return try snapshot.scan(options)
         } catch {
-            throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+            throw RunError(error)
         }
     }
 
