@@ -139,7 +139,9 @@ private struct Evaluation {
                 kind: $0.kind == .unreadable ? "unreadable" : "invalid-manifest", message: $0.message)
         }
         findings =
-            Linter.lint(desired.records, inventory: inventory)
+            Linter.lint(
+                desired.records, inventory: inventory,
+                clusterIPs: Linter.clusterIPs(of: desired.records + (live?.records ?? [])))
             + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
         findings = findings.filter { Self.admits($0, configuration) }
 

@@ -7,17 +7,23 @@ public enum Linter {
     public static let maxEndpoints = 1000
 
     /// Every lint finding for the desired objects; `inventory` is the same records grouped per Service.
-    public static func lint(_ records: [ObjectRecord], inventory: ServiceInventory) -> [Finding] {
+    /// `clusterIPs` maps the cluster IPs known (written in git, or of live Services) to their
+    /// Service: the API server rejects another Service's cluster IP as an endpoint address.
+    public static func lint(
+        _ records: [ObjectRecord], inventory: ServiceInventory, clusterIPs: [String: ServiceKey] = [:]
+    ) -> [Finding] {
         var findings: [Finding] = []
         for record in records {
             switch record.object {
             case .service:
                 break
             case .endpoints(let endpoints):
-                findings += lint(endpoints, record, service: definedService(named: record.ref.name, record, inventory))
+                findings += lint(
+                    endpoints, record, service: definedService(named: record.ref.name, record, inventory),
+                    clusterIPs: clusterIPs)
             case .endpointSlice(let slice):
                 let service = slice.serviceName.flatMap { definedService(named: $0, record, inventory) }
-                findings += lint(slice, record, service: service)
+                findings += lint(slice, record, service: service, clusterIPs: clusterIPs)
             }
         }
         for entry in inventory.entries {
@@ -39,6 +45,19 @@ public enum Linter {
         }
     }
 
+    /// Cluster IPs of the Services among `records` (`None` and empty ones are not addresses).
+    public static func clusterIPs(of records: [ObjectRecord]) -> [String: ServiceKey] {
+        var owners: [String: ServiceKey] = [:]
+        for record in records {
+            guard case .service(let service) = record.object else { continue }
+            for text in service.clusterIPs {
+                guard let address = IPAddress(text) else { continue }
+                owners[address.canonical] = ServiceKey(namespace: record.ref.namespace, name: record.ref.name)
+            }
+        }
+        return owners
+    }
+
     private static func definedService(
         named name: String, _ record: ObjectRecord, _ inventory: ServiceInventory
     )
@@ -52,7 +71,9 @@ public enum Linter {
 
     // MARK: Endpoints
 
-    private static func lint(_ endpoints: Endpoints, _ record: ObjectRecord, service: Service?) -> [Finding] {
+    private static func lint(
+        _ endpoints: Endpoints, _ record: ObjectRecord, service: Service?, clusterIPs: [String: ServiceKey]
+    ) -> [Finding] {
         let key = ServiceKey(namespace: record.ref.namespace, name: record.ref.name)
         var findings: [Finding] = []
         func add(
@@ -85,7 +106,7 @@ public enum Linter {
         }
         for subset in endpoints.subsets {
             for address in subset.addresses + subset.notReadyAddresses {
-                if let problem = addressProblem(address.ip, addressType: nil) {
+                if let problem = addressProblem(address.ip, addressType: nil, clusterIPs: clusterIPs) {
                     add(problem.type, line: address.line, address: address.ip, problem.message)
                 }
             }
@@ -102,7 +123,9 @@ public enum Linter {
 
     // MARK: EndpointSlices
 
-    private static func lint(_ slice: EndpointSlice, _ record: ObjectRecord, service: Service?) -> [Finding] {
+    private static func lint(
+        _ slice: EndpointSlice, _ record: ObjectRecord, service: Service?, clusterIPs: [String: ServiceKey]
+    ) -> [Finding] {
         let key = slice.serviceName.map { ServiceKey(namespace: record.ref.namespace, name: $0) }
         var findings: [Finding] = []
         func add(
@@ -144,7 +167,9 @@ public enum Linter {
         if slice.addressType != "FQDN" {
             for endpoint in slice.endpoints {
                 for address in endpoint.addresses {
-                    if let problem = addressProblem(address, addressType: knownType ? slice.addressType : nil) {
+                    if let problem = addressProblem(
+                        address, addressType: knownType ? slice.addressType : nil, clusterIPs: clusterIPs)
+                    {
                         add(problem.type, line: endpoint.line, address: address, problem.message)
                     }
                 }
@@ -162,7 +187,11 @@ public enum Linter {
 
     // MARK: Rules
 
-    private static func addressProblem(_ text: String, addressType: String?) -> (type: FindingType, message: String)? {
+    private static func addressProblem(
+        _ text: String, addressType: String?, clusterIPs: [String: ServiceKey]
+    ) -> (
+        type: FindingType, message: String
+    )? {
         guard let address = IPAddress(text) else {
             return (.invalidAddress, "'\(text)' is not an IP address")
         }
@@ -171,6 +200,9 @@ public enum Linter {
         }
         if let range = address.specialRange {
             return (.reservedAddress, "\(text) is \(range); the API server rejects it")
+        }
+        if let owner = clusterIPs[address.canonical] {
+            return (.reservedAddress, "\(text) is the cluster IP of Service \(owner); the API server rejects it")
         }
         return nil
     }

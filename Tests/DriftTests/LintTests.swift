@@ -38,6 +38,23 @@ import Testing
         }
     }
 
+    /// The API server rejects another Service's cluster IP: known from git, or from the cluster.
+    @Test func anotherServicesClusterIP() throws {
+        let dns = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: dns, namespace: kube-system}
+            spec: {clusterIP: 10.96.0.10, ports: [{port: 53}]}
+            """
+        let backing = endpoints("- addresses: [{ip: 10.96.0.10}]\n  ports: [{port: 5432}]")
+        let file = Fixtures.documents(service, backing)
+        let finding = try only(lint(Fixtures.documents(dns, service, backing)), .reservedAddress)
+        #expect(finding.message.contains("cluster IP of Service kube-system/dns"))
+
+        let report = Fixtures.check(desired: ["db.yaml": file], live: Fixtures.documents(dns, service))
+        #expect(report.active(.reservedAddress).map(\.address) == ["10.96.0.10"])
+    }
+
     @Test func addressTypeMismatch() throws {
         let slice = Fixtures.slice("db-v4", service: "db", endpoints: "- addresses: ['2001:db8::1']")
         let file = Fixtures.documents(service, slice)
