@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema
 BIN := .build/debug/endpoint-drift
 
-.PHONY: all deps build test demo format lint release clean
+.PHONY: all deps jsonschema build test demo format lint release clean
 
 all: build
 
@@ -20,21 +20,35 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+## A python3 that can import jsonschema, for the SARIF schema tests: Debian's python3-jsonschema
+## (from deps), else pip --user.
+jsonschema:
+	@for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && exit 0; done; \
+	echo "Installing jsonschema with pip --user"; \
+	python3 -m pip install --user -q jsonschema || python3 -m pip install --user -q --break-system-packages jsonschema
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-## Build, check formatting, run every test.
-test: deps
+## Build, check formatting, run every test. The output tests run real validators: xmllint and
+## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it).
+test: deps jsonschema
 	$(SWIFT) build --build-tests
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
-	$(SWIFT) test --skip-build
+	ENDPOINT_DRIFT_PYTHON="$$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)" \
+	  $(SWIFT) test --skip-build
 
-## Scan the bundled demo GitOps tree (read from this repository's HEAD).
+## The bundled demo (fixtures/demo): scan its manifests (read from this repository's HEAD), then
+## check them against live.json, recorded from a real API server. Exit 1 (drift found) is expected.
 demo: build
 	$(BIN) scan --repo . --ref HEAD --path fixtures/demo/repo
+	@echo
+	@$(BIN) check --repo . --ref HEAD --path fixtures/demo/repo \
+	  --live-file fixtures/demo/live.json --config fixtures/demo/endpoint-drift.yaml; \
+	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 1 ]
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

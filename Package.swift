@@ -24,24 +24,35 @@ let package = Package(
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
         .target(name: "LiveState", dependencies: ["Manifests"], swiftSettings: strict),
-        .target(name: "Reporting", dependencies: ["Manifests", "Scanner"], swiftSettings: strict),
+        // Pure: compares values, no I/O.
+        .target(name: "Drift", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "Reporting", dependencies: ["Manifests", "Scanner", "Drift"], swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
-            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO"],
+            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO"],
             swiftSettings: strict),
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit",
+                "EndpointDriftKit", "Drift", "LiveState", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["GitStore"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["GitStore", "Manifests", "Drift"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["endpoint-drift", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DriftTests", dependencies: ["Drift", "Manifests", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "Drift", "Manifests", "TestSupport"],
+            exclude: ["Golden"], swiftSettings: strict),
+        // Runs the built binary; depending on the executable makes `swift build --build-tests` build it first.
+        .testTarget(
+            name: "CheckCommandTests",
+            dependencies: ["endpoint-drift", "TestSupport", "LiveState", "EndpointDriftKit"],
+            swiftSettings: strict),
     ]
 )

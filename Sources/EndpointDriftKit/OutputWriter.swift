@@ -1,4 +1,5 @@
 import FileIO
+import Foundation
 
 /// Sends rendered reports to stdout or, atomically, to files.
 public enum OutputWriter {
@@ -15,5 +16,26 @@ public enum OutputWriter {
                 StandardStreams.writeOut(text)
             }
         }
+    }
+}
+
+extension OutputWriter {
+    /// Appends to a file that others append to as well (`GITHUB_STEP_SUMMARY`), creating it if needed.
+    public static func append(_ text: String, to path: String) throws(RunError) {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? create(path) else {
+            throw RunError(operation: "append to", subject: path, message: "cannot open the file for writing")
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw RunError(operation: "append to", subject: path, message: "\(error.localizedDescription)")
+        }
+    }
+
+    private static func create(_ path: String) -> FileHandle? {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
+        return FileHandle(forWritingAtPath: path)
     }
 }

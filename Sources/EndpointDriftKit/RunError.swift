@@ -1,3 +1,5 @@
+import Scanner
+
 /// A run that could not be carried out (exit 2): what was being done, on what, and what to do.
 public struct RunError: Error, Sendable, CustomStringConvertible {
     public let operation: String
@@ -12,5 +14,12 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         subject.isEmpty ? "\(operation): \(message)" : "\(operation) \(subject): \(message)"
+    }
+}
+
+extension RunError {
+    /// The repository could not be opened, resolved or read.
+    init(_ error: ScanError) {
+        self.init(operation: error.operation, subject: error.subject, message: error.message)
     }
 }

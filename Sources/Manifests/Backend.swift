@@ -62,24 +62,24 @@ public struct Backend: Sendable, Hashable, Comparable, Codable {
 }
 
 /// Sorts addresses numerically (10.0.0.9 before 10.0.0.10), IPv4 before IPv6 before names.
-enum AddressOrder {
+public enum AddressOrder {
     /// A key that compares like the addresses should; computed once per address, not per comparison.
-    struct Key: Comparable {
+    public struct Key: Comparable, Sendable {
         let rank: Int
         let bytes: [UInt8]
         let text: String
 
-        static func < (lhs: Key, rhs: Key) -> Bool {
+        public static func < (lhs: Key, rhs: Key) -> Bool {
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
             if lhs.bytes != rhs.bytes { return lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
             return lhs.text < rhs.text
         }
     }
 
-    static func key(_ address: String) -> Key {
+    public static func key(_ address: String) -> Key {
         if let ip = IPAddress(address) { return Key(rank: ip.bytes.count, bytes: ip.bytes, text: "") }
         return Key(rank: 100, bytes: [], text: address)
     }
 
-    static func less(_ lhs: String, _ rhs: String) -> Bool { key(lhs) < key(rhs) }
+    public static func less(_ lhs: String, _ rhs: String) -> Bool { key(lhs) < key(rhs) }
 }

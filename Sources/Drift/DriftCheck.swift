@@ -1,0 +1,248 @@
+import Manifests
+
+/// One whole check (or lint) run as a pure function: desired state, optional base commit and live
+/// state, configuration in; `DriftReport` out. The command-line wiring reads git and the cluster,
+/// calls this, and prints the report.
+public enum DriftCheck {
+    /// The desired state read from one commit.
+    public struct Desired: Sendable {
+        public var revision: DriftReport.Revision
+        public var records: [ObjectRecord]
+        /// Files that could not be read: `unreadable` ones are errors (the check is incomplete), the
+        /// others `invalid-manifest` findings.
+        public var errors: [ManifestError]
+        public var notes: [ScanNote]
+
+        public init(
+            revision: DriftReport.Revision, records: [ObjectRecord], errors: [ManifestError] = [],
+            notes: [ScanNote] = []
+        ) {
+            self.revision = revision
+            self.records = records
+            self.errors = errors
+            self.notes = notes
+        }
+    }
+
+    /// The live state as read.
+    public struct Observed: Sendable {
+        public var records: [ObjectRecord]
+        public var source: String
+        public var observedAt: String
+        /// The namespaces read; `nil` for all. Services of git outside them are not compared.
+        public var namespaces: Set<String>?
+        /// Namespaces that could not be read, with why: their Services get status `error`.
+        public var failedNamespaces: [String: String]
+        public var notes: [String]
+
+        public init(
+            records: [ObjectRecord], source: String, observedAt: String, namespaces: Set<String>? = nil,
+            failedNamespaces: [String: String] = [:], notes: [String] = []
+        ) {
+            self.records = records
+            self.source = source
+            self.observedAt = observedAt
+            self.namespaces = namespaces
+            self.failedNamespaces = failedNamespaces
+            self.notes = notes
+        }
+    }
+
+    public struct Input: Sendable {
+        public var desired: Desired
+        /// Pull-request mode: the base commit's desired state, checked against the same live state.
+        public var base: Desired?
+        /// `nil`: lint only.
+        public var live: Observed?
+        public var configuration: DriftConfiguration
+        public var failPolicy: FailPolicy
+        /// Every file that could not be read is an error (exit 2), not an `invalid-manifest` finding.
+        public var strict: Bool
+
+        public init(
+            desired: Desired, base: Desired? = nil, live: Observed? = nil,
+            configuration: DriftConfiguration = DriftConfiguration(), failPolicy: FailPolicy = .bySeverity,
+            strict: Bool = false
+        ) {
+            self.desired = desired
+            self.base = base
+            self.live = live
+            self.configuration = configuration
+            self.failPolicy = failPolicy
+            self.strict = strict
+        }
+    }
+
+    /// The namespaces to read from the cluster when the user names none: those the desired state
+    /// uses (at the head and, in pull-request mode, the base), within the configuration's filter.
+    public static func namespacesToRead(_ records: [ObjectRecord], configuration: DriftConfiguration) -> Set<String> {
+        Set(records.map(\.ref.namespace)).filter { configuration.namespaces.admits(namespace: $0) }
+    }
+
+    public static func run(_ input: Input) -> DriftReport {
+        let head = Evaluation(input.desired, live: input.live, configuration: input.configuration, strict: input.strict)
+        var report = DriftReport(
+            mode: input.live == nil ? .lint : .check, desired: input.desired.revision,
+            base: input.base?.revision,
+            live: input.live.map {
+                DriftReport.LiveInfo(source: $0.source, observedAt: $0.observedAt, namespaces: $0.namespaces?.sorted())
+            },
+            services: head.services, findings: head.findings, notes: head.notes, errors: head.errors,
+            excludedServices: head.excluded, failPolicy: input.failPolicy)
+        report.notes += input.configuration.warnings.map {
+            DriftReport.Message(path: $0.path, line: $0.line, kind: "config", message: $0.message)
+        }
+        report.notes += (input.live?.notes ?? []).map { DriftReport.Message(kind: "live", message: $0) }
+
+        if let baseDesired = input.base {
+            let base = Evaluation(
+                baseDesired, live: input.live, configuration: input.configuration, strict: input.strict)
+            let baseIdentities = Set(base.findings.map(\.identity))
+            let headIdentities = Set(report.findings.map(\.identity))
+            for index in report.findings.indices {
+                report.findings[index].change =
+                    baseIdentities.contains(report.findings[index].identity) ? .preExisting : .introduced
+            }
+            report.fixed = base.findings.filter { !$0.isIgnored && !headIdentities.contains($0.identity) }
+            report.desiredChanges = DesiredChange.between(base: base.inventory, head: head.inventory).filter {
+                input.configuration.admits($0.service)
+            }
+            let known = Set(report.errors)
+            report.errors += base.errors.filter { !known.contains($0) }.map { error in
+                var copy = error
+                copy.message = "at the base commit: \(error.message)"
+                return copy
+            }
+        }
+        return report
+    }
+}
+
+/// One commit's half of a run: lint, compare, ignore, statuses.
+private struct Evaluation {
+    let inventory: ServiceInventory
+    var services: [ServiceResult] = []
+    var findings: [Finding] = []
+    var notes: [DriftReport.Message] = []
+    var errors: [DriftReport.Message] = []
+    var excluded = 0
+
+    init(_ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool) {
+        inventory = ServiceInventory(records: desired.records)
+        notes = desired.notes.map {
+            DriftReport.Message(path: $0.path, line: $0.line, kind: $0.reason.rawValue, message: $0.message)
+        }
+        let isError = { (error: ManifestError) in strict || error.kind == .unreadable }
+        errors = desired.errors.filter(isError).map {
+            DriftReport.Message(
+                path: $0.path.isEmpty ? nil : $0.path, line: $0.line > 0 ? $0.line : nil,
+                kind: $0.kind == .unreadable ? "unreadable" : "invalid-manifest", message: $0.message)
+        }
+        findings =
+            Linter.lint(
+                desired.records, inventory: inventory,
+                clusterIPs: Linter.clusterIPs(of: desired.records + (live?.records ?? [])))
+            + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
+        findings = findings.filter { Self.admits($0, configuration) }
+
+        var comparisons: [ServiceComparison] = []
+        if let live {
+            comparisons = compare(live: live, configuration: configuration)
+        } else {
+            for entry in inventory.entries {
+                guard configuration.admits(entry.key) else {
+                    excluded += 1
+                    continue
+                }
+                services.append(
+                    ServiceResult(
+                        key: entry.key, status: nil, desired: entry.backends, desiredObjects: entry.records.map(\.ref)))
+            }
+        }
+
+        let annotations = AnnotationIndex(records: desired.records + (live?.records ?? []))
+        notes += annotations.unknownValues.map {
+            DriftReport.Message(
+                kind: "annotation",
+                message: "\(WellKnown.ignoreAnnotation) on \($0.ref): '\($0.value)' is not a finding type; not used")
+        }
+        for index in findings.indices {
+            findings[index].ignoredBy = configuration.ignore.reason(for: findings[index], annotations: annotations)
+        }
+        findings.sort(by: Finding.precedes)
+        services += statuses(comparisons)
+        services.sort { $0.key < $1.key }
+    }
+
+    private mutating func compare(live: DriftCheck.Observed, configuration: DriftConfiguration) -> [ServiceComparison] {
+        let liveInventory = ServiceInventory(records: live.records)
+        var comparisons: [ServiceComparison] = []
+        var outOfScope = 0
+        for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {
+            errors.append(DriftReport.Message(kind: "namespace", message: "namespace \(namespace): \(message)"))
+        }
+        for key in inventory.keys.union(liveInventory.keys).sorted() {
+            let desired = inventory[key]
+            guard configuration.admits(key) else {
+                if desired != nil { excluded += 1 }
+                continue
+            }
+            guard live.namespaces?.contains(key.namespace) ?? true else {
+                if desired != nil { outOfScope += 1 }
+                continue
+            }
+            if let failure = live.failedNamespaces[key.namespace] {
+                if let desired {
+                    services.append(
+                        ServiceResult(
+                            key: key, status: .error, desired: desired.backends,
+                            desiredObjects: desired.records.map(\.ref), error: failure))
+                }
+                continue
+            }
+            guard let comparison = DriftDetector.compare(key, desired: desired, live: liveInventory[key]) else {
+                continue
+            }
+            comparisons.append(comparison)
+            findings += comparison.findings
+        }
+        if outOfScope > 0 {
+            notes.append(
+                DriftReport.Message(
+                    kind: "scope",
+                    message: "\(plural(outOfScope, "Service")) in git are in namespaces not read from the cluster; "
+                        + "not compared"))
+            excluded += outOfScope
+        }
+        return comparisons
+    }
+
+    /// Statuses come from the findings that are not ignored: a Service whose every difference is
+    /// ignored is in sync, and a live-only Service whose objects are all ignored is not listed.
+    private func statuses(_ comparisons: [ServiceComparison]) -> [ServiceResult] {
+        let drifting = Set(
+            findings.filter { !$0.isIgnored && $0.type.category == .drift }.compactMap(\.service))
+        return comparisons.compactMap { comparison in
+            let active = drifting.contains(comparison.key)
+            let status: ServiceStatus
+            switch comparison.outcome {
+            case .notCompared: return nil
+            case .unmanaged:
+                guard active else { return nil }
+                status = .unmanaged
+            case .missingLive: status = active ? .missingLive : .inSync
+            case .compared: status = active ? .drifted : .inSync
+            }
+            return ServiceResult(
+                key: comparison.key, status: status, desired: comparison.desired, live: comparison.live,
+                desiredObjects: comparison.desiredObjects, liveObjects: comparison.liveObjects)
+        }
+    }
+
+    /// Lint findings follow the namespace and Service filters too.
+    private static func admits(_ finding: Finding, _ configuration: DriftConfiguration) -> Bool {
+        if let service = finding.service { return configuration.admits(service) }
+        if let object = finding.object { return configuration.namespaces.admits(namespace: object.namespace) }
+        return true
+    }
+}

@@ -1,0 +1,270 @@
+import Manifests
+
+/// Checks the manifests alone, without the cluster: what the API server would reject or rewrite,
+/// and what can never work (ports that match no Service port, Endpoints the controller overwrites).
+public enum Linter {
+    /// The API server truncates Endpoints over this many addresses and rejects larger slices.
+    public static let maxEndpoints = 1000
+
+    /// Every lint finding for the desired objects; `inventory` is the same records grouped per Service.
+    /// `clusterIPs` maps the cluster IPs known (written in git, or of live Services) to their
+    /// Service: the API server rejects another Service's cluster IP as an endpoint address.
+    public static func lint(
+        _ records: [ObjectRecord], inventory: ServiceInventory, clusterIPs: [String: ServiceKey] = [:]
+    ) -> [Finding] {
+        var findings: [Finding] = []
+        for record in records {
+            switch record.object {
+            case .service:
+                break
+            case .endpoints(let endpoints):
+                findings += lint(
+                    endpoints, record, service: definedService(named: record.ref.name, record, inventory),
+                    clusterIPs: clusterIPs)
+            case .endpointSlice(let slice):
+                let service = slice.serviceName.flatMap { definedService(named: $0, record, inventory) }
+                findings += lint(slice, record, service: service, clusterIPs: clusterIPs)
+            }
+        }
+        for entry in inventory.entries {
+            findings += duplicates(in: entry)
+        }
+        return findings
+    }
+
+    /// A manifest that could not be read is a finding too: it hides whatever it defines.
+    public static func findings(for errors: [ManifestError], commit: String) -> [Finding] {
+        errors.map { error in
+            Finding(
+                type: .invalidManifest, service: nil,
+                source: error.path.isEmpty
+                    ? nil
+                    : SourceLocation(
+                        path: error.path, line: max(error.line, 1), column: max(error.column, 1), commitID: commit),
+                message: error.message)
+        }
+    }
+
+    /// Cluster IPs of the Services among `records` (`None` and empty ones are not addresses).
+    public static func clusterIPs(of records: [ObjectRecord]) -> [String: ServiceKey] {
+        var owners: [String: ServiceKey] = [:]
+        for record in records {
+            guard case .service(let service) = record.object else { continue }
+            for text in service.clusterIPs {
+                guard let address = IPAddress(text) else { continue }
+                owners[address.canonical] = ServiceKey(namespace: record.ref.namespace, name: record.ref.name)
+            }
+        }
+        return owners
+    }
+
+    private static func definedService(
+        named name: String, _ record: ObjectRecord, _ inventory: ServiceInventory
+    )
+        -> Service?
+    {
+        guard let serviceRecord = inventory[ServiceKey(namespace: record.ref.namespace, name: name)]?.service,
+            case .service(let service) = serviceRecord.object
+        else { return nil }
+        return service
+    }
+
+    // MARK: Endpoints
+
+    private static func lint(
+        _ endpoints: Endpoints, _ record: ObjectRecord, service: Service?, clusterIPs: [String: ServiceKey]
+    ) -> [Finding] {
+        let key = ServiceKey(namespace: record.ref.namespace, name: record.ref.name)
+        var findings: [Finding] = []
+        func add(
+            _ type: FindingType, line: Int? = nil, address: String? = nil, port: EndpointPort? = nil, _ message: String
+        ) {
+            findings.append(finding(type, record, service: key, line: line, address: address, port: port, message))
+        }
+
+        if let service {
+            if service.hasSelector {
+                add(
+                    .selectorWithEndpoints,
+                    "Service \(key) has a selector, so the endpoints controller overwrites these hand-written Endpoints"
+                )
+            } else if service.isExternalName {
+                add(
+                    .externalNameWithEndpoints,
+                    "Service \(key) is ExternalName (\(service.externalName ?? "")); these Endpoints are never used")
+            }
+        } else {
+            add(.endpointsWithoutService, "no Service \(key) in git for these Endpoints (linked by name)")
+        }
+
+        let count = endpoints.subsets.reduce(0) { $0 + $1.addresses.count + $1.notReadyAddresses.count }
+        if count > maxEndpoints {
+            add(
+                .tooManyEndpoints,
+                "\(count) addresses; the API server keeps \(maxEndpoints) and annotates the object "
+                    + "\(WellKnown.overCapacityAnnotation)")
+        }
+        for subset in endpoints.subsets {
+            for address in subset.addresses + subset.notReadyAddresses {
+                if let problem = addressProblem(address.ip, addressType: nil, clusterIPs: clusterIPs) {
+                    add(problem.type, line: address.line, address: address.ip, problem.message)
+                }
+            }
+            if let service {
+                for port in subset.ports {
+                    if let problem = portProblem(port, service: service) {
+                        add(problem.type, line: port.line, port: port, problem.message)
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
+    // MARK: EndpointSlices
+
+    private static func lint(
+        _ slice: EndpointSlice, _ record: ObjectRecord, service: Service?, clusterIPs: [String: ServiceKey]
+    ) -> [Finding] {
+        let key = slice.serviceName.map { ServiceKey(namespace: record.ref.namespace, name: $0) }
+        var findings: [Finding] = []
+        func add(
+            _ type: FindingType, line: Int? = nil, address: String? = nil, port: EndpointPort? = nil, _ message: String
+        ) {
+            findings.append(finding(type, record, service: key, line: line, address: address, port: port, message))
+        }
+
+        if let key {
+            if service == nil {
+                add(
+                    .sliceWithoutService,
+                    "no Service \(key) in git for this EndpointSlice (label \(WellKnown.serviceNameLabel))")
+            }
+        } else {
+            add(
+                .sliceWithoutServiceName,
+                "EndpointSlice \(record.ref.namespace)/\(record.ref.name) has no \(WellKnown.serviceNameLabel) "
+                    + "label, so it backs no Service")
+        }
+        if let managedBy = slice.managedBy,
+            managedBy == WellKnown.sliceController || managedBy == WellKnown.mirroringController
+        {
+            add(
+                .reservedManagedBy,
+                "\(WellKnown.managedByLabel): \(managedBy) is the control plane's; that controller deletes or "
+                    + "overwrites slices it did not make")
+        }
+
+        let knownType = ["IPv4", "IPv6", "FQDN"].contains(slice.addressType)
+        if !knownType {
+            add(.addressTypeMismatch, "addressType '\(slice.addressType)' is not IPv4, IPv6 or FQDN")
+        }
+        if slice.endpoints.count > maxEndpoints {
+            add(
+                .tooManyEndpoints,
+                "\(slice.endpoints.count) endpoints; the API server rejects slices over \(maxEndpoints)")
+        }
+        if slice.addressType != "FQDN" {
+            for endpoint in slice.endpoints {
+                for address in endpoint.addresses {
+                    if let problem = addressProblem(
+                        address, addressType: knownType ? slice.addressType : nil, clusterIPs: clusterIPs)
+                    {
+                        add(problem.type, line: endpoint.line, address: address, problem.message)
+                    }
+                }
+            }
+        }
+        if let service {
+            for port in slice.ports ?? [] {
+                if let problem = portProblem(port, service: service) {
+                    add(problem.type, line: port.line, port: port, problem.message)
+                }
+            }
+        }
+        return findings
+    }
+
+    // MARK: Rules
+
+    private static func addressProblem(
+        _ text: String, addressType: String?, clusterIPs: [String: ServiceKey]
+    ) -> (
+        type: FindingType, message: String
+    )? {
+        guard let address = IPAddress(text) else {
+            return (.invalidAddress, "'\(text)' is not an IP address")
+        }
+        if let addressType, address.family.rawValue != addressType {
+            return (.addressTypeMismatch, "\(text) is \(address.family.rawValue) in an \(addressType) EndpointSlice")
+        }
+        if let range = address.specialRange {
+            return (.reservedAddress, "\(text) is \(range); the API server rejects it")
+        }
+        if let owner = clusterIPs[address.canonical] {
+            return (.reservedAddress, "\(text) is the cluster IP of Service \(owner); the API server rejects it")
+        }
+        return nil
+    }
+
+    /// Endpoint ports are matched to Service ports by name, the empty name included.
+    private static func portProblem(_ port: EndpointPort, service: Service) -> (type: FindingType, message: String)? {
+        guard !service.hasSelector, !service.isExternalName, !service.ports.isEmpty else { return nil }
+        let names = service.ports.map(\.name)
+        if names.contains(port.name) { return nil }
+        let known = names.filter { !$0.isEmpty }.map { "'\($0)'" }.joined(separator: ", ")
+        if port.name.isEmpty {
+            if service.ports.count > 1 {
+                return (.unnamedPort, "unnamed port on a Service with \(service.ports.count) ports (\(known))")
+            }
+            return (.unknownPortName, "unnamed port, but the Service's port is named \(known)")
+        }
+        let expected = known.isEmpty ? "the Service's port is unnamed" : "the Service's ports are \(known)"
+        return (.unknownPortName, "port name '\(port.name)' matches no Service port; \(expected)")
+    }
+
+    /// The same backend written twice in one object (the same endpoint in two objects is allowed:
+    /// Kubernetes merges them).
+    private static func duplicates(in entry: ServiceInventory.Entry) -> [Finding] {
+        // Per object and address; an address written twice repeats once per port, hence the max.
+        var repeated: [ObjectRef: [String: (times: Int, lines: Set<Int>)]] = [:]
+        for key in entry.backends.keys {
+            for (object, origins) in Dictionary(grouping: entry.backends.origins(of: key), by: \.object)
+            where origins.count > 1 {
+                let seen = repeated[object]?[key.address] ?? (0, [])
+                repeated[object, default: [:]][key.address] = (
+                    max(seen.times, origins.count), seen.lines.union(origins.compactMap(\.line))
+                )
+            }
+        }
+        var findings: [Finding] = []
+        for record in entry.records {
+            for (address, repetition) in (repeated[record.ref] ?? [:]).sorted(by: { AddressOrder.less($0.key, $1.key) })
+            {
+                let lines = repetition.lines.sorted()
+                let lineList = lines.isEmpty ? "" : " (lines \(lines.map(String.init).joined(separator: ", ")))"
+                findings.append(
+                    finding(
+                        .duplicateBackend, record, service: entry.key, line: lines.dropFirst().first ?? lines.first,
+                        address: address, port: nil,
+                        "\(address) is written \(repetition.times) times in \(record.ref.kind.rawValue) "
+                            + "\(record.ref.namespace)/\(record.ref.name)\(lineList)"))
+            }
+        }
+        return findings
+    }
+
+    private static func finding(
+        _ type: FindingType, _ record: ObjectRecord, service: ServiceKey?, line: Int?, address: String?,
+        port: EndpointPort?, _ message: String
+    ) -> Finding {
+        var source = record.source
+        if let line {
+            source?.line = line
+            source?.column = 1
+        }
+        return Finding(
+            type: type, service: service, object: record.ref, address: address, port: port?.port,
+            protocol: port.map(\.effectiveProtocol), portName: port?.name, source: source, message: message)
+    }
+}

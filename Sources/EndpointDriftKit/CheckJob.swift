@@ -1,0 +1,221 @@
+import Drift
+import Foundation
+import GitStore
+import LiveState
+import Manifests
+import Reporting
+import Scanner
+
+/// `endpoint-drift check` (and `lint`, which is a check without the cluster): read the desired
+/// state from git, the configuration from the same commit, the live state from any
+/// `LiveStateSource`, run the pure `DriftCheck`, and write the outputs.
+public enum CheckJob {
+    public struct Configuration: Sendable {
+        public var repositoryPath: String
+        /// The head commit (`--ref`).
+        public var revision: String
+        /// Pull-request mode: the base commit (`--base`).
+        public var baseRevision: String?
+        public var scanOptions: ScanOptions
+        /// Files that cannot be read make the run exit 2 instead of being `invalid-manifest` findings.
+        public var strict: Bool
+        /// `--config FILE` on disk; `nil` reads `.endpoint-drift.yaml` from the head commit.
+        public var configFile: String?
+        /// `--fail-on` values, unparsed; empty means "findings of severity error".
+        public var failOn: [String]
+        public var exitZero: Bool
+        public var outputs: [OutputTarget]
+        /// Colour for text on stdout.
+        public var color: Bool
+        /// Where the cluster's state comes from; `nil` lints without it.
+        public var liveSource: (any LiveStateSource)?
+        /// The namespaces to read; `nil` reads those the desired state uses.
+        public var liveScope: NamespaceScope?
+        /// For `GITHUB_STEP_SUMMARY`.
+        public var environment: [String: String]
+
+        public init(
+            repositoryPath: String = ".", revision: String = "HEAD", baseRevision: String? = nil,
+            scanOptions: ScanOptions = ScanOptions(), strict: Bool = false, configFile: String? = nil,
+            failOn: [String] = [], exitZero: Bool = false, outputs: [OutputTarget] = [OutputTarget(format: "text")],
+            color: Bool = false, liveSource: (any LiveStateSource)? = nil, liveScope: NamespaceScope? = nil,
+            environment: [String: String] = [:]
+        ) {
+            self.repositoryPath = repositoryPath
+            self.revision = revision
+            self.baseRevision = baseRevision
+            self.scanOptions = scanOptions
+            self.strict = strict
+            self.configFile = configFile
+            self.failOn = failOn
+            self.exitZero = exitZero
+            self.outputs = outputs
+            self.color = color
+            self.liveSource = liveSource
+            self.liveScope = liveScope
+            self.environment = environment
+        }
+    }
+
+    /// Runs the check, writes every output, and returns the exit status.
+    public static func run(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
+        let formats = try formats(configuration.outputs)
+        let report = try await report(configuration)
+        let options = ReportOptions(toolVersion: Version.current)
+        var rendered: [(target: OutputTarget, text: String)] = []
+        for (target, format) in zip(configuration.outputs, formats) {
+            var targetOptions = options
+            targetOptions.color = configuration.color && target.writesToStdout
+            rendered.append((target, format.reporter(targetOptions).render(report)))
+        }
+        try OutputWriter.emit(rendered)
+        if formats.contains(.github), let summaryFile = configuration.environment["GITHUB_STEP_SUMMARY"],
+            !summaryFile.isEmpty
+        {
+            do {
+                try OutputWriter.append(MarkdownReporter().render(report) + "\n", to: summaryFile)
+            } catch {
+                StandardStreams.writeError("endpoint-drift: warning: job summary not written: \(error)\n")
+            }
+        }
+        return ExitStatus.of(report.summary.outcome, exitZero: configuration.exitZero)
+    }
+
+    /// Everything up to the report, without writing anything: what `fix` and multi-cluster runs reuse.
+    public static func report(_ configuration: Configuration) async throws(RunError) -> DriftReport {
+        let failPolicy = try failPolicy(configuration.failOn)
+        let head = try open(configuration.repositoryPath, configuration.revision)
+        let headScan = try scan(head, configuration.scanOptions)
+        let driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+        var baseScan: ScanResult?
+        if let revision = configuration.baseRevision {
+            baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+        }
+
+        var observed: DriftCheck.Observed?
+        if let source = configuration.liveSource {
+            let scope =
+                configuration.liveScope
+                ?? .only(
+                    DriftCheck.namespacesToRead(
+                        headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration))
+            let snapshot: LiveSnapshot
+            do {
+                snapshot = try await source.read(scope: scope)
+            } catch {
+                throw RunError(
+                    operation: error.operation, subject: error.resource,
+                    message: error.namespace.map { "in namespace \($0): \(error.message)" } ?? error.message)
+            }
+            var namespaces: Set<String>?
+            if case .only(let names) = scope { namespaces = names }
+            observed = DriftCheck.Observed(
+                records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
+                namespaces: namespaces, notes: snapshot.notes)
+        }
+
+        return DriftCheck.run(
+            DriftCheck.Input(
+                desired: desired(headScan), base: baseScan.map(desired), live: observed,
+                configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
+    }
+
+    /// The formats of `-o` values, or a run error naming the unknown one.
+    public static func formats(_ outputs: [OutputTarget]) throws(RunError) -> [OutputFormat] {
+        var formats: [OutputFormat] = []
+        for target in outputs {
+            guard let format = OutputFormat(rawValue: target.format) else {
+                throw RunError(
+                    operation: "output", subject: target.format,
+                    message:
+                        "unknown format; use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            formats.append(format)
+        }
+        return formats
+    }
+
+    static func failPolicy(_ values: [String]) throws(RunError) -> FailPolicy {
+        guard !values.isEmpty else { return .bySeverity }
+        do {
+            return try FailPolicy(parsing: values)
+        } catch {
+            throw RunError(operation: "read", subject: "--fail-on", message: error.message)
+        }
+    }
+
+    /// `--config FILE` from disk, else `.endpoint-drift.yaml` at the root of the checked commit
+    /// (never the working tree: the configuration is reviewed with the manifests it applies to).
+    static func loadConfiguration(_ file: String?, snapshot: RepositorySnapshot) throws(RunError) -> DriftConfiguration
+    {
+        let text: String
+        let name: String
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RunError(operation: "read", subject: file, message: "cannot read the configuration file")
+            }
+            text = String(decoding: data, as: UTF8.self)
+            name = file
+        } else {
+            let bytes: [UInt8]?
+            do {
+                bytes = try snapshot.readFile(DriftConfiguration.fileName)
+            } catch {
+                throw RunError(error)
+            }
+            guard let bytes else { return DriftConfiguration() }
+            text = String(decoding: bytes, as: UTF8.self)
+            name = DriftConfiguration.fileName
+        }
+        do {
+            return try DriftConfiguration.parse(text, path: name)
+        } catch {
+            let at = file == nil ? " (at \(snapshot.revision))" : ""
+            throw RunError(operation: "read configuration\(at)", subject: "", message: error.description)
+        }
+    }
+
+    private static func open(_ path: String, _ revision: String) throws(RunError) -> RepositorySnapshot {
+        do {
+            return try RepositorySnapshot(repositoryPath: path, revision: revision)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    private static func open(
+        _ repository: Repository, _ revision: String
+    ) throws(RunError)
+        -> RepositorySnapshot
+    {
+        do {
+            return try RepositorySnapshot(repository: repository, revision: revision)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    private static func scan(_ snapshot: RepositorySnapshot, _ options: ScanOptions) throws(RunError) -> ScanResult {
+        do {
+            return try snapshot.scan(options)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    private static func desired(_ scan: ScanResult) -> DriftCheck.Desired {
+        DriftCheck.Desired(
+            revision: DriftReport.Revision(
+                repository: scan.repositoryPath, revision: scan.revision, commit: scan.commitID),
+            records: scan.records, errors: scan.errors, notes: scan.notes)
+    }
+}
+
+/// `endpoint-drift lint`: the check without the cluster (every lint rule, no drift).
+public enum LintJob {
+    public static func run(_ configuration: CheckJob.Configuration) async throws(RunError) -> ExitStatus {
+        var lint = configuration
+        lint.liveSource = nil
+        return try await CheckJob.run(lint)
+    }
+}

@@ -1,0 +1,79 @@
+import Drift
+
+/// `-o github`: GitHub Actions workflow commands, so that each finding becomes an annotation on
+/// the file and line in the pull request (`::error file=…,line=…,title=…::message`). Ignored
+/// findings are not annotated. The job summary (`GITHUB_STEP_SUMMARY`) gets the Markdown report;
+/// the command line writes it, as reporters do no I/O.
+public struct GitHubReporter: Reporter {
+    public init() {}
+
+    public func render(_ report: DriftReport) -> String {
+        var lines: [String] = []
+        for finding in report.findings where !finding.isIgnored {
+            var properties: [(String, String)] = []
+            if let source = finding.source {
+                properties.append(("file", source.path))
+                if source.line > 0 { properties.append(("line", String(source.line))) }
+            }
+            let scope = finding.service?.description ?? finding.object?.description
+            properties.append(("title", "\(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "")))
+            var message = finding.message
+            if finding.change == .introduced { message = "[introduced by this pull request] " + message }
+            message += "\nHint: \(finding.hint)"
+            lines.append(Self.command(Self.level(finding.severity), properties, message))
+        }
+        for error in report.errors {
+            var properties: [(String, String)] = []
+            if let path = error.path { properties.append(("file", path)) }
+            if let line = error.line { properties.append(("line", String(line))) }
+            properties.append(("title", "endpoint-drift could not check"))
+            lines.append(Self.command("error", properties, error.message))
+        }
+        let summary = report.summary
+        var text = "endpoint-drift: \(ReportWording.headline(report, summary)); \(ReportWording.findings(summary))"
+        if let sentence = ReportWording.pullRequest(summary) { text += ". " + sentence }
+        lines.append(text)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "notice"
+        }
+    }
+
+    /// `::name key=value,key=value::message`, escaped as `@actions/core` does it.
+    public static func command(_ name: String, _ properties: [(String, String)], _ message: String) -> String {
+        let rendered = properties.map { "\($0.0)=\(escapeProperty($0.1))" }.joined(separator: ",")
+        return "::\(name)\(rendered.isEmpty ? "" : " " + rendered)::\(escapeData(message))"
+    }
+
+    /// Message text: `%`, CR and LF are encoded (so a message can span lines in the annotation).
+    public static func escapeData(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Property values: as message text, plus `:` and `,`, which would end the value.
+    public static func escapeProperty(_ text: String) -> String {
+        var out = ""
+        for scalar in escapeData(text).unicodeScalars {
+            switch scalar {
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,34 @@
+/// Escaping for text that goes into GitHub-flavoured Markdown and its HTML.
+enum MarkdownText {
+    /// Plain text in a table cell or paragraph: no table breaks, no HTML, no emphasis or links.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "|": out += "\\|"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\\", "*", "_", "[", "]", "`", "#", "~": out += "\\\(character)"
+            case "\n", "\r", "\r\n": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// An inline code span; a backtick inside would end it, and `|` would still split a table cell.
+    static func code(_ text: String) -> String {
+        var inner = ""
+        for character in text {
+            switch character {
+            case "`": inner += "'"
+            case "|": inner += "\\|"
+            case "\n", "\r", "\r\n": inner += " "
+            default: inner.append(character)
+            }
+        }
+        return "`\(inner)`"
+    }
+}

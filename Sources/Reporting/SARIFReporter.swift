@@ -1,0 +1,159 @@
+import Drift
+import Manifests
+
+/// `-o sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. One rule per finding
+/// type (every type, so rule indexes are stable), results located at the manifest file and line,
+/// ignored findings as suppressed results, and a fingerprint that survives line moves.
+///
+/// GitHub rejects the whole file when one result lacks a file location, so findings that git has
+/// no file for (an unmanaged live object) are tool notifications tied to their rule, not results.
+public struct SARIFReporter: Reporter {
+    public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    public let toolVersion: String
+
+    public init(toolVersion: String) { self.toolVersion = toolVersion }
+
+    public func render(_ report: DriftReport) -> String {
+        JSONWriter.write(value(report))
+    }
+
+    func value(_ report: DriftReport) -> StructuredValue {
+        let rules = FindingType.allCases
+        let run: StructuredValue = .object([
+            (
+                "tool",
+                .object([
+                    (
+                        "driver",
+                        .object([
+                            ("name", .string("endpoint-drift")),
+                            ("version", .string(toolVersion)),
+                            ("semanticVersion", .string(toolVersion)),
+                            ("rules", .array(rules.map(rule))),
+                        ])
+                    )
+                ])
+            ),
+            ("automationDetails", .object([("id", .string("endpoint-drift/\(report.mode.rawValue)/"))])),
+            ("invocations", .array([invocation(report)])),
+            ("columnKind", .string("unicodeCodePoints")),
+            ("results", .array(report.findings.filter { $0.source != nil }.map(result))),
+        ])
+        return .object([
+            ("$schema", .string(Self.schemaURI)),
+            ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ])
+    }
+
+    private func rule(_ type: FindingType) -> StructuredValue {
+        .object([
+            ("id", .string(type.rawValue)),
+            ("name", .string(Self.ruleName(type))),
+            ("shortDescription", .object([("text", .string(type.title))])),
+            ("fullDescription", .object([("text", .string(type.explanation))])),
+            ("help", .object([("text", .string("Fix: \(type.hint)"))])),
+            ("defaultConfiguration", .object([("level", .string(Self.level(type.defaultSeverity)))])),
+            ("properties", .object([("tags", .array([.string(type.category.rawValue), .string("kubernetes")]))])),
+        ])
+    }
+
+    private func invocation(_ report: DriftReport) -> StructuredValue {
+        var members: [(String, StructuredValue)] = [("executionSuccessful", .bool(report.errors.isEmpty))]
+        var notifications: [StructuredValue] = report.errors.map { error in
+            .object([("level", .string("error")), ("message", .object([("text", .string(error.located))]))])
+        }
+        for finding in report.findings where finding.source == nil && !finding.isIgnored {
+            notifications.append(
+                .object([
+                    ("level", .string(Self.level(finding.severity))),
+                    ("message", .object([("text", .string("\(finding.message). Hint: \(finding.hint)"))])),
+                    ("associatedRule", .object([("id", .string(finding.type.rawValue))])),
+                    ("locations", .array([location(finding)])),
+                ]))
+        }
+        if !notifications.isEmpty { members.append(("toolExecutionNotifications", .array(notifications))) }
+        return .object(members)
+    }
+
+    private func result(_ finding: Finding) -> StructuredValue {
+        var members: [(String, StructuredValue)] = [
+            ("ruleId", .string(finding.type.rawValue)),
+            ("ruleIndex", .int(FindingType.allCases.firstIndex(of: finding.type) ?? 0)),
+            ("level", .string(Self.level(finding.severity))),
+            ("message", .object([("text", .string("\(finding.message). Hint: \(finding.hint)"))])),
+            ("locations", .array([location(finding)])),
+            ("partialFingerprints", .object([("endpointDriftFinding/v1", .string(finding.fingerprint))])),
+        ]
+        if let reason = finding.ignoredBy {
+            let kind = reason.hasPrefix("annotation") ? "inSource" : "external"
+            members.append(
+                ("suppressions", .array([.object([("kind", .string(kind)), ("justification", .string(reason))])])))
+        }
+        if let change = finding.change {
+            members.append(("baselineState", .string(change == .introduced ? "new" : "unchanged")))
+        }
+        var properties: [(String, StructuredValue)] = [("category", .string(finding.type.category.rawValue))]
+        if let service = finding.service {
+            properties += [("namespace", .string(service.namespace)), ("service", .string(service.name))]
+        }
+        if let address = finding.address { properties.append(("address", .string(address))) }
+        if let port = finding.port { properties.append(("port", .int(port))) }
+        members.append(("properties", .object(properties)))
+        return .object(members)
+    }
+
+    /// The file and line in git, and the Kubernetes object as a logical location.
+    private func location(_ finding: Finding) -> StructuredValue {
+        var members: [(String, StructuredValue)] = []
+        if let source = finding.source {
+            var physical: [(String, StructuredValue)] = [
+                ("artifactLocation", .object([("uri", .string(Self.uriReference(source.path)))]))
+            ]
+            if source.line > 0 { physical.append(("region", .object([("startLine", .int(source.line))]))) }
+            members.append(("physicalLocation", .object(physical)))
+        }
+        if let object = finding.object {
+            members.append(
+                (
+                    "logicalLocations",
+                    .array([
+                        .object([("fullyQualifiedName", .string(object.description)), ("kind", .string("resource"))])
+                    ])
+                ))
+        }
+        return .object(members)
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    /// `missing-backend` → `MissingBackend`.
+    static func ruleName(_ type: FindingType) -> String {
+        type.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// A repository path as a relative URI reference: every byte outside RFC 3986's unreserved set
+    /// and `/` percent-encoded.
+    static func uriReference(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}
