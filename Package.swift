@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "FileIO", swiftSettings: strict),
         .target(name: "LiveState", dependencies: ["Manifests"], swiftSettings: strict),
         .target(name: "Reporting", dependencies: ["Manifests", "Scanner"], swiftSettings: strict),
+        .target(name: "Remediation", dependencies: ["Manifests", "GitStore", "FileIO"], swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
             dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO"],
@@ -39,6 +40,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GitStore"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(
+            name: "RemediationTests", dependencies: ["Remediation", "Manifests", "GitStore", "TestSupport"],
+            exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),
