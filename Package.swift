@@ -28,12 +28,12 @@ let package = Package(
         .target(name: "Remediation", dependencies: ["Manifests", "GitStore", "FileIO"], swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
-            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO"],
+            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Reporting", "FileIO", "Remediation"],
             swiftSettings: strict),
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit",
+                "EndpointDriftKit", "LiveState", "Remediation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
