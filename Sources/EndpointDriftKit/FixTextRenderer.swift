@@ -101,9 +101,8 @@ struct FixTextRenderer {
     }
 
     static func lines(_ text: String) -> [String] {
-        var result = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String($0.hasSuffix("\r") ? $0.dropLast() : $0)
-        }
+        // "\r\n" is one Character: split on newline characters so CRLF files show clean lines.
+        var result = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if result.last == "" { result.removeLast() }
         return result
     }

@@ -101,6 +101,39 @@ struct ObjectEditor {
             (subset[notReady ? "notReadyAddresses" : "addresses"]?.sequence?.items.count ?? 0)
                 - (change.removals[notReady]?.count ?? 0) + (change.additions[notReady]?.count ?? 0)
         }
+        // One list empties while the other, absent, gains addresses (every address flips readiness):
+        // rename the key and reuse the list, rather than remove one entry and insert another.
+        for notReady in [false, true] {
+            let key = notReady ? "notReadyAddresses" : "addresses"
+            let otherKey = notReady ? "addresses" : "notReadyAddresses"
+            guard let entry = subset.entry(key), let list = entry.value.sequence, finalCount(notReady) == 0,
+                subset.entry(otherKey) == nil, let additions = change.additions[!notReady], !additions.isEmpty
+            else { continue }
+            for (index, ip) in change.expected[notReady] ?? [:] {
+                guard index < list.items.count,
+                    IPAddress.canonicalText(list.items[index].mapping?["ip"]?.stringValue ?? "")
+                        == IPAddress.canonicalText(ip)
+                else { throw mismatch("\(key)[\(index)] is not \(ip)") }
+            }
+            var insertions: [(gap: Int, text: [UInt8])] = []
+            for ip in additions.sorted(by: AddressOrderProxy.less) {
+                insertions.append(
+                    (
+                        list.items.count,
+                        try templates.item(
+                            for: list, dashColumn: nil, templates: list.items, edits: templates.addressEdits(ip: ip),
+                            fragment: ItemTemplates.addressFragment(ip))
+                    ))
+            }
+            edits += try editor.replaceScalar(
+                entry.key, with: .string(otherKey), inFlow: subset.style == .flow, depth: 3)
+            if case .edits(let more) = try editor.editSequence(
+                list, removals: Set(list.items.indices), insertions: insertions, depth: 4)
+            {
+                edits += more
+            }
+            return edits
+        }
         for notReady in [false, true] {
             let key = notReady ? "notReadyAddresses" : "addresses"
             let removals = change.removals[notReady] ?? []
