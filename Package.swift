@@ -43,6 +43,13 @@ let package = Package(
         .testTarget(
             name: "RemediationTests", dependencies: ["Remediation", "Manifests", "GitStore", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: strict),
+        .testTarget(
+            name: "FixCommandTests",
+            dependencies: [
+                "EndpointDriftKit", "Remediation", "LiveState", "GitStore", "Manifests", "FileIO", "TestSupport",
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),
