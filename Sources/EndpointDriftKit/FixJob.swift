@@ -188,7 +188,10 @@ public enum FixJob {
         report.services = output.services
         report.files = output.files
         var streams = Streams()
-        guard configuration.writesSomething, !output.files.isEmpty else { return (report, streams) }
+        guard configuration.writesSomething, !output.files.isEmpty else {
+            try writeReportFiles(report, configuration)
+            return (report, streams)
+        }
 
         let repository = snapshot.repository
         let branch = configuration.branch ?? "endpoint-drift/fix-\(snapshot.commit.id.short)"
@@ -355,9 +358,11 @@ public enum FixJob {
         }
         report.apply = plan.services.flatMap(\.apply)
         var streams = Streams()
-        guard !report.apply.isEmpty else { return (report, streams) }
-        guard let out = configuration.outDirectory else {
-            streams.manifests = String(decoding: ApplyManifests.stream(report.apply), as: UTF8.self)
+        guard !report.apply.isEmpty, let out = configuration.outDirectory else {
+            if !report.apply.isEmpty {
+                streams.manifests = String(decoding: ApplyManifests.stream(report.apply), as: UTF8.self)
+            }
+            try writeReportFiles(report, configuration)
             return (report, streams)
         }
         report.outDirectory = out
@@ -382,6 +387,15 @@ public enum FixJob {
     }
 
     // MARK: Helpers
+
+    /// `-o FORMAT=FILE` reports of a run that writes nothing else.
+    private static func writeReportFiles(_ report: FixReport, _ configuration: Configuration) throws(RunError) {
+        var files: [(target: OutputTarget, text: String)] = []
+        for target in configuration.outputs where target.file != nil {
+            files.append((target, render(report, format: target.format, color: false)))
+        }
+        try OutputWriter.emit(files)
+    }
 
     private static func join(_ folder: String, _ path: String) -> String {
         folder.hasSuffix("/") ? folder + path : folder + "/" + path

@@ -61,6 +61,12 @@ public struct FixPlanner: Sendable {
             planUnmanaged(key, live: live, into: &plan)
             return plan
         }
+        // A Service with a selector (or of type ExternalName) gets its backends from the controllers,
+        // not from git: nothing to fix, whatever the cluster shows.
+        if case .service(let service)? = desired.service?.object, service.hasSelector || service.isExternalName {
+            plan.changes = []
+            return plan
+        }
         switch options.direction {
         case .live:
             planToLive(desired: desired, live: live, takenSliceNames: takenSliceNames, into: &plan)

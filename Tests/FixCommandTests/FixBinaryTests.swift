@@ -118,10 +118,21 @@ import Testing
             ["fix", "--repo", repository.path, "--live-file", "-", "--write"], input: FixFixture.live)
         #expect(first.status == 0)
         try repository.commitAll("fixed")
+        let report = FixFixture.temporaryPath("report.json")
+        defer { try? FileManager.default.removeItem(atPath: report) }
         let result = try Self.run(
-            ["fix", "--repo", repository.path, "--live-file", "-", "--patch", patch], input: FixFixture.live)
+            [
+                "fix", "--repo", repository.path, "--live-file", "-", "--patch", patch, "-o", "text", "-o",
+                "json=\(report)",
+            ],
+            input: FixFixture.live)
         #expect(result.status == 0)
         #expect(result.stdout.contains("Nothing to fix"))
         #expect(!FileManager.default.fileExists(atPath: patch))
+        // The report file is written even when nothing else is.
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        #expect(json?["exitCode"] as? Int == 0)
+        #expect((json?["services"] as? [Any])?.isEmpty == true)
     }
 }

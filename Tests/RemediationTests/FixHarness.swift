@@ -60,8 +60,14 @@ struct FixHarness {
         let desired = ServiceInventory(
             records: after.keys.sorted().flatMap { records(after[$0] ?? "", path: $0, live: false) })
         let liveInventory = ServiceInventory(records: records(live, path: "live.yaml", live: true))
-        return desired.keys.union(liveInventory.keys).sorted().filter {
-            (desired[$0]?.backends ?? BackendSet()) != (liveInventory[$0]?.backends ?? BackendSet())
+        return desired.keys.union(liveInventory.keys).sorted().filter { key in
+            // Services with a selector or of type ExternalName take their backends from controllers.
+            if case .service(let service)? = desired[key]?.service?.object,
+                service.hasSelector || service.isExternalName
+            {
+                return false
+            }
+            return (desired[key]?.backends ?? BackendSet()) != (liveInventory[key]?.backends ?? BackendSet())
         }
     }
 }
