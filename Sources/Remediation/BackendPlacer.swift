@@ -48,7 +48,8 @@ struct BackendPlacer {
         self.records = records
         self.target = target
         self.takenSliceNames = takenSliceNames
-        for backend in target.backends {
+        for key in target.keys {
+            guard let backend = target[key] else { continue }
             liveByAddress[backend.address, default: [:]][PortIdentity(backend.key)] = backend
         }
         for (index, record) in records.enumerated() {
@@ -276,15 +277,16 @@ struct BackendPlacer {
             var ready: Bool
         }
         var groups: [Group: Set<PortSpec>] = [:]
-        for backend in target.backends where !covered.contains(backend.key) {
+        for key in target.keys where !covered.contains(key) {
+            guard let backend = target[key] else { continue }
             groups[Group(address: backend.address, ready: backend.ready), default: []].insert(PortSpec(backend))
         }
         var received: [Int: Bool] = [:]
         var newSubsets: [Int: [[PortSpec]: (ready: [String], notReady: [String])]] = [:]
         var newSlices: [String: [[PortSpec]: [(String, Bool)]]] = [:]
-        let ordered = groups.keys.sorted {
-            AddressOrderProxy.less($0.address, $1.address) || ($0.address == $1.address && $0.ready && !$1.ready)
-        }
+        let ordered = groups.keys.map { ($0, AddressSortKey($0.address)) }.sorted {
+            $0.1 < $1.1 || ($0.1 == $1.1 && $0.0.ready && !$1.0.ready)
+        }.map(\.0)
         for group in ordered {
             var remaining = groups[group] ?? []
             let family = Self.family(of: group.address)

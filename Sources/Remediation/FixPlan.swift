@@ -47,8 +47,10 @@ public struct BackendChange: Sendable, Hashable, Comparable {
 
     /// Every difference between two backend sets, sorted.
     public static func differences(git: BackendSet, live: BackendSet) -> [BackendChange] {
+        // Unsorted walks, one sort at the end: `BackendSet.backends` sorts by parsing addresses per comparison.
         var changes: [BackendChange] = []
-        for backend in live.backends {
+        for key in live.keys {
+            guard let backend = live[key] else { continue }
             guard let desired = git[backend.key] else {
                 changes.append(BackendChange(key: backend.key, kind: .onlyLive))
                 continue
@@ -63,10 +65,18 @@ public struct BackendChange: Sendable, Hashable, Comparable {
                         key: backend.key, kind: .appProtocol(git: desired.appProtocol, live: backend.appProtocol)))
             }
         }
-        for backend in git.backends where live[backend.key] == nil {
-            changes.append(BackendChange(key: backend.key, kind: .onlyGit))
+        for key in git.keys where live[key] == nil {
+            changes.append(BackendChange(key: key, kind: .onlyGit))
         }
-        return changes.sorted()
+        let sortKeys = Dictionary(
+            Set(changes.map(\.key.address)).map { ($0, AddressSortKey($0)) }, uniquingKeysWith: { first, _ in first })
+        return changes.sorted { left, right in
+            if left.key.address != right.key.address {
+                return sortKeys[left.key.address, default: AddressSortKey(left.key.address)]
+                    < sortKeys[right.key.address, default: AddressSortKey(right.key.address)]
+            }
+            return left.key < right.key
+        }
     }
 }
 

@@ -148,14 +148,16 @@ struct ObjectEditor {
                             == IPAddress.canonicalText(change.expected[notReady]?[index] ?? "")
                     else { throw mismatch("\(key)[\(index)] is not \(change.expected[notReady]?[index] ?? "?")") }
                 }
-                let existing = list.items.map { IPAddress.canonicalText($0.mapping?["ip"]?.stringValue ?? "") }
+                let order = InsertionOrder(
+                    existing: list.items.map { IPAddress.canonicalText($0.mapping?["ip"]?.stringValue ?? "") },
+                    removed: removals)
+                let candidates = list.items + siblings
                 var insertions: [(gap: Int, text: [UInt8])] = []
                 for ip in additions {
                     let item = try templates.item(
-                        for: list, dashColumn: nil, templates: list.items + siblings,
-                        edits: templates.addressEdits(ip: ip),
+                        for: list, dashColumn: nil, templates: candidates, edits: templates.addressEdits(ip: ip),
                         fragment: ItemTemplates.addressFragment(ip))
-                    insertions.append((Self.gap(for: ip, existing: existing, removed: removals), item))
+                    insertions.append((order.gap(for: ip), item))
                 }
                 switch try editor.editSequence(list, removals: removals, insertions: insertions, depth: 4) {
                 case .edits(let more): edits += more
@@ -400,21 +402,25 @@ struct ObjectEditor {
             else { throw mismatch("endpoints[\(index)] is not \(change.0)") }
             edits += try readinessEdits(endpoint, ready: change.1)
         }
-        let existing = list.items.map(firstAddress)
         let removedIndices = Set(removals.keys)
+        let order = InsertionOrder(existing: list.items.map(firstAddress), removed: removedIndices)
+        // The best model has the same readiness and the fewest fields to take out; ranked once per readiness.
+        let withAddresses = list.items.filter { $0.mapping?["addresses"]?.sequence?.items.isEmpty == false }
+        var ranked: [Bool: [Node]] = [:]
+        for ready in [true, false] {
+            ranked[ready] = withAddresses.sorted {
+                (ItemTemplates.isReady($0) == ready ? 0 : 1, $0.mapping?.entries.count ?? 0)
+                    < (ItemTemplates.isReady($1) == ready ? 0 : 1, $1.mapping?.entries.count ?? 0)
+            }
+        }
         var insertions: [(gap: Int, text: [UInt8])] = []
         for addition in additions {
-            // The best model has the same readiness and the fewest fields to take out.
-            let candidates = list.items.filter { $0.mapping?["addresses"]?.sequence?.items.isEmpty == false }.sorted {
-                let left = (ItemTemplates.isReady($0) == addition.ready ? 0 : 1, $0.mapping?.entries.count ?? 0)
-                let right = (ItemTemplates.isReady($1) == addition.ready ? 0 : 1, $1.mapping?.entries.count ?? 0)
-                return left < right
-            }
+            let candidates = ranked[addition.ready] ?? []
             let item = try templates.item(
                 for: list, dashColumn: nil, templates: candidates,
                 edits: templates.endpointEdits(address: addition.address, ready: addition.ready),
                 fragment: ItemTemplates.endpointFragment(address: addition.address, ready: addition.ready))
-            insertions.append((Self.gap(for: addition.address, existing: existing, removed: removedIndices), item))
+            insertions.append((order.gap(for: addition.address), item))
         }
         switch try editor.editSequence(list, removals: removedIndices, insertions: insertions, depth: 2) {
         case .edits(let more): edits += more
@@ -448,13 +454,66 @@ struct ObjectEditor {
 
     // MARK: Order
 
-    /// Where a new address goes: at its place in numeric order when the kept ones are in order,
-    /// else at the end.
-    static func gap(for address: String, existing: [String], removed: Set<Int>) -> Int {
-        let kept = existing.indices.filter { !removed.contains($0) }
-        let sorted = zip(kept, kept.dropFirst()).allSatisfy { !AddressOrderProxy.less(existing[$1], existing[$0]) }
-        guard sorted else { return existing.count }
-        let canonical = IPAddress.canonicalText(address)
-        return kept.first { AddressOrderProxy.less(canonical, existing[$0]) } ?? existing.count
+    /// Where new addresses go in a list: at their place in numeric order when the kept ones are in
+    /// order, else at the end. Sort keys are computed once per list (parsing an address per comparison
+    /// made large lists quadratic in practice).
+    struct InsertionOrder {
+        private let keys: [AddressSortKey]
+        private let kept: [Int]
+        private let sorted: Bool
+        private let count: Int
+
+        init(existing: [String], removed: Set<Int>) {
+            keys = existing.map(AddressSortKey.init)
+            kept = existing.indices.filter { !removed.contains($0) }
+            count = existing.count
+            var ordered = true
+            var index = 1
+            while index < kept.count {
+                if keys[kept[index]] < keys[kept[index - 1]] {
+                    ordered = false
+                    break
+                }
+                index += 1
+            }
+            sorted = ordered
+        }
+
+        /// The gap (original index) before which `address` goes.
+        func gap(for address: String) -> Int {
+            guard sorted else { return count }
+            let key = AddressSortKey(address)
+            var low = 0
+            var high = kept.count
+            while low < high {
+                let middle = (low + high) / 2
+                if key < keys[kept[middle]] { high = middle } else { low = middle + 1 }
+            }
+            return low < kept.count ? kept[low] : count
+        }
+    }
+}
+
+/// Numeric address order (10.0.0.9 before 10.0.0.10, IPv4 before IPv6 before names), as `BackendKey` sorts.
+struct AddressSortKey: Comparable {
+    var rank: Int
+    var bytes: [UInt8]
+    var text: String
+
+    init(_ address: String) {
+        if let parsed = IPAddress(address) {
+            rank = parsed.family == .ipv4 ? 0 : 1
+            bytes = parsed.bytes
+        } else {
+            rank = 2
+            bytes = []
+        }
+        text = address.lowercased()
+    }
+
+    static func < (lhs: AddressSortKey, rhs: AddressSortKey) -> Bool {
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+        if lhs.bytes != rhs.bytes { return lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+        return lhs.text < rhs.text
     }
 }
