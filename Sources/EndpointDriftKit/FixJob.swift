@@ -11,6 +11,7 @@ import Scanner
 /// the edits (or the objects to apply), verify them, and write the requested outputs all together or
 /// not at all.
 public enum FixJob {
+    /// Everything a run needs; the command line builds it, tests set it directly.
     public struct Configuration: Sendable {
         public var repositoryPath = "."
         public var revision = "HEAD"

@@ -3,6 +3,7 @@ import Manifests
 /// The fix commit's message: a one-line summary, then per service what changed and why, and where
 /// the live state came from and when it was observed.
 public enum CommitMessage {
+    /// Where and when the run read its two sides.
     public struct Context: Sendable {
         public var liveSource: String
         public var observedAt: String

@@ -66,6 +66,7 @@ public struct ObjectEdit: Sendable, Hashable {
 /// A whole object the fix writes: a new EndpointSlice (another address family) beside the service's
 /// other objects, or a live object adopted into a new file.
 public struct NewObject: Sendable, Hashable {
+    /// Where the new object is written.
     public enum Placement: Sendable, Hashable {
         /// In the same file, right after this object (a new YAML document, or a new List item).
         case after(ObjectLocation)

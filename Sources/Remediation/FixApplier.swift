@@ -15,6 +15,7 @@ public struct FixApplier: Sendable {
         case unfixed
     }
 
+    /// A service's plan, what became of it, and why drift remains.
     public struct ServiceOutcome: Sendable, Hashable {
         public var plan: ServicePlan
         public var status: Status
@@ -30,6 +31,7 @@ public struct FixApplier: Sendable {
         public var service: ServiceKey { plan.service }
     }
 
+    /// The files to write and the outcome of every planned service.
     public struct Output: Sendable {
         /// Changed and new files, by path.
         public var files: [ManifestEditor.FileResult]
@@ -181,7 +183,12 @@ public struct FixApplier: Sendable {
         for file in files {
             guard let bytes = file.edited else { continue }
             let output = bytes.withUnsafeBytes { ManifestFileReader.read($0, path: file.path) }
-            if let error = output.errors.first {
+            // A document that was already broken stays broken; only new errors count against the edit.
+            let before =
+                file.original.map { original in
+                    original.withUnsafeBytes { ManifestFileReader.read($0, path: file.path).errors.count }
+                } ?? 0
+            if output.errors.count > before, let error = output.errors.last {
                 let touching = Set(active.filter { $0.paths.contains(file.path) }.map(\.service))
                 return .failure(
                     Problem(services: touching, reason: "the edited \(file.path) does not read back: \(error)"))

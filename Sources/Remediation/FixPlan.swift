@@ -10,6 +10,7 @@ public enum FixDirection: String, Sendable, Hashable, CaseIterable {
 
 /// One backend that differs between git and the cluster.
 public struct BackendChange: Sendable, Hashable, Comparable {
+    /// How the backend differs.
     public enum Kind: Sendable, Hashable {
         /// In the cluster, not in git.
         case onlyLive

@@ -8,6 +8,7 @@ import Manifests
 /// knows which services drift (from `DriftDetector` findings) passes their keys as `services`; the
 /// per-service planning does not change.
 public struct FixPlanner: Sendable {
+    /// `--to`, `--prune` and `--adopt`.
     public struct Options: Sendable, Hashable {
         public var direction: FixDirection
         /// `--to live`: remove desired objects that do not exist in the cluster.
