@@ -20,8 +20,32 @@ struct BackendPlacer {
         var ports: [PortSpec]
         /// No ports written (a slice without `ports`, or an empty subset port list): one backend per address.
         var allPorts: Bool
-        var placements: [Placement]
+        private(set) var placements: [Placement]
         var removed = false
+        /// The addresses and families placed here (for the many look-ups of step 3 on large lists).
+        private(set) var addresses: Set<String> = []
+        private(set) var families: Set<String> = []
+
+        init(
+            recordIndex: Int, location: ObjectLocation, subset: Int?, addressType: String?, ports: [PortSpec],
+            allPorts: Bool, placements: [Placement]
+        ) {
+            self.recordIndex = recordIndex
+            self.location = location
+            self.subset = subset
+            self.addressType = addressType
+            self.ports = ports
+            self.allPorts = allPorts
+            self.placements = placements
+            addresses = Set(placements.map(\.address))
+            families = Set(addresses.map(BackendPlacer.family(of:)))
+        }
+
+        mutating func place(_ placement: Placement) {
+            placements.append(placement)
+            addresses.insert(placement.address)
+            families.insert(BackendPlacer.family(of: placement.address))
+        }
     }
 
     struct Placement {
@@ -292,24 +316,24 @@ struct BackendPlacer {
             let family = Self.family(of: group.address)
             while !remaining.isEmpty {
                 guard let best = bestContainer(for: remaining, family: family, address: group.address) else { break }
-                let container = containers[best]
-                if let subset = container.subset {
-                    add(
-                        .addAddress(subset: subset, notReady: !group.ready, ip: group.address),
-                        to: container.recordIndex)
+                // Read what is needed first: a live copy of the container would make `place` copy its
+                // whole placement list (copy on write), quadratic on large lists.
+                let (subset, recordIndex) = (containers[best].subset, containers[best].recordIndex)
+                if containers[best].allPorts {
+                    remaining = []
                 } else {
-                    add(.addEndpoint(address: group.address, ready: group.ready), to: container.recordIndex)
+                    remaining.subtract(containers[best].ports)
+                }
+                if let subset {
+                    add(.addAddress(subset: subset, notReady: !group.ready, ip: group.address), to: recordIndex)
+                } else {
+                    add(.addEndpoint(address: group.address, ready: group.ready), to: recordIndex)
                 }
                 received[best] = true
-                containers[best].placements.append(
+                containers[best].place(
                     Placement(
                         address: group.address, written: group.address, ready: group.ready,
                         inNotReadyList: !group.ready, index: -1))
-                if container.allPorts {
-                    remaining = []
-                } else {
-                    remaining.subtract(container.ports)
-                }
             }
             guard !remaining.isEmpty else { continue }
             let ports = remaining.sorted()
@@ -341,7 +365,8 @@ struct BackendPlacer {
     /// then more ports, then more addresses.
     private func bestContainer(for remaining: Set<PortSpec>, family: String, address: String) -> Int? {
         var best: (index: Int, score: [Int])?
-        for (index, container) in containers.enumerated() where !container.removed {
+        for index in containers.indices where !containers[index].removed {
+            let container = containers[index]
             if let addressType = container.addressType, addressType != family { continue }
             let ports: Set<PortSpec>
             if container.allPorts {
@@ -351,8 +376,8 @@ struct BackendPlacer {
                 ports = Set(container.ports)
                 guard !ports.isEmpty, ports.isSubset(of: remaining) else { continue }
             }
-            if container.placements.contains(where: { $0.address == address }) { continue }
-            let sameFamily = container.placements.contains { Self.family(of: $0.address) == family } ? 1 : 0
+            if container.addresses.contains(address) { continue }
+            let sameFamily = container.families.contains(family) ? 1 : 0
             let score = [ports == remaining ? 1 : 0, sameFamily, ports.count, container.placements.count, -index]
             if let current = best, !current.score.lexicographicallyPrecedes(score) { continue }
             best = (index, score)

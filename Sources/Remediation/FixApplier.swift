@@ -206,8 +206,17 @@ public struct FixApplier: Sendable {
                             itemIndex: object.itemIndex)))
             }
         }
-        let before = ServiceInventory(records: desired)
-        let after = ServiceInventory(records: records)
+        // Only services with an object in a changed file (or being fixed) can have changed.
+        var touched = Set(active.map(\.service))
+        for record in desired where changed.contains(record.source?.path ?? "") {
+            if let key = record.serviceKey { touched.insert(key) }
+        }
+        for record in records where changed.contains(record.source?.path ?? "") {
+            if let key = record.serviceKey { touched.insert(key) }
+        }
+        let isTouched = { (record: ObjectRecord) in record.serviceKey.map(touched.contains) ?? false }
+        let before = ServiceInventory(records: desired.filter(isTouched))
+        let after = ServiceInventory(records: records.filter(isTouched))
         var wrong: Set<ServiceKey> = []
         let activeByKey = Dictionary(active.map { ($0.service, $0) }, uniquingKeysWith: { first, _ in first })
         for key in before.keys.union(after.keys) {
