@@ -1,7 +1,9 @@
+import Foundation
 import Manifests
 import Remediation
 import Testing
 
+/// The smallest fix: one address out, one in.
 @Suite struct SmokeTests {
     @Test func addsAndRemovesAnAddress() {
         let file = """
@@ -37,8 +39,12 @@ import Testing
 
             """
         let result = FixHarness(files: ["db.yaml": file], live: live).run()
-        print(result.text("db.yaml") ?? "nil")
-        print(result.output.services)
+        // The retired replica goes with its comment; the new one takes its place in numeric order.
+        #expect(
+            result.text("db.yaml")
+                == file.replacingOccurrences(
+                    of: "      # replica, retired\n      - ip: 10.0.0.2\n", with: "      - ip: 10.0.0.3\n"))
+        #expect(result.output.services.map(\.status) == [.fixed])
         #expect(FixHarness.remainingDrift(files: ["db.yaml": file], edited: result.edited, live: live).isEmpty)
     }
 }
