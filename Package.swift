@@ -27,20 +27,33 @@ let package = Package(
         // Pure: compares values, no I/O.
         .target(name: "Drift", dependencies: ["Manifests"], swiftSettings: strict),
         .target(name: "Reporting", dependencies: ["Manifests", "Scanner", "Drift"], swiftSettings: strict),
+        .target(name: "Remediation", dependencies: ["Manifests", "GitStore", "FileIO"], swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
-            dependencies: ["GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO"],
+            dependencies: [
+                "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit", "Drift", "LiveState", "Reporting",
+                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["GitStore", "Manifests", "Drift"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(
+            name: "RemediationTests", dependencies: ["Remediation", "Manifests", "GitStore", "TestSupport"],
+            exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: strict),
+        .testTarget(
+            name: "FixCommandTests",
+            dependencies: [
+                "EndpointDriftKit", "Remediation", "LiveState", "GitStore", "Manifests", "FileIO", "TestSupport",
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),

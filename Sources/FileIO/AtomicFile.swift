@@ -3,10 +3,19 @@ import Foundation
 /// Writes files so that readers see the old content or the new, never a part: the data goes to a
 /// temporary file in the same folder (same file system), is flushed, then renamed over the target.
 public enum AtomicFile {
+    /// The one error of this module: which step failed on which path.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
+        /// `write`, `stage`, `rename`, `delete`, `create folder`…
+        public var operation: String = "write"
         public let path: String
         public let message: String
-        public var description: String { "cannot write \(path): \(message)" }
+        public var description: String { "cannot \(operation) \(path): \(message)" }
+
+        public init(operation: String = "write", path: String, message: String) {
+            self.operation = operation
+            self.path = path
+            self.message = message
+        }
     }
 
     /// Writes `data` to `path`, creating missing folders. Keeps an existing file's permissions.

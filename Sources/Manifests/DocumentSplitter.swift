@@ -4,15 +4,15 @@
 /// A marker at column 0 always ends a document in YAML, even inside a block scalar, so cutting on
 /// markers is exact. Each piece is then parsed alone, which also keeps one broken document from
 /// hiding the others in its file.
-enum DocumentSplitter {
-    struct Piece {
+public enum DocumentSplitter {
+    public struct Piece: Sendable {
         /// Bytes of the document, including a leading `---` line.
-        var range: Range<Int>
+        public var range: Range<Int>
         /// 1-based line of the piece's first byte.
-        var line: Int
+        public var line: Int
     }
 
-    static func split(_ bytes: UnsafeRawBufferPointer) -> [Piece] {
+    public static func split(_ bytes: UnsafeRawBufferPointer) -> [Piece] {
         var pieces: [Piece] = []
         var pieceStart = 0
         var pieceLine = 1
@@ -50,7 +50,7 @@ enum DocumentSplitter {
     }
 
     /// Whether the piece holds anything but blank lines, comments, directives and a bare marker.
-    static func hasContent(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    public static func hasContent(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         let count = bytes.count
         var atLineStart = true

@@ -89,9 +89,10 @@ public enum ManifestFileReader {
     private static func readJSON(
         _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits, into output: inout Output
     ) {
+        // "EndpointSlice" does not contain "Endpoints": a lone JSON slice needs its own test.
         guard ByteSearch.contains(bytes, "\"kind\""),
             ByteSearch.contains(bytes, "Service") || ByteSearch.contains(bytes, "Endpoints")
-                || ByteSearch.contains(bytes, "List\"")
+                || ByteSearch.contains(bytes, "EndpointSlice") || ByteSearch.contains(bytes, "List\"")
         else {
             output.skippedDocuments += 1
             return
@@ -114,7 +115,7 @@ public enum ManifestFileReader {
         }
         if kinds.count > 1 { return true }
         return ByteSearch.contains(text, "Service") || ByteSearch.contains(text, "Endpoints")
-            || ByteSearch.contains(text, "List")
+            || ByteSearch.contains(text, "EndpointSlice") || ByteSearch.contains(text, "List")
     }
 
     private static func collect(

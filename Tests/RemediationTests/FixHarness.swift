@@ -1,0 +1,73 @@
+import Manifests
+import Remediation
+
+/// Runs planner, editor and verifier on in-memory files, as `fix --to live` does on a commit.
+struct FixHarness {
+    var files: [String: String]
+    var live: String
+    var options = FixPlanner.Options()
+
+    struct Result {
+        var plan: FixPlan
+        var output: FixApplier.Output
+        /// Path → new text (`nil`: deleted). Only changed files.
+        var edited: [String: String?]
+
+        func text(_ path: String) -> String? { edited[path] ?? nil }
+    }
+
+    static func records(_ text: String, path: String, live: Bool) -> [ObjectRecord] {
+        ManifestFileReader.read(text, path: path).objects.map { object in
+            let namespace = object.object.metadata.namespace ?? "default"
+            return ObjectRecord(
+                object: object.object,
+                ref: ObjectRef(kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
+                source: live
+                    ? nil
+                    : SourceLocation(
+                        path: path, line: object.line, column: object.column, documentIndex: object.documentIndex,
+                        itemIndex: object.itemIndex),
+                namespaceRule: live ? nil : (object.object.metadata.namespace == nil ? .defaultNamespace : .metadata))
+        }
+    }
+
+    var desiredRecords: [ObjectRecord] {
+        files.keys.sorted().flatMap { Self.records(files[$0] ?? "", path: $0, live: false) }
+    }
+
+    var liveInventory: ServiceInventory { ServiceInventory(records: Self.records(live, path: "live.yaml", live: true)) }
+
+    func run() -> Result {
+        let desired = desiredRecords
+        let liveInventory = liveInventory
+        let plan = FixPlanner(options: options).plan(desired: ServiceInventory(records: desired), live: liveInventory)
+        let snapshot = files
+        let applier = FixApplier(
+            desired: desired, live: liveInventory, readFile: { snapshot[$0].map { Array($0.utf8) } },
+            implicitNamespace: { _ in "default" })
+        let output = applier.run(plan)
+        var edited: [String: String?] = [:]
+        for file in output.files {
+            edited.updateValue(file.edited.map { String(decoding: $0, as: UTF8.self) }, forKey: file.path)
+        }
+        return Result(plan: plan, output: output, edited: edited)
+    }
+
+    /// The desired backends after applying `edited` equal the live ones, for every service.
+    static func remainingDrift(files: [String: String], edited: [String: String?], live: String) -> [ServiceKey] {
+        var after = files
+        for (path, text) in edited { after[path] = text }
+        let desired = ServiceInventory(
+            records: after.keys.sorted().flatMap { records(after[$0] ?? "", path: $0, live: false) })
+        let liveInventory = ServiceInventory(records: records(live, path: "live.yaml", live: true))
+        return desired.keys.union(liveInventory.keys).sorted().filter { key in
+            // Services with a selector or of type ExternalName take their backends from controllers.
+            if case .service(let service)? = desired[key]?.service?.object,
+                service.hasSelector || service.isExternalName
+            {
+                return false
+            }
+            return (desired[key]?.backends ?? BackendSet()) != (liveInventory[key]?.backends ?? BackendSet())
+        }
+    }
+}
