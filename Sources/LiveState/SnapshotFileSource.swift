@@ -45,6 +45,10 @@ public struct SnapshotFileSource: LiveStateSource {
                 }
                 var records: [ObjectRecord] = []
                 for root in roots {
+                    if let typed = try typedListItems(root) {
+                        records += typed
+                        continue
+                    }
                     let decoded = ObjectDecoder.decode(root)
                     if let error = decoded.errors.first { throw error }
                     records += decoded.objects.map { ObjectRecord(live: $0.object) }
@@ -58,6 +62,27 @@ public struct SnapshotFileSource: LiveStateSource {
             throw LiveError(
                 kind: .snapshotFile, operation: "parse", resource: name, message: error.inFile(name).description)
         }
+    }
+
+    /// The items of an `EndpointsList`, `EndpointSliceList` or `ServiceList` as the API server
+    /// (or `curl`) returns them: items without `kind`/`apiVersion`. nil for anything else.
+    private static func typedListItems(_ root: Node) throws(ManifestError) -> [ObjectRecord]? {
+        guard case .mapping(let mapping) = root, let listKind = mapping["kind"]?.stringValue,
+            let kind = ObjectKind.allCases.first(where: { "\($0.rawValue)List" == listKind }),
+            case .sequence(let items)? = mapping["items"]
+        else { return nil }
+        var records: [ObjectRecord] = []
+        for item in items.items {
+            // Items that say what they are go through the general decoder.
+            if item.mapping?["kind"] != nil {
+                let decoded = ObjectDecoder.decode(item)
+                if let error = decoded.errors.first { throw error }
+                records += decoded.objects.map { ObjectRecord(live: $0.object) }
+            } else {
+                records.append(ObjectRecord(live: try ObjectDecoder.decodeItem(item, as: kind)))
+            }
+        }
+        return records
     }
 
     private static func modificationTime(_ path: String) -> String? {
