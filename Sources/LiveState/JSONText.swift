@@ -1,7 +1,7 @@
 /// JSON string quoting for the few documents this module writes (snapshots, exec plugin input).
 enum JSONText {
     static func quote(_ text: String) -> String {
-        var result = "\""
+        var result = ""
         appendQuoted(text, to: &result)
         return result
     }
