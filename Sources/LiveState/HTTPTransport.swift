@@ -142,6 +142,9 @@ actor HTTPTransport {
         _ connection: ClusterConnection, identity: ClientIdentity?
     ) throws(LiveError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        // A server that stopped answering will not send close_notify either: do not wait the
+        // default 5 s for it when the connection is closed after a timeout.
+        tls.shutdownTimeout = .milliseconds(500)
         if connection.insecureSkipTLSVerify {
             tls.certificateVerification = .none
         } else if let pem = connection.certificateAuthorityPEM {

@@ -119,6 +119,11 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         on(path, query: query, respond: [response])
     }
 
+    /// Changes who may call it (a rotated token, a revoked one).
+    public func setAuthentication(_ authentication: Authentication) {
+        lock.withLock { self.authentication = authentication }
+    }
+
     /// Adds the Kubernetes 1.33+ deprecation `Warning` header to every Endpoints answer.
     public func warnOnEndpoints() {
         lock.withLock { warnsOnEndpoints = true }

@@ -69,5 +69,6 @@ public struct RecordedResponse: Sendable {
 /// A fixture file is missing or malformed.
 public struct FixtureError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
