@@ -1,4 +1,5 @@
 import Manifests
+import NIOCore
 
 /// One page of a list answer: its objects, and where the next page starts.
 struct ListPage {
@@ -13,9 +14,10 @@ struct ListPage {
     var remainingItemCount: Int?
     var itemCount = 0
 
-    /// Reads a list answer with `JSONReader`'s cursor: the envelope is walked key by key, each item
-    /// becomes a small tree, and `metadata.managedFields`, the largest part of most objects and of
-    /// no use here, is skipped without building anything.
+    /// Reads a list answer with `JSONReader`'s cursor: the envelope is walked key by key and each
+    /// item is decoded straight into the model (`LiveObjectReader`), skipping `managedFields` and
+    /// every other field the model does not keep without building anything. For `--save-live`
+    /// (`keepDocuments`) each item becomes a tree instead, without `metadata.managedFields`.
     static func parse(
         _ bytes: UnsafeRawBufferPointer, resource: APIResource, keepDocuments: Bool
     ) throws(ManifestError) -> ListPage {
@@ -30,7 +32,7 @@ struct ListPage {
             case "kind":
                 let kind = try reader.readValue().scalar?.value ?? ""
                 guard kind == resource.listKind || kind == "List" else {
-                    throw reader.error("expected a \(resource.listKind), found kind \"\(kind.prefix(60))\"")
+                    throw reader.error("expected kind \(resource.listKind), found \"\(kind.prefix(60))\"")
                 }
             case "metadata":
                 try page.readListMetadata(&reader)
@@ -44,11 +46,25 @@ struct ListPage {
                 var firstItem = true
                 while try reader.nextElement(first: firstItem) {
                     firstItem = false
-                    let item = try readItem(&reader)
                     page.itemCount += 1
-                    if keepDocuments { page.documents.append(item) }
+                    if !keepDocuments {
+                        // The fast path: straight into the model. A malformed item is read again
+                        // as a tree, to name it in the note, and left out.
+                        var fast = LiveObjectReader(reader: reader)
+                        do {
+                            page.objects.append(try fast.read(resource.kind))
+                            reader = fast.reader
+                            continue
+                        } catch {
+                            let item = try readItem(&reader)
+                            page.problems.append("\(describe(item, resource: resource)): \(error.message)")
+                            continue
+                        }
+                    }
+                    let item = try readItem(&reader)
+                    page.documents.append(item)
                     do {
-                        page.objects.append(try ObjectDecoder.decodeItem(item, as: resource.kind))
+                        page.objects.append(try ObjectDecoder.decodeItem(item, as: resource.kind).withoutLines())
                     } catch {
                         page.problems.append("\(describe(item, resource: resource)): \(error.message)")
                     }
@@ -61,6 +77,34 @@ struct ListPage {
         guard reader.isAtEnd else { throw reader.error("unexpected text after the JSON value") }
         guard sawItems else { throw reader.error("the answer has no items") }
         return page
+    }
+
+    /// The continue token, when the list's metadata comes before its items (as the API server
+    /// writes it); nil when there is none or it comes later.
+    static func continueTokenBeforeItems(_ body: ByteBuffer) -> String? {
+        body.withUnsafeReadableBytes { bytes -> String? in
+            var reader = JSONReader(bytes: bytes)
+            var page = ListPage()
+            do {
+                try reader.expect(UInt8(ascii: "{"))
+                var first = true
+                while let key = try reader.nextKey(first: first) {
+                    first = false
+                    switch key {
+                    case "metadata":
+                        try page.readListMetadata(&reader)
+                        return page.continueToken
+                    case "items":
+                        return nil
+                    default:
+                        try reader.skipValue()
+                    }
+                }
+            } catch {
+                return nil
+            }
+            return nil
+        }
     }
 
     private mutating func readListMetadata(_ reader: inout JSONReader) throws(ManifestError) {

@@ -51,7 +51,7 @@ public struct SnapshotFileSource: LiveStateSource {
                     }
                     let decoded = ObjectDecoder.decode(root)
                     if let error = decoded.errors.first { throw error }
-                    records += decoded.objects.map { ObjectRecord(live: $0.object) }
+                    records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
                 }
                 return records
             }
@@ -77,9 +77,9 @@ public struct SnapshotFileSource: LiveStateSource {
             if item.mapping?["kind"] != nil {
                 let decoded = ObjectDecoder.decode(item)
                 if let error = decoded.errors.first { throw error }
-                records += decoded.objects.map { ObjectRecord(live: $0.object) }
+                records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
             } else {
-                records.append(ObjectRecord(live: try ObjectDecoder.decodeItem(item, as: kind)))
+                records.append(ObjectRecord(live: try ObjectDecoder.decodeItem(item, as: kind).withoutLines()))
             }
         }
         return records
