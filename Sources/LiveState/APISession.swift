@@ -51,34 +51,37 @@ final class APISession: Sendable {
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int
     ) async throws(LiveError) -> [ListResult] {
         let keepDocuments = options.savePath != nil
-        var results = [ListResult?](repeating: nil, count: jobs.count)
-        var failure: LiveError?
-        await withTaskGroup(of: (Int, Result<ListResult, LiveError>).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < jobs.count else { return }
-                let index = next
-                let job = jobs[index]
-                next += 1
-                group.addTask {
-                    do throws(LiveError) {
-                        return (
-                            index,
-                            .success(
-                                try await self.list(
-                                    job.resource, namespace: job.namespace, keepDocuments: keepDocuments))
-                        )
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+        let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
+            let job = jobs[index]
+            do throws(LiveError) {
+                return (
+                    index,
+                    .success(try await self.list(job.resource, namespace: job.namespace, keepDocuments: keepDocuments))
+                )
+            } catch {
+                return (index, .failure(error))
             }
-            for _ in 0..<min(concurrency, jobs.count) { startNext() }
+        }
+        let outcome = await withTaskGroup(
+            of: (Int, Result<ListResult, LiveError>).self, returning: Result<[ListResult], LiveError>.self
+        ) { group in
+            var results = [ListResult](repeating: ListResult(), count: jobs.count)
+            var failure: LiveError?
+            var next = 0
+            while next < min(concurrency, jobs.count) {
+                let index = next
+                group.addTask { await work(index) }
+                next += 1
+            }
             while let (index, result) = await group.next() {
                 switch result {
                 case .success(let value):
                     results[index] = value
-                    if failure == nil { startNext() }
+                    if failure == nil && next < jobs.count {
+                        let index = next
+                        group.addTask { await work(index) }
+                        next += 1
+                    }
                 case .failure(let error):
                     if failure == nil {
                         failure = error
@@ -86,9 +89,10 @@ final class APISession: Sendable {
                     }
                 }
             }
+            if let failure { return .failure(failure) }
+            return .success(results)
         }
-        if let failure { throw failure }
-        return results.map { $0 ?? ListResult() }
+        return try outcome.get()
     }
 
     // MARK: Discovery
@@ -119,15 +123,42 @@ final class APISession: Sendable {
         var result = ListResult()
         var continueToken: String?
         var restarted = false
+        // The next page, asked for while this one is decoded.
+        var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
+        defer { prefetched?.task.cancel() }
         while true {
             try checkCancellation(resource, namespace: namespace)
-            var query: [(String, String)] = []
-            if options.chunkSize > 0 { query.append(("limit", String(options.chunkSize))) }
-            if let continueToken { query.append(("continue", continueToken)) }
-            let response = try await fetch(
-                path, query: query, verb: "list", resource: resource.qualifiedName, namespace: namespace)
+            let response: APIResponse
+            if let early = prefetched, early.token == continueToken {
+                prefetched = nil
+                response = try await early.task.value.get()
+            } else {
+                prefetched?.task.cancel()
+                prefetched = nil
+                response = try await fetch(
+                    path, query: query(continue: continueToken), verb: "list", resource: resource.qualifiedName,
+                    namespace: namespace)
+            }
             switch response.status {
             case 200:
+                // The API server writes the list's metadata, continue token included, before the
+                // items: the next request can go out before this page is decoded.
+                if let next = ListPage.continueTokenBeforeItems(response.body) {
+                    let query = query(continue: next)
+                    prefetched = (
+                        next,
+                        Task { [self] in
+                            do throws(LiveError) {
+                                return .success(
+                                    try await fetch(
+                                        path, query: query, verb: "list", resource: resource.qualifiedName,
+                                        namespace: namespace))
+                            } catch {
+                                return .failure(error)
+                            }
+                        }
+                    )
+                }
                 let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
                 result.objects += page.objects
                 result.documents += page.documents
@@ -160,6 +191,13 @@ final class APISession: Sendable {
                     message: "the API server answered \(Self.statusLine(response))")
             }
         }
+    }
+
+    private func query(continue token: String?) -> [(String, String)] {
+        var query: [(String, String)] = []
+        if options.chunkSize > 0 { query.append(("limit", String(options.chunkSize))) }
+        if let token { query.append(("continue", token)) }
+        return query
     }
 
     private func parse(
