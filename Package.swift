@@ -59,6 +59,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
+        // `swift run -c release live-benchmark`: prints live-read throughput (not a test).
+        .executableTarget(
+            name: "live-benchmark", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(
