@@ -135,6 +135,9 @@ public enum ExecPlugin {
             process.standardInput = FileHandle.nullDevice
             process.standardError = stderr
         }
+        // Waiting with waitUntilExit spins a run loop on this thread; a semaphore sleeps.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let group = DispatchGroup()
         let errorBox = ByteBox()
@@ -146,7 +149,7 @@ public enum ExecPlugin {
             }
         }
         let output = Array(stdout.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
+        exited.wait()
         group.wait()
         return ProcessOutcome(status: process.terminationStatus, stdout: output, stderr: errorBox.bytes)
     }
