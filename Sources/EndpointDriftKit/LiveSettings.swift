@@ -62,7 +62,8 @@ public struct LiveSettings: Sendable {
         return KubernetesAPISource(
             connection: resolved,
             options: APIReadOptions(
-                chunkSize: chunkSize, requestTimeout: requestTimeout, retry: retry, savePath: saveLive,
+                chunkSize: chunkSize, requestTimeout: requestTimeout,
+                connectTimeout: min(30, requestTimeout ?? 30), retry: retry, savePath: saveLive,
                 userAgent: "endpoint-drift/\(Version.current)"),
             environment: environment,
             diagnostics: { StandardStreams.writeError($0 + "\n") })
