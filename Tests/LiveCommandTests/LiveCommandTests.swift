@@ -181,9 +181,11 @@ struct LiveCommandTests {
         second["source"] = nil
         #expect(NSDictionary(dictionary: first).isEqual(to: second))
 
-        let stdin = try await CLI.run(["live", "-n", "shop", "--live-file", "-", "-o", "json"], home: home)
-        #expect(stdin.status == 0)
-        #expect(CLI.backendCounts(try CLI.json(stdin.stdout)).isEmpty)
+        // An empty snapshot is refused rather than read as "the cluster has nothing".
+        let empty = try await CLI.run(["live", "-n", "shop", "--live-file", "-", "-o", "json"], home: home)
+        #expect(empty.status == 2)
+        #expect(
+            empty.stderr.hasPrefix("endpoint-drift: error: read stdin: it is empty; pass the output of `kubectl get"))
     }
 
     @Test("--live-file from stdin")

@@ -101,6 +101,13 @@ struct SnapshotTests {
         }
         #expect(error?.kind == .snapshotFile)
         #expect(error?.resource == missing)
+        #expect(error?.message.hasPrefix("\(missing) does not exist; pass the output of `kubectl get") == true)
+
+        let blank = try folder.write("blank.json", " \n\t\n")
+        let blankError = await #expect(throws: LiveError.self) {
+            try await SnapshotFileSource(path: blank).read(scope: .all)
+        }
+        #expect(blankError?.message.hasPrefix("it is empty") == true)
 
         let broken = try folder.write("broken.json", "{\"kind\": \"List\", \"items\": [")
         let parseError = await #expect(throws: LiveError.self) {
