@@ -1,6 +1,7 @@
 import Foundation
-import LiveState
 import Testing
+
+@testable import LiveState
 
 @Suite("Small parts of the live client")
 struct UnitTests {
@@ -88,5 +89,22 @@ struct UnitTests {
         #expect(printed.contains("<redacted>"))
         for leaked in ["super-secret-token", "hunter2", "PRIVATE KEY"] { #expect(!printed.contains(leaked)) }
         #expect(secret.revealText() == "super-secret-token")
+    }
+}
+
+@Suite("Warning header texts")
+struct WarningHeaderTests {
+    @Test("one warning, several comma-joined, commas and escapes inside, dates after")
+    func texts() {
+        #expect(
+            WarningLog.texts(
+                of: #"299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice""#)
+                == ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"])
+        #expect(WarningLog.texts(of: #"299 - "a, b", 299 - "c \"quoted\"""#) == ["a, b", "c \"quoted\""])
+        #expect(
+            WarningLog.texts(of: #"299 kube-apiserver "first" "Sat, 21 Nov 2026 12:00:00 GMT", 299 - "second""#)
+                == ["first", "second"])
+        #expect(WarningLog.texts(of: "plain text") == ["plain text"])
+        #expect(WarningLog.texts(of: "") == [])
     }
 }
