@@ -67,7 +67,7 @@ public enum LiveJob {
             throw RunError(
                 operation: "choose namespaces", subject: "",
                 message:
-                    "no -n or -A given, and the desired state could not be read to take its namespaces (\(error)); pass -n NAMESPACE (repeatable) or -A, or --repo with a repository"
+                    "no -n or -A given, and the desired state could not be read to take its namespaces from (\(error)); pass -n NAMESPACE (repeatable) or -A"
             )
         }
         guard !namespaces.isEmpty else {

@@ -185,6 +185,12 @@ final class APISession: Sendable {
                 throw unauthorized(response, verb: "list", resource: resource.qualifiedName, namespace: namespace)
             case 403:
                 throw forbidden(response, verb: "list", resource: resource, namespace: namespace)
+            case 404:
+                throw LiveError(
+                    kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                    message:
+                        "the API server answered \(Self.statusLine(response)) for \(path); is \(connection.server) a Kubernetes API server?"
+                )
             default:
                 throw LiveError(
                     kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,

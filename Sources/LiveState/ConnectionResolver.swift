@@ -11,12 +11,17 @@ public enum ConnectionResolver {
             if request.context == nil, environment.variables["KUBERNETES_SERVICE_HOST"].flatMap(nonEmpty) != nil {
                 return try InClusterConfig.resolve(environment: environment)
             }
-            let place = loaded?.config.filesDescription ?? KubeconfigLoader.searchedPlaces(environment: environment)
+            let advice =
+                "pass --kubeconfig FILE, set KUBECONFIG, use --in-cluster inside a pod, or read a snapshot with --live-file FILE"
+            if let loaded {
+                throw LiveError(
+                    kind: .configuration, operation: "read kubeconfig", resource: loaded.config.filesDescription,
+                    message: "it defines no clusters, users or contexts; \(advice)")
+            }
             throw LiveError(
-                kind: .configuration, operation: "find kubeconfig", resource: place,
+                kind: .configuration, operation: "find kubeconfig", resource: "",
                 message:
-                    "no cluster configured; pass --kubeconfig FILE, set KUBECONFIG, use --in-cluster inside a pod, or read a snapshot with --live-file FILE"
-            )
+                    "none found (looked at \(KubeconfigLoader.searchedPlaces(environment: environment))); \(advice)")
         }
         return try resolve(context: request.context, in: config, environment: environment)
     }

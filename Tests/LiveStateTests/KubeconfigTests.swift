@@ -283,7 +283,17 @@ struct KubeconfigTests {
         let nowhere = #expect(throws: LiveError.self) {
             try ConnectionResolver.resolve(ConnectionRequest(), environment: Harness.environment())
         }
-        #expect(nowhere?.message.contains("pass --kubeconfig FILE, set KUBECONFIG") == true)
+        #expect(
+            nowhere?.message.hasPrefix(
+                "none found (looked at /nonexistent-home/.kube/config); pass --kubeconfig FILE, set KUBECONFIG") == true
+        )
+
+        let empty = try folder.write("empty-config", "")
+        let emptyError = #expect(throws: LiveError.self) {
+            try ConnectionResolver.resolve(ConnectionRequest(kubeconfigPath: empty), environment: Harness.environment())
+        }
+        #expect(emptyError?.resource == empty)
+        #expect(emptyError?.message.hasPrefix("it defines no clusters, users or contexts") == true)
 
         let notInPod = #expect(throws: LiveError.self) {
             try ConnectionResolver.resolve(ConnectionRequest(inCluster: true), environment: Harness.environment())
