@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(
             name: "LiveStateTests", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "LiveCommandTests", dependencies: ["TestSupport", "LiveState", "Manifests"], swiftSettings: strict),
+            name: "LiveCommandTests", dependencies: ["TestSupport", "LiveState", "Manifests", "EndpointDriftKit"],
+            swiftSettings: strict),
         .testTarget(
             name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
             swiftSettings: strict),

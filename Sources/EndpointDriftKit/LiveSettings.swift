@@ -70,6 +70,20 @@ public struct LiveSettings: Sendable {
     }
 }
 
+extension LiveSettings {
+    /// Reads the live state for a run that has the desired state in hand (`check`, `fix`): the
+    /// scope is `-n`/`-A`, else the desired namespaces. Failures become `RunError`s (exit 2) that
+    /// name the verb, the resource and the namespace.
+    public func read(desiredNamespaces: Set<String>) async throws(RunError) -> LiveSnapshot {
+        let source = try makeSource()
+        do {
+            return try await source.read(scope: scope(desiredNamespaces: desiredNamespaces))
+        } catch {
+            throw RunError(error)
+        }
+    }
+}
+
 extension RunError {
     /// A live-state failure, with the verb, resource and namespace it names.
     public init(_ error: LiveError) {
