@@ -46,5 +46,3 @@ public struct KubeconfigCluster: Sendable {
             proxyURL: try fields.string("proxy-url").flatMap(nonEmpty))
     }
 }
-
-func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
