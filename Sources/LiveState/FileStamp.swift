@@ -1,16 +1,16 @@
 import Foundation
 
-/// A file's identity and change time: a rotated token file gets a new inode or a new mtime.
+/// A file's identity and change time: a rotated token file gets a new inode (the kubelet swaps a
+/// symlink) or a new modification time (an editor, a script).
 struct FileStamp: Equatable {
     var inode: UInt64
-    var modified: TimeInterval
-    var size: Int64
+    var modified: Date
+    var size: UInt64
 
     init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        inode = UInt64(info.st_ino)
-        modified = TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9
-        size = Int64(info.st_size)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+        modified = attributes[.modificationDate] as? Date ?? .distantPast
+        size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
     }
 }
