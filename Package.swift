@@ -10,7 +10,10 @@ let package = Package(
         .executable(name: "endpoint-drift", targets: ["endpoint-drift"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +26,17 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
-        .target(name: "LiveState", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(
+            name: "LiveState",
+            dependencies: [
+                "Manifests", "FileIO",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
         // Pure: compares values, no I/O.
         .target(name: "Drift", dependencies: ["Manifests"], swiftSettings: strict),
         .target(name: "Reporting", dependencies: ["Manifests", "Scanner", "Drift"], swiftSettings: strict),
@@ -41,9 +54,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .target(name: "TestSupport", dependencies: ["GitStore", "Manifests", "Drift"], swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "GitStore", "Manifests", "Drift",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
+        // `swift run -c release live-benchmark`: prints live-read throughput (not a test).
+        .executableTarget(
+            name: "live-benchmark", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(
+            name: "LiveStateTests", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "LiveCommandTests",
+            dependencies: ["endpoint-drift", "TestSupport", "LiveState", "Manifests", "EndpointDriftKit"],
+            swiftSettings: strict),
         .testTarget(
             name: "RemediationTests", dependencies: ["Remediation", "Manifests", "GitStore", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),

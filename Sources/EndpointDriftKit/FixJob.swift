@@ -20,7 +20,8 @@ public enum FixJob {
         public var strict = false
         /// Where the cluster's state comes from (`SnapshotFileSource` for `--live-file`, or the API).
         public var liveSource: any LiveStateSource
-        public var scope: NamespaceScope = .all
+        /// `-n`/`-A`; nil reads the namespaces the desired state uses.
+        public var scope: NamespaceScope?
         public var direction: FixDirection = .live
         public var prune = false
         /// A repository folder for adopted objects (`--adopt DIR`).
@@ -99,7 +100,8 @@ public enum FixJob {
         }
         let live: LiveSnapshot
         do {
-            live = try await configuration.liveSource.read(scope: configuration.scope)
+            let scope = configuration.scope ?? .only(Set(scan.records.map(\.ref.namespace)))
+            live = try await configuration.liveSource.read(scope: scope)
         } catch {
             throw RunError(operation: error.operation, subject: error.resource, message: error.message)
         }

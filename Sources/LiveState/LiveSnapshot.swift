@@ -25,7 +25,9 @@ public struct LiveSnapshot: Sendable {
     public var source: String
     /// The namespaces read.
     public var scope: NamespaceScope
-    /// Things worth telling the user that are not errors (API warnings, fallbacks).
+    /// Things worth telling the user that are not errors (the EndpointSlice fallback, objects that
+    /// could not be decoded). API `Warning` headers are not here: they go to stderr only, so that
+    /// machine output never carries them.
     public var notes: [String]
 
     public init(

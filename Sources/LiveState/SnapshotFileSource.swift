@@ -9,6 +9,8 @@ public struct SnapshotFileSource: LiveStateSource {
     public init(path: String) { self.path = path }
 
     public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+        let name = path == "-" ? "stdin" : path
+        let hint = "pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
         let data: Data
         do {
             if path == "-" {
@@ -18,15 +20,19 @@ public struct SnapshotFileSource: LiveStateSource {
             }
         } catch {
             throw LiveError(
-                kind: .snapshotFile, operation: "read", resource: path,
-                message:
-                    "\(error.localizedDescription); pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
-            )
+                kind: .snapshotFile, operation: "read", resource: name,
+                message: "\(FileErrors.describe(error, path: path)); \(hint)")
         }
-        let records = try Self.parse(data, name: path)
+        // An empty snapshot would say "the cluster has nothing", which `check` would report as
+        // everything missing: refuse it instead.
+        guard data.contains(where: { !(UInt8(ascii: " ") == $0 || (9...13).contains($0)) }) else {
+            throw LiveError(kind: .snapshotFile, operation: "read", resource: name, message: "it is empty; \(hint)")
+        }
+        let records = try Self.parse(data, name: name)
         let filtered = records.filter { scope.contains($0.ref.namespace) }
         let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
-        return LiveSnapshot(records: filtered, observedAt: observedAt, source: "file \(path)", scope: scope)
+        return LiveSnapshot(
+            records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
     }
 
     /// The objects in a snapshot document (a `List`, a single object, or YAML documents).
@@ -45,9 +51,13 @@ public struct SnapshotFileSource: LiveStateSource {
                 }
                 var records: [ObjectRecord] = []
                 for root in roots {
+                    if let typed = try typedListItems(root) {
+                        records += typed
+                        continue
+                    }
                     let decoded = ObjectDecoder.decode(root)
                     if let error = decoded.errors.first { throw error }
-                    records += decoded.objects.map { ObjectRecord(live: $0.object) }
+                    records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
                 }
                 return records
             }
@@ -58,6 +68,27 @@ public struct SnapshotFileSource: LiveStateSource {
             throw LiveError(
                 kind: .snapshotFile, operation: "parse", resource: name, message: error.inFile(name).description)
         }
+    }
+
+    /// The items of an `EndpointsList`, `EndpointSliceList` or `ServiceList` as the API server
+    /// (or `curl`) returns them: items without `kind`/`apiVersion`. nil for anything else.
+    private static func typedListItems(_ root: Node) throws(ManifestError) -> [ObjectRecord]? {
+        guard case .mapping(let mapping) = root, let listKind = mapping["kind"]?.stringValue,
+            let kind = ObjectKind.allCases.first(where: { "\($0.rawValue)List" == listKind }),
+            case .sequence(let items)? = mapping["items"]
+        else { return nil }
+        var records: [ObjectRecord] = []
+        for item in items.items {
+            // Items that say what they are go through the general decoder.
+            if item.mapping?["kind"] != nil {
+                let decoded = ObjectDecoder.decode(item)
+                if let error = decoded.errors.first { throw error }
+                records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
+            } else {
+                records.append(ObjectRecord(live: try ObjectDecoder.decodeItem(item, as: kind).withoutLines()))
+            }
+        }
+        return records
     }
 
     private static func modificationTime(_ path: String) -> String? {

@@ -120,6 +120,25 @@ public struct JSONReader {
         return true
     }
 
+    /// `nextKey` without making a `String` of the key: skipping a large object (`managedFields`)
+    /// then allocates nothing.
+    private mutating func skipKey(first: Bool) throws(ManifestError) -> Bool {
+        if !first {
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"): offset += 1; return false
+            default: throw error("expected ',' or '}' in an object\(foundDescription)")
+            }
+        } else if peek() == UInt8(ascii: "}") {
+            offset += 1
+            return false
+        }
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key\(foundDescription)") }
+        try skipString()
+        try expect(UInt8(ascii: ":"))
+        return true
+    }
+
     /// Skips one value without building anything.
     public mutating func skipValue() throws(ManifestError) {
         guard let next = peek() else { throw error("unexpected end of input") }
@@ -128,7 +147,7 @@ public struct JSONReader {
             try enter()
             offset += 1
             var first = true
-            while try nextKey(first: first) != nil {
+            while try skipKey(first: first) {
                 first = false
                 try skipValue()
             }

@@ -98,6 +98,11 @@ public struct Mapping: Sendable {
     public struct Entry: Sendable {
         public var key: Node
         public var value: Node
+
+        public init(key: Node, value: Node) {
+            self.key = key
+            self.value = value
+        }
     }
 
     public var entries: [Entry]

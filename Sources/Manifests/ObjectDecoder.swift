@@ -26,6 +26,17 @@ public enum ObjectDecoder {
         return result
     }
 
+    /// Decodes one item of a typed list such as `EndpointSliceList`, whose items carry no `kind` or
+    /// `apiVersion` (the list's kind says what they are).
+    public static func decodeItem(_ node: Node, as kind: ObjectKind) throws(ManifestError) -> KubeObject {
+        let fields = try FieldReader(node: node, path: "")
+        switch kind {
+        case .service: return .service(try service(fields))
+        case .endpoints: return .endpoints(try endpoints(fields))
+        case .endpointSlice: return .endpointSlice(try endpointSlice(fields))
+        }
+    }
+
     private static func decode(_ node: Node, itemIndex: Int?, into result: inout Result) {
         guard case .mapping(let mapping) = node,
             let kind = mapping["kind"]?.stringValue,

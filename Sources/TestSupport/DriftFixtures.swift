@@ -3,7 +3,7 @@ import Manifests
 
 /// Builds records from YAML text the way the scanner and the live reader do, so that tests state
 /// both sides as manifests and `kubectl get` output.
-public enum Fixtures {
+public enum DriftFixtures {
     public static let commit = "c0ffee0000000000000000000000000000000000"
     public static let revision = DriftReport.Revision(repository: "repo", revision: "HEAD", commit: commit)
 
@@ -127,7 +127,7 @@ extension DriftReport {
     }
 }
 
-extension Fixtures {
+extension DriftFixtures {
     /// The 1-based line of the first line of `text` containing `needle` (after `after`, if given).
     public static func line(of needle: String, in text: String, after: String? = nil) -> Int {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -17,7 +17,9 @@ struct EndpointDriftCommand: AsyncParsableCommand {
             Exit codes: 0 in sync / success; 1 drift or lint errors found; 2 could not check (bad flags, unreadable repository, API error).
             """,
         version: Version.current,
-        subcommands: [ScanCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self])
+        subcommands: [
+            ScanCommand.self, LiveCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self,
+        ])
 
     /// Runs the command line; returns the process exit code.
     static func execute(_ arguments: [String]) async -> Int32 {

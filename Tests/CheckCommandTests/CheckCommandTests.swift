@@ -5,16 +5,16 @@ import Testing
 /// The built binary against a real git repository (made with the git CLI) and a live snapshot
 /// file: stdout, files written and exit codes, as CI sees them.
 @Suite struct CheckCommandTests {
-    let service = Fixtures.service("orders-db")
+    let service = DriftFixtures.service("orders-db")
 
     func endpoints(_ addresses: String, port: Int = 5432) -> String {
-        Fixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: \(port)}]")
+        DriftFixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: \(port)}]")
     }
 
     /// A repository whose HEAD defines `shop/orders-db` with `addresses`, and a runner.
     func setUp(_ addresses: String) throws -> (TempGitRepository, CommandRunner) {
         let repository = try TempGitRepository()
-        try repository.write("apps/db.yaml", Fixtures.documents(service, endpoints(addresses)))
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints(addresses)))
         try repository.commitAll("orders-db")
         return (repository, try CommandRunner())
     }
@@ -32,7 +32,7 @@ import Testing
         let (repository, runner) = try setUp("{ip: 10.0.0.1}, {ip: 10.0.0.2}")
         defer { runner.remove() }
         let output = try check(
-            repository, runner, live: Fixtures.documents(service, endpoints("{ip: 10.0.0.2}, {ip: 10.0.0.1}")))
+            repository, runner, live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.2}, {ip: 10.0.0.1}")))
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("PASS 1 service (1 in sync) · 0 findings; none fails the run"))
         #expect(output.stderr.isEmpty)
@@ -41,10 +41,10 @@ import Testing
     @Test func driftExitsOneWithFileAndLine() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}, {ip: 10.0.0.2}")
         defer { runner.remove() }
-        let output = try check(repository, runner, live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        let output = try check(repository, runner, live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         #expect(output.status == 1)
         let text = try repository.read("apps/db.yaml")
-        let line = Fixtures.line(of: "10.0.0.2", in: text)
+        let line = DriftFixtures.line(of: "10.0.0.2", in: text)
         #expect(output.stdout.contains("shop/orders-db  drifted  2 in git, 1 live"))
         #expect(
             output.stdout.contains(
@@ -56,7 +56,7 @@ import Testing
     @Test func exitZeroAndFailOn() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}, {ip: 10.0.0.2}")
         defer { runner.remove() }
-        let live = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
+        let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
         #expect(try check(repository, runner, live: live, ["--exit-zero"]).status == 0)
         #expect(try check(repository, runner, live: live, ["--fail-on", "stale-backend"]).status == 0)
         #expect(try check(repository, runner, live: live, ["--fail-on", "lint,stale-backend"]).status == 0)
@@ -67,9 +67,9 @@ import Testing
     @Test func warningsDoNotFailUnlessAsked() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}")
         defer { runner.remove() }
-        let unmanaged = Fixtures.documents(
-            service, endpoints("{ip: 10.0.0.1}"), Fixtures.service("legacy"),
-            Fixtures.endpoints("legacy", subsets: "- addresses: [{ip: 10.9.0.1}]\n  ports: [{port: 21}]"))
+        let unmanaged = DriftFixtures.documents(
+            service, endpoints("{ip: 10.0.0.1}"), DriftFixtures.service("legacy"),
+            DriftFixtures.endpoints("legacy", subsets: "- addresses: [{ip: 10.9.0.1}]\n  ports: [{port: 21}]"))
         let output = try check(repository, runner, live: unmanaged)
         #expect(output.status == 0)
         #expect(output.stdout.contains("warning: unmanaged-live-object: Service shop/legacy"))
@@ -79,7 +79,7 @@ import Testing
     @Test func couldNotCheckExitsTwo() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}")
         defer { runner.remove() }
-        let live = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
+        let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
 
         let missingFile = try runner.run(["check", "--repo", repository.path, "--live-file", "/nonexistent/live.json"])
         #expect(missingFile.status == 2)
@@ -99,7 +99,7 @@ import Testing
     @Test func badFlagsExitTwo() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}")
         defer { runner.remove() }
-        let live = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
+        let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
         let unknownFormat = try check(repository, runner, live: live, ["-o", "yaml"])
         #expect(unknownFormat.status == 2)
         #expect(unknownFormat.stderr.contains("unknown format"))
@@ -118,7 +118,7 @@ import Testing
         defer { runner.remove() }
         let output = try runner.run(
             ["check", "--repo", repository.path, "--live-file", "-"],
-            input: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+            input: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         #expect(output.status == 0, "\(output.stderr)")
     }
 
@@ -126,7 +126,7 @@ import Testing
         let (repository, runner) = try setUp("{ip: 10.0.0.1}, {ip: 10.0.0.2}")
         defer { runner.remove() }
         let output = try check(
-            repository, runner, live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")),
+            repository, runner, live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")),
             [
                 "-o", "text", "-o", "json=out/report.json", "-o", "markdown=comment.md", "-o", "sarif=out.sarif",
                 "-o", "junit=junit.xml",
@@ -147,7 +147,7 @@ import Testing
         defer { runner.remove() }
         let summary = try runner.write("step-summary.md", "earlier step\n")
         let output = try check(
-            repository, runner, live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")), ["-o", "github"],
+            repository, runner, live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")), ["-o", "github"],
             environment: ["GITHUB_STEP_SUMMARY": summary])
         #expect(output.status == 1)
         #expect(output.stdout.hasPrefix("::error file=apps/db.yaml,line="))
@@ -159,7 +159,7 @@ import Testing
     @Test func colourOnlyWhenAsked() throws {
         let (repository, runner) = try setUp("{ip: 10.0.0.1}, {ip: 10.0.0.2}")
         defer { runner.remove() }
-        let live = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
+        let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
         #expect(!(try check(repository, runner, live: live)).stdout.contains("\u{1B}["))
         #expect(try check(repository, runner, live: live, ["--color", "always"]).stdout.contains("\u{1B}[31m"))
         // Not a terminal: auto means no colour even without NO_COLOR.

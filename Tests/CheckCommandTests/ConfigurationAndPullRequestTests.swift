@@ -4,19 +4,19 @@ import Testing
 
 /// `.endpoint-drift.yaml` read from the checked commit, `--config`, `--base` and `lint`, end to end.
 @Suite struct ConfigurationAndPullRequestTests {
-    let service = Fixtures.service("orders-db")
+    let service = DriftFixtures.service("orders-db")
 
     func endpoints(_ addresses: String) -> String {
-        Fixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
+        DriftFixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
     }
 
-    var live: String { Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.9.9}")) }
+    var live: String { DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.9.9}")) }
 
     @Test func configurationComesFromTheCheckedCommitNotTheWorkingTree() throws {
         let repository = try TempGitRepository()
         let runner = try CommandRunner()
         defer { runner.remove() }
-        try repository.write("apps/db.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         try repository.write(".endpoint-drift.yaml", "ignore:\n  addresses: [10.0.9.0/24]\n")
         try repository.commitAll("with ignore rule")
         // An uncommitted edit is not seen.
@@ -46,7 +46,7 @@ import Testing
         let repository = try TempGitRepository()
         let runner = try CommandRunner()
         defer { runner.remove() }
-        try repository.write("apps/db.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         try repository.write(".endpoint-drift.yaml", "ignore:\n  findings:\n    - types: [stale-backends]\n")
         try repository.commitAll()
         let output = try runner.run([
@@ -61,10 +61,10 @@ import Testing
         let repository = try TempGitRepository()
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let annotated = Fixtures.endpoints(
+        let annotated = DriftFixtures.endpoints(
             "orders-db", annotations: "endpoint-drift.io/ignore: stale-backend",
             subsets: "- addresses: [{ip: 10.0.0.1}]\n  ports: [{port: 5432}]")
-        try repository.write("apps/db.yaml", Fixtures.documents(service, annotated))
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, annotated))
         try repository.commitAll()
         let output = try runner.run([
             "check", "--repo", repository.path, "--live-file", try runner.write("l.yaml", live),
@@ -79,14 +79,16 @@ import Testing
         let runner = try CommandRunner()
         defer { runner.remove() }
         // Live: .1 .2. Base: .1 .3 (missing .3, stale .2). Head: .1 .2 .4 (fixes both, introduces missing .4).
-        try repository.write("apps/db.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.3}")))
+        try repository.write(
+            "apps/db.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.3}")))
         let base = try repository.commitAll("base")
         try repository.git(["checkout", "-q", "-b", "feature"])
         try repository.write(
-            "apps/db.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.4}")))
+            "apps/db.yaml",
+            DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.4}")))
         try repository.commitAll("head")
         let liveFile = try runner.write(
-            "l.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}")))
+            "l.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}")))
 
         let output = try runner.run(["check", "--repo", repository.path, "--live-file", liveFile, "--base", "main"])
         #expect(output.status == 1)
@@ -120,13 +122,13 @@ import Testing
         let repository = try TempGitRepository()
         let runner = try CommandRunner()
         defer { runner.remove() }
-        try repository.write("apps/db.yaml", Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         try repository.commitAll()
         let clean = try runner.run(["lint", "--repo", repository.path])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.stdout.contains("PASS 1 service · 0 findings"))
 
-        let text = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 127.0.0.1}"))
+        let text = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 127.0.0.1}"))
         try repository.write("apps/db.yaml", text)
         try repository.write("apps/broken.yaml", "kind: Endpoints\napiVersion: v1\nmetadata: {name: x\n")
         try repository.commitAll()
@@ -134,7 +136,7 @@ import Testing
         #expect(dirty.status == 1)
         #expect(
             dirty.stdout.contains(
-                "apps/db.yaml:\(Fixtures.line(of: "127.0.0.1", in: text)): error: reserved-address: 127.0.0.1 is loopback"
+                "apps/db.yaml:\(DriftFixtures.line(of: "127.0.0.1", in: text)): error: reserved-address: 127.0.0.1 is loopback"
             ))
         #expect(dirty.stdout.contains("apps/broken.yaml:"))
         #expect(dirty.stdout.contains("invalid-manifest"))

@@ -5,18 +5,19 @@ import Testing
 
 /// Ignore rules mark findings; ignored findings stay in the report and are counted apart.
 @Suite struct IgnoreTests {
-    let service = Fixtures.service("orders-db")
+    let service = DriftFixtures.service("orders-db")
 
     func endpoints(_ addresses: String, annotations: String? = nil) -> String {
-        Fixtures.endpoints(
+        DriftFixtures.endpoints(
             "orders-db", annotations: annotations, subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
     }
 
     @Test func ignoredAddressesAndCIDRs() throws {
         let configuration = try DriftConfiguration.parse("ignore:\n  addresses: [10.0.9.0/24]\n")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.9.7}")), configuration: configuration
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.9.7}")),
+            configuration: configuration
         )
         let finding = try #require(report.findings.first)
         #expect(finding.type == .staleBackend)
@@ -37,9 +38,10 @@ import Testing
                   types: [missing-backend]
                   reason: being migrated
             """)
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}"))],
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.3}")), configuration: configuration
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}"))],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.3}")),
+            configuration: configuration
         )
         #expect(report.findings.filter(\.isIgnored).map(\.type) == [.missingBackend])
         #expect(report.findings.first { $0.isIgnored }?.ignoredBy?.hasSuffix("being migrated") == true)
@@ -49,9 +51,9 @@ import Testing
 
     @Test func annotationTrueOnTheObjectIgnoresItsFindings() {
         let annotated = endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}", annotations: "endpoint-drift.io/ignore: \"true\"")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, annotated)],
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, annotated)],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         #expect(report.findings.count == 1)
         #expect(report.findings.allSatisfy { $0.isIgnored })
         #expect(report.findings.first?.ignoredBy == "annotation endpoint-drift.io/ignore on Endpoints/shop/orders-db")
@@ -69,16 +71,17 @@ import Testing
             spec:
               ports: [{port: 5432}]
             """
-        let git = Fixtures.endpoints(
+        let git = DriftFixtures.endpoints(
             "orders-db",
             subsets: "- addresses: [{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.4}]\n  ports: [{port: 5432}]")
-        let live = Fixtures.endpoints(
+        let live = DriftFixtures.endpoints(
             "orders-db",
             subsets:
                 "- addresses: [{ip: 10.0.0.1}, {ip: 10.0.0.3}]\n  notReadyAddresses: [{ip: 10.0.0.2}]\n  ports: [{port: 5432}]"
         )
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(annotatedService, git)], live: Fixtures.documents(service, live))
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(annotatedService, git)],
+            live: DriftFixtures.documents(service, live))
         #expect(report.findings.filter(\.isIgnored).map(\.type).sorted() == [.staleBackend, .readinessDrift])
         #expect(report.activeFindings.map(\.type) == [.missingBackend])
         #expect(report.notes.contains { $0.kind == "annotation" && $0.message.contains("no-such-type") })
@@ -95,10 +98,10 @@ import Testing
               annotations: {endpoint-drift.io/ignore: "true"}
             spec: {ports: [{port: 21}]}
             """
-        let legacy = Fixtures.endpoints("legacy", subsets: "- addresses: [{ip: 10.9.0.1}]\n  ports: [{port: 21}]")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"), legacyService, legacy))
+        let legacy = DriftFixtures.endpoints("legacy", subsets: "- addresses: [{ip: 10.9.0.1}]\n  ports: [{port: 21}]")
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"), legacyService, legacy))
         #expect(report.findings.count == 2)
         #expect(report.findings.allSatisfy { $0.isIgnored })
         #expect(report.services.map(\.key.name) == ["orders-db"])
@@ -106,25 +109,25 @@ import Testing
 
     @Test func excludedNamespacesAndServicesAreNotChecked() throws {
         let configuration = try DriftConfiguration.parse("namespaces: {exclude: [shop]}\n")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 127.0.0.1}"))],
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.2}")), configuration: configuration)
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 127.0.0.1}"))],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.2}")), configuration: configuration)
         #expect(report.findings.isEmpty)
         #expect(report.services.isEmpty)
         #expect(report.excludedServices == 1)
 
         let byService = try DriftConfiguration.parse("services: {include: [payments/*]}\n")
         #expect(
-            Fixtures.check(
-                desired: ["db.yaml": Fixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
-                live: Fixtures.documents(service, endpoints("{ip: 10.0.0.2}")), configuration: byService
+            DriftFixtures.check(
+                desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
+                live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.2}")), configuration: byService
             ).findings.isEmpty)
     }
 
     @Test func namespacesToReadFollowTheFilter() throws {
         let configuration = try DriftConfiguration.parse("namespaces: {exclude: [payments]}\n")
-        let records = Fixtures.desired([
-            "a.yaml": Fixtures.documents(service, Fixtures.service("ledger", namespace: "payments"))
+        let records = DriftFixtures.desired([
+            "a.yaml": DriftFixtures.documents(service, DriftFixtures.service("ledger", namespace: "payments"))
         ])
         #expect(DriftCheck.namespacesToRead(records, configuration: configuration) == ["shop"])
     }

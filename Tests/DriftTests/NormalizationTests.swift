@@ -6,23 +6,23 @@ import Testing
 
 /// Every trap of KUBERNETES-NOTES.md: what the API server rewrites or adds must not be drift.
 @Suite struct NormalizationTests {
-    let service = Fixtures.service("orders-db")
+    let service = DriftFixtures.service("orders-db")
 
     @Test func addressOrderDoesNotMatter() {
-        let git = Fixtures.endpoints(
+        let git = DriftFixtures.endpoints(
             "orders-db",
             subsets: """
                 - addresses: [{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.10}]
                   ports: [{port: 5432}]
                 """)
-        let live = Fixtures.endpoints(
+        let live = DriftFixtures.endpoints(
             "orders-db",
             subsets: """
                 - addresses: [{ip: 10.0.0.10}, {ip: 10.0.0.2}, {ip: 10.0.0.1}]
                   ports: [{port: 5432, protocol: TCP}]
                 """)
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, git)], live: Fixtures.documents(service, live))
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, git)], live: DriftFixtures.documents(service, live))
         #expect(report.findings.isEmpty)
         #expect(report.status("shop", "orders-db") == .inSync)
     }
@@ -35,7 +35,7 @@ import Testing
             - name: admin
               port: 9443
             """
-        let git = Fixtures.endpoints(
+        let git = DriftFixtures.endpoints(
             "mainframe",
             subsets: """
                 - addresses: [{ip: 192.0.2.52}, {ip: 192.0.2.51}, {ip: 192.0.2.50}]
@@ -43,7 +43,7 @@ import Testing
                 - addresses: [{ip: 192.0.2.51}, {ip: 192.0.2.50}]
                   ports: [{name: admin, port: 9443}]
                 """)
-        let live = Fixtures.endpoints(
+        let live = DriftFixtures.endpoints(
             "mainframe",
             subsets: """
                 - addresses: [{ip: 192.0.2.50}, {ip: 192.0.2.51}]
@@ -51,21 +51,22 @@ import Testing
                 - addresses: [{ip: 192.0.2.52}]
                   ports: [{name: mq, port: 1414, protocol: TCP}]
                 """)
-        let mainframe = Fixtures.service("mainframe", ports: ports)
-        let report = Fixtures.check(
-            desired: ["m.yaml": Fixtures.documents(mainframe, git)], live: Fixtures.documents(mainframe, live))
+        let mainframe = DriftFixtures.service("mainframe", ports: ports)
+        let report = DriftFixtures.check(
+            desired: ["m.yaml": DriftFixtures.documents(mainframe, git)], live: DriftFixtures.documents(mainframe, live)
+        )
         #expect(report.findings.isEmpty)
     }
 
     @Test func defaultedProtocolAndConditionsDoNotMatter() {
-        let git = Fixtures.slice(
+        let git = DriftFixtures.slice(
             "orders-db-1", service: "orders-db",
             endpoints: """
                 - addresses: [10.0.0.1]
                 - addresses: [10.0.0.2]
                   conditions: {}
                 """, ports: "- port: 5432")
-        let live = Fixtures.slice(
+        let live = DriftFixtures.slice(
             "orders-db-1", service: "orders-db",
             endpoints: """
                 - addresses: [10.0.0.1]
@@ -73,22 +74,22 @@ import Testing
                 - addresses: [10.0.0.2]
                   conditions: {ready: true}
                 """, ports: "- {name: '', port: 5432, protocol: TCP}")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, git)], live: Fixtures.documents(service, live))
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, git)], live: DriftFixtures.documents(service, live))
         #expect(report.findings.isEmpty)
     }
 
     /// Git holds Endpoints; the cluster holds them and the slice the mirroring controller made:
     /// one backend set, and the mirror is not an unmanaged object.
     @Test func mirroredSlicesAreOneBackendSetAndNeverUnmanaged() {
-        let git = Fixtures.endpoints(
+        let git = DriftFixtures.endpoints(
             "orders-db",
             subsets: """
                 - addresses: [{ip: 203.0.113.20}, {ip: 203.0.113.21}]
                   notReadyAddresses: [{ip: 203.0.113.22}]
                   ports: [{port: 5432}]
                 """)
-        let mirror = Fixtures.slice(
+        let mirror = DriftFixtures.slice(
             "orders-db-zxhjp", service: "orders-db", managedBy: "endpointslicemirroring-controller.k8s.io",
             endpoints: """
                 - addresses: [203.0.113.21]
@@ -98,66 +99,67 @@ import Testing
                 - addresses: [203.0.113.22]
                   conditions: {ready: false}
                 """, ports: "- {name: '', port: 5432, protocol: TCP}")
-        let report = Fixtures.check(
-            desired: ["db.yaml": Fixtures.documents(service, git)], live: Fixtures.documents(service, git, mirror))
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, git)],
+            live: DriftFixtures.documents(service, git, mirror))
         #expect(report.findings.isEmpty)
         #expect(report.status("shop", "orders-db") == .inSync)
     }
 
     @Test func theSameEndpointInTwoSlicesIsOneBackend() {
-        let first = Fixtures.slice(
+        let first = DriftFixtures.slice(
             "rgw-1", service: "orders-db",
             endpoints: """
                 - addresses: [198.51.100.10]
                 - addresses: [198.51.100.12]
                   conditions: {ready: false}
                 """)
-        let second = Fixtures.slice(
+        let second = DriftFixtures.slice(
             "rgw-2", service: "orders-db",
             endpoints: """
                 - addresses: [198.51.100.12]
                   conditions: {ready: false}
                 - addresses: [198.51.100.13]
                 """)
-        let report = Fixtures.check(
-            desired: ["a.yaml": Fixtures.documents(service, first, second)],
-            live: Fixtures.documents(service, first, second))
+        let report = DriftFixtures.check(
+            desired: ["a.yaml": DriftFixtures.documents(service, first, second)],
+            live: DriftFixtures.documents(service, first, second))
         #expect(report.findings.isEmpty)
         #expect(report.services.first?.desired.count == 3)
     }
 
     @Test func ipv6SpellingDoesNotMatter() {
-        let git = Fixtures.slice(
+        let git = DriftFixtures.slice(
             "ledger-v6", service: "orders-db", addressType: "IPv6",
             endpoints: """
                 - addresses: ["2001:DB8:0:0:0::10"]
                 - addresses: ["2001:0db8::0011"]
                 """)
-        let live = Fixtures.slice(
+        let live = DriftFixtures.slice(
             "ledger-v6", service: "orders-db", addressType: "IPv6",
             endpoints: """
                 - addresses: ["2001:db8::10"]
                 - addresses: ["2001:db8::11"]
                 """)
-        let report = Fixtures.check(
-            desired: ["l.yaml": Fixtures.documents(service, git)], live: Fixtures.documents(service, live))
+        let report = DriftFixtures.check(
+            desired: ["l.yaml": DriftFixtures.documents(service, git)], live: DriftFixtures.documents(service, live))
         #expect(report.findings.isEmpty)
     }
 
     /// Endpoints in git, and live the Endpoints, a hand-written slice with the same backends and the
     /// mirror of the Endpoints (storage/ceph-rgw in the recorded cluster).
     @Test func endpointsPlusSlicePlusMirrorCompareAsOneSet() {
-        let endpoints = Fixtures.endpoints(
+        let endpoints = DriftFixtures.endpoints(
             "orders-db", subsets: "- addresses: [{ip: 192.0.2.10}, {ip: 192.0.2.11}]\n  ports: [{port: 5432}]")
-        let manual = Fixtures.slice(
+        let manual = DriftFixtures.slice(
             "orders-db-manual", service: "orders-db", managedBy: nil,
             endpoints: "- addresses: [192.0.2.10]\n- addresses: [192.0.2.11]")
-        let mirror = Fixtures.slice(
+        let mirror = DriftFixtures.slice(
             "orders-db-abcde", service: "orders-db", managedBy: "endpointslicemirroring-controller.k8s.io",
             endpoints: "- addresses: [192.0.2.11]\n- addresses: [192.0.2.10]")
-        let report = Fixtures.check(
-            desired: ["c.yaml": Fixtures.documents(service, endpoints, manual)],
-            live: Fixtures.documents(service, endpoints, manual, mirror))
+        let report = DriftFixtures.check(
+            desired: ["c.yaml": DriftFixtures.documents(service, endpoints, manual)],
+            live: DriftFixtures.documents(service, endpoints, manual, mirror))
         #expect(report.findings.isEmpty)
     }
 
@@ -171,23 +173,23 @@ import Testing
               selector: {app: web}
               ports: [{port: 8080}]
             """
-        let controllerSlice = Fixtures.slice(
+        let controllerSlice = DriftFixtures.slice(
             "web-ql2vc", service: "web", managedBy: "endpointslice-controller.k8s.io",
             endpoints: "- addresses: [10.244.0.5]", ports: "- port: 8080")
-        let controllerEndpoints = Fixtures.endpoints(
+        let controllerEndpoints = DriftFixtures.endpoints(
             "web", subsets: "- addresses: [{ip: 10.244.0.5}]\n  ports: [{port: 8080}]")
-        let report = Fixtures.check(
-            desired: ["web.yaml": web], live: Fixtures.documents(web, controllerSlice, controllerEndpoints))
+        let report = DriftFixtures.check(
+            desired: ["web.yaml": web], live: DriftFixtures.documents(web, controllerSlice, controllerEndpoints))
         #expect(report.findings.isEmpty)
         #expect(report.services.isEmpty)
     }
 
     /// An orphaned controller slice (its Service already deleted) is not unmanaged either.
     @Test func controllerSlicesWithoutServiceAreNotUnmanaged() {
-        let orphan = Fixtures.slice(
+        let orphan = DriftFixtures.slice(
             "gone-x1", service: "gone", managedBy: "endpointslice-controller.k8s.io",
             endpoints: "- addresses: [10.244.0.9]")
-        let report = Fixtures.check(desired: ["db.yaml": service], live: Fixtures.documents(service, orphan))
+        let report = DriftFixtures.check(desired: ["db.yaml": service], live: DriftFixtures.documents(service, orphan))
         #expect(report.active(.unmanagedLiveObject).isEmpty)
     }
 
@@ -213,7 +215,7 @@ import Testing
             endpoints: [{addresses: [192.0.2.1], conditions: {ready: true}}]
             ports: [{name: https, port: 6443, protocol: TCP}]
             """
-        let report = Fixtures.check(desired: [:], live: kubernetes)
+        let report = DriftFixtures.check(desired: [:], live: kubernetes)
         #expect(report.findings.isEmpty)
     }
 
@@ -226,41 +228,41 @@ import Testing
         let live = ManifestFileReader.read(recorded, path: "live.json").objects.map { ObjectRecord(live: $0.object) }
         #expect(live.count == 21)
         let files = [
-            "shop.yaml": Fixtures.documents(
-                Fixtures.service("orders-db"),
-                Fixtures.endpoints(
+            "shop.yaml": DriftFixtures.documents(
+                DriftFixtures.service("orders-db"),
+                DriftFixtures.endpoints(
                     "orders-db", labels: "team: data",
                     subsets: """
                         - addresses: [{ip: 203.0.113.20}, {ip: 203.0.113.21}]
                           notReadyAddresses: [{ip: 203.0.113.22}]
                           ports: [{port: 5432}]
                         """),
-                Fixtures.service(
+                DriftFixtures.service(
                     "object-store",
                     ports: "- {name: http, port: 80, targetPort: 7480}\n- {name: https, port: 443, targetPort: 7443}"),
-                Fixtures.slice(
+                DriftFixtures.slice(
                     "object-store-rgw", service: "object-store",
                     endpoints: """
                         - {addresses: [198.51.100.10], hostname: rgw-a}
                         - {addresses: [198.51.100.11], hostname: rgw-b}
                         - {addresses: [198.51.100.12], conditions: {ready: false}, hostname: rgw-c}
                         """, ports: "- {name: http, port: 7480}\n- {name: https, port: 7443}"),
-                Fixtures.slice(
+                DriftFixtures.slice(
                     "object-store-rgw-2", service: "object-store",
                     endpoints: """
                         - {addresses: [198.51.100.12], conditions: {ready: false}}
                         - {addresses: [198.51.100.13]}
                         """, ports: "- {name: http, port: 7480}\n- {name: https, port: 7443}")),
-            "payments.yaml": Fixtures.documents(
-                Fixtures.service(
+            "payments.yaml": DriftFixtures.documents(
+                DriftFixtures.service(
                     "ledger", namespace: "payments", ports: "- {name: grpc, port: 9090, appProtocol: grpc}"),
-                Fixtures.slice(
+                DriftFixtures.slice(
                     "ledger-v6", service: "ledger", namespace: "payments", addressType: "IPv6",
                     endpoints: "- addresses: ['2001:DB8::0:10']\n- addresses: ['2001:db8:0::11']",
                     ports: "- {name: grpc, port: 9090, appProtocol: grpc}"),
-                Fixtures.service(
+                DriftFixtures.service(
                     "mainframe", namespace: "payments", ports: "- {name: mq, port: 1414}\n- {name: admin, port: 9443}"),
-                Fixtures.endpoints(
+                DriftFixtures.endpoints(
                     "mainframe", namespace: "payments", labels: "endpointslice.kubernetes.io/skip-mirror: \"true\"",
                     subsets: """
                         - addresses: [{ip: 192.0.2.52}, {ip: 192.0.2.50}, {ip: 192.0.2.51}]
@@ -271,7 +273,7 @@ import Testing
         ]
         let report = DriftCheck.run(
             DriftCheck.Input(
-                desired: DriftCheck.Desired(revision: Fixtures.revision, records: Fixtures.desired(files)),
+                desired: DriftCheck.Desired(revision: DriftFixtures.revision, records: DriftFixtures.desired(files)),
                 live: DriftCheck.Observed(
                     records: live, source: "recorded", observedAt: "2026-11-21T11:40:00Z",
                     namespaces: ["shop", "payments"])))

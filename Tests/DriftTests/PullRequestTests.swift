@@ -5,10 +5,10 @@ import Testing
 
 /// `--base`: the same live state checked at the base and at the head.
 @Suite struct PullRequestTests {
-    let service = Fixtures.service("orders-db")
+    let service = DriftFixtures.service("orders-db")
 
     func endpoints(_ addresses: String) -> String {
-        Fixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
+        DriftFixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
     }
 
     func run(base: String, head: String, live: String) -> DriftReport {
@@ -16,20 +16,21 @@ import Testing
             repository: "repo", revision: "main", commit: String(repeating: "b", count: 40))
         return DriftCheck.run(
             DriftCheck.Input(
-                desired: DriftCheck.Desired(revision: Fixtures.revision, records: Fixtures.desired(["db.yaml": head])),
+                desired: DriftCheck.Desired(
+                    revision: DriftFixtures.revision, records: DriftFixtures.desired(["db.yaml": head])),
                 base: DriftCheck.Desired(
                     revision: baseRevision,
-                    records: Fixtures.desired(["db.yaml": base], commit: baseRevision.commit)),
-                live: DriftCheck.Observed(records: Fixtures.live(live), source: "test", observedAt: "now")))
+                    records: DriftFixtures.desired(["db.yaml": base], commit: baseRevision.commit)),
+                live: DriftCheck.Observed(records: DriftFixtures.live(live), source: "test", observedAt: "now")))
     }
 
     @Test func introducedPreExistingAndFixed() throws {
         // Live: .1 .2 .3. Base git: .1 .4 (drift: .4 missing, .2 .3 stale).
         // Head git: .1 .2 .5 (fixes stale .2 and missing .4, keeps stale .3, introduces missing .5).
         let report = run(
-            base: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.4}")),
-            head: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.5}")),
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.3}")))
+            base: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.4}")),
+            head: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.5}")),
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}, {ip: 10.0.0.3}")))
         #expect(report.isPullRequest)
         let changes = report.findings.map { "\($0.type.rawValue) \($0.address ?? "") \($0.change?.rawValue ?? "-")" }
         #expect(changes == ["missing-backend 10.0.0.5 introduced", "stale-backend 10.0.0.3 pre-existing"])
@@ -49,8 +50,8 @@ import Testing
     }
 
     @Test func unchangedPullRequestHasNoChangesAndNothingIntroduced() {
-        let git = Fixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}"))
-        let report = run(base: git, head: git, live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        let git = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}, {ip: 10.0.0.2}"))
+        let report = run(base: git, head: git, live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         #expect(report.desiredChanges.isEmpty)
         #expect(report.fixed.isEmpty)
         #expect(report.findings.map(\.change) == [.preExisting])
@@ -58,12 +59,12 @@ import Testing
 
     @Test func readinessChangeInGitIsAModifiedBackend() throws {
         let report = run(
-            base: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")),
-            head: Fixtures.documents(
+            base: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")),
+            head: DriftFixtures.documents(
                 service,
-                Fixtures.endpoints(
+                DriftFixtures.endpoints(
                     "orders-db", subsets: "- notReadyAddresses: [{ip: 10.0.0.1}]\n  ports: [{port: 5432}]")),
-            live: Fixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
         let change = try #require(report.desiredChanges.first)
         #expect(change.modified.map { "\($0.before.ready)->\($0.after.ready)" } == ["true->false"])
         #expect(

@@ -88,16 +88,12 @@ import Testing
             let previous = "*a\(level - 1)"
             text += "a\(level): &a\(level) [\(Array(repeating: previous, count: 9).joined(separator: ", "))]\n"
         }
-        let clock = ContinuousClock()
-        let start = clock.now
         #expect {
             try YAMLReader.documents(in: text)
         } throws: { error in
             guard let error = error as? ManifestError else { return false }
             return error.kind == .aliasLimit && error.message.contains("billion laughs")
         }
-        // Bounded work, not a timing assertion: 10^9 nodes would take minutes; the bound stops it at 10^6.
-        #expect(clock.now - start < .seconds(30))
     }
 
     @Test func deepNestingIsAnErrorNotACrash() {

@@ -10,37 +10,38 @@ enum Scenario {
     static let headCommit = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
     static let baseCommit = "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c"
 
-    static let ordersService = Fixtures.service("orders-db")
-    static let cacheService = Fixtures.service("cache", ports: "- {name: redis, port: 6379}")
+    static let ordersService = DriftFixtures.service("orders-db")
+    static let cacheService = DriftFixtures.service("cache", ports: "- {name: redis, port: 6379}")
 
     static func orders(_ addresses: String) -> String {
-        Fixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
+        DriftFixtures.endpoints("orders-db", subsets: "- addresses: [\(addresses)]\n  ports: [{port: 5432}]")
     }
 
     static var head: [String: String] {
         [
-            "apps/shop/orders-db.yaml": Fixtures.documents(
+            "apps/shop/orders-db.yaml": DriftFixtures.documents(
                 ordersService, orders("{ip: 203.0.113.20}, {ip: 203.0.113.21}, {ip: 203.0.113.23}")),
-            "apps/shop/cache.yaml": Fixtures.documents(
+            "apps/shop/cache.yaml": DriftFixtures.documents(
                 cacheService,
-                Fixtures.endpoints(
+                DriftFixtures.endpoints(
                     "cache",
                     subsets: "- addresses: [{ip: 10.1.0.1}, {ip: 10.1.0.2}]\n  ports: [{name: redis, port: 6379}]")),
-            "apps/shop/legacy-ftp.yaml": Fixtures.documents(
-                Fixtures.service("legacy-ftp", ports: "- port: 21"),
-                Fixtures.endpoints("legacy-ftp", subsets: "- addresses: [{ip: 198.51.100.40}]\n  ports: [{port: 21}]")),
-            "apps/payments/ledger.yaml": Fixtures.documents(
-                Fixtures.service("ledger", namespace: "payments", ports: "- {name: grpc, port: 9090}"),
-                Fixtures.slice(
+            "apps/shop/legacy-ftp.yaml": DriftFixtures.documents(
+                DriftFixtures.service("legacy-ftp", ports: "- port: 21"),
+                DriftFixtures.endpoints(
+                    "legacy-ftp", subsets: "- addresses: [{ip: 198.51.100.40}]\n  ports: [{port: 21}]")),
+            "apps/payments/ledger.yaml": DriftFixtures.documents(
+                DriftFixtures.service("ledger", namespace: "payments", ports: "- {name: grpc, port: 9090}"),
+                DriftFixtures.slice(
                     "ledger-v6", service: "ledger", namespace: "payments", addressType: "IPv6",
                     endpoints: "- addresses: ['2001:db8::10']\n- addresses: ['2001:db8::11']",
                     ports: "- {name: grpc, port: 9090}")),
-            "apps/payments/mainframe.yaml": Fixtures.documents(
-                Fixtures.service("mainframe", namespace: "payments", ports: "- {name: mq, port: 1414}"),
-                Fixtures.endpoints(
+            "apps/payments/mainframe.yaml": DriftFixtures.documents(
+                DriftFixtures.service("mainframe", namespace: "payments", ports: "- {name: mq, port: 1414}"),
+                DriftFixtures.endpoints(
                     "mainframe", namespace: "payments",
                     subsets: "- addresses: [{ip: 192.0.2.50}, {ip: 127.0.0.1}]\n  ports: [{name: mq, port: 1414}]"),
-                Fixtures.slice(
+                DriftFixtures.slice(
                     "stray", service: nil, namespace: "payments", endpoints: "- addresses: [192.0.2.99]",
                     ports: "- {name: mq, port: 1414}")),
         ]
@@ -48,37 +49,37 @@ enum Scenario {
 
     static var base: [String: String] {
         var files = head
-        files["apps/shop/orders-db.yaml"] = Fixtures.documents(
+        files["apps/shop/orders-db.yaml"] = DriftFixtures.documents(
             ordersService, orders("{ip: 203.0.113.20}, {ip: 203.0.113.21}, {ip: 203.0.113.24}"))
         return files
     }
 
-    static let live = Fixtures.documents(
+    static let live = DriftFixtures.documents(
         ordersService,
-        Fixtures.endpoints(
+        DriftFixtures.endpoints(
             "orders-db",
             subsets:
                 "- addresses: [{ip: 203.0.113.20}, {ip: 203.0.113.21}]\n  notReadyAddresses: [{ip: 203.0.113.22}]\n  ports: [{port: 5432, protocol: TCP}]"
         ),
-        Fixtures.slice(
+        DriftFixtures.slice(
             "orders-db-zxhjp", service: "orders-db", managedBy: "endpointslicemirroring-controller.k8s.io",
             endpoints:
                 "- {addresses: [203.0.113.20], conditions: {ready: true}}\n- {addresses: [203.0.113.21], conditions: {ready: true}}\n- {addresses: [203.0.113.22], conditions: {ready: false}}",
             ports: "- {name: '', port: 5432, protocol: TCP}"),
         cacheService,
-        Fixtures.endpoints(
+        DriftFixtures.endpoints(
             "cache", subsets: "- addresses: [{ip: 10.1.0.2}, {ip: 10.1.0.1}]\n  ports: [{name: redis, port: 6380}]"),
-        Fixtures.service("ledger", namespace: "payments", ports: "- {name: grpc, port: 9090}"),
-        Fixtures.slice(
+        DriftFixtures.service("ledger", namespace: "payments", ports: "- {name: grpc, port: 9090}"),
+        DriftFixtures.slice(
             "ledger-v6", service: "ledger", namespace: "payments", addressType: "IPv6",
             endpoints: "- addresses: ['2001:db8::10']\n- {addresses: ['2001:db8::11'], conditions: {ready: false}}",
             ports: "- {name: grpc, port: 9090}"),
-        Fixtures.service("mainframe", namespace: "payments", ports: "- {name: mq, port: 1414}"),
-        Fixtures.endpoints(
+        DriftFixtures.service("mainframe", namespace: "payments", ports: "- {name: mq, port: 1414}"),
+        DriftFixtures.endpoints(
             "mainframe", namespace: "payments",
             subsets: "- addresses: [{ip: 192.0.2.50}]\n  ports: [{name: mq, port: 1414}]"),
-        Fixtures.service("object-store", ports: "- {name: http, port: 80}"),
-        Fixtures.slice(
+        DriftFixtures.service("object-store", ports: "- {name: http, port: 80}"),
+        DriftFixtures.slice(
             "object-store-rgw", service: "object-store", endpoints: "- addresses: [198.51.100.10]",
             ports: "- {name: http, port: 7480}"))
 
@@ -107,28 +108,29 @@ enum Scenario {
         return DriftCheck.run(
             DriftCheck.Input(
                 desired: DriftCheck.Desired(
-                    revision: headRevision, records: Fixtures.desired(head, commit: headCommit), errors: [brokenFile]),
+                    revision: headRevision, records: DriftFixtures.desired(head, commit: headCommit),
+                    errors: [brokenFile]),
                 base: pullRequest
                     ? DriftCheck.Desired(
-                        revision: baseRevision, records: Fixtures.desired(base, commit: baseCommit),
+                        revision: baseRevision, records: DriftFixtures.desired(base, commit: baseCommit),
                         errors: [brokenFile])
                     : nil,
                 live: DriftCheck.Observed(
-                    records: Fixtures.live(live), source: "file live.json", observedAt: "2026-11-21T11:40:00Z",
+                    records: DriftFixtures.live(live), source: "file live.json", observedAt: "2026-11-21T11:40:00Z",
                     namespaces: ["payments", "shop"]),
                 configuration: configuration))
     }
 
     /// Git and the cluster agree.
     static func inSync() -> DriftReport {
-        let files = ["db.yaml": Fixtures.documents(ordersService, orders("{ip: 10.0.0.1}"))]
+        let files = ["db.yaml": DriftFixtures.documents(ordersService, orders("{ip: 10.0.0.1}"))]
         return DriftCheck.run(
             DriftCheck.Input(
                 desired: DriftCheck.Desired(
                     revision: DriftReport.Revision(repository: "gitops", revision: "HEAD", commit: headCommit),
-                    records: Fixtures.desired(files, commit: headCommit)),
+                    records: DriftFixtures.desired(files, commit: headCommit)),
                 live: DriftCheck.Observed(
-                    records: Fixtures.live(Fixtures.documents(ordersService, orders("{ip: 10.0.0.1}"))),
+                    records: DriftFixtures.live(DriftFixtures.documents(ordersService, orders("{ip: 10.0.0.1}"))),
                     source: "file live.json", observedAt: "2026-11-21T11:40:00Z", namespaces: ["shop"])))
     }
 
@@ -138,7 +140,7 @@ enum Scenario {
             DriftCheck.Input(
                 desired: DriftCheck.Desired(
                     revision: DriftReport.Revision(repository: "gitops", revision: "HEAD", commit: headCommit),
-                    records: Fixtures.desired(head, commit: headCommit)),
+                    records: DriftFixtures.desired(head, commit: headCommit)),
                 configuration: configuration))
     }
 }

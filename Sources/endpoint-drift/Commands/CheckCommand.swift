@@ -11,7 +11,7 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Compare the external services in git with the cluster; report drift and lint findings.",
         discussion: """
             Reads Services, Endpoints and EndpointSlices from the commit named by --ref, the live state \
-            (--live-file), and .endpoint-drift.yaml from the same commit (or --config). Mirrored slices, \
+            (the API server from the kubeconfig or the pod, or --live-file), and .endpoint-drift.yaml from the same commit (or --config). Mirrored slices, \
             subset order and repacking, defaulted fields and IPv6 spelling are normalized away before \
             comparing.
 
@@ -23,27 +23,26 @@ struct CheckCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var repository: RepositoryOptions
-    @OptionGroup var live: LiveFileOptions
+    @OptionGroup var cluster: ClusterOptions
     @OptionGroup var check: CheckOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         try output.validate(formats: OutputFormat.allCases.map(\.rawValue))
-        guard live.liveFile != nil else {
-            throw ValidationError("no live state: pass --live-file FILE (or - for stdin); `lint` checks without one")
-        }
     }
 
     func run() async throws {
-        let status = try await CheckJob.run(configuration(liveSource: live.source))
+        let settings = cluster.settings
+        let status = try await CheckJob.run(
+            configuration(liveSource: try settings.makeSource(), liveScope: settings.explicitScope))
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 
-    func configuration(liveSource: (any LiveStateSource)?) -> CheckJob.Configuration {
+    func configuration(liveSource: (any LiveStateSource)?, liveScope: NamespaceScope? = nil) -> CheckJob.Configuration {
         CheckJob.Configuration(
             repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
             scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
             failOn: check.failOn, exitZero: check.exitZero, outputs: output.targets, color: output.colorEnabled,
-            liveSource: liveSource, environment: ProcessInfo.processInfo.environment)
+            liveSource: liveSource, liveScope: liveScope, environment: ProcessInfo.processInfo.environment)
     }
 }

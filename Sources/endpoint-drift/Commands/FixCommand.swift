@@ -24,12 +24,7 @@ struct FixCommand: AsyncParsableCommand {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(
-        name: .customLong("live-file"),
-        help: ArgumentHelp(
-            "The live state: output of `kubectl get services,endpoints,endpointslices -A -o json` (or yaml); - for stdin.",
-            valueName: "file"))
-    var liveFile: String?
+    @OptionGroup var cluster: ClusterOptions
 
     @Option(name: .customLong("to"), help: "Which side to correct: live (edit git to match the cluster) or git.")
     var direction: DirectionOption = .live
@@ -79,9 +74,6 @@ struct FixCommand: AsyncParsableCommand {
 
     func validate() throws {
         try output.validate(formats: FixJob.formats)
-        guard liveFile != nil else {
-            throw ValidationError("pass --live-file FILE (or - for stdin) with the cluster's objects")
-        }
         if direction == .git {
             for (set, flag) in [
                 (write, "--write"), (commit, "--commit"), (patch != nil, "--patch"),
@@ -110,7 +102,9 @@ struct FixCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = FixJob.Configuration(liveSource: SnapshotFileSource(path: liveFile ?? "-"))
+        let settings = cluster.settings
+        var configuration = FixJob.Configuration(liveSource: try settings.makeSource())
+        configuration.scope = settings.explicitScope
         configuration.repositoryPath = repository.repo
         configuration.revision = repository.ref
         configuration.scanOptions = repository.scanOptions

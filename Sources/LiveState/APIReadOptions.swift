@@ -1,0 +1,30 @@
+/// How the API server is read: page size, timeouts, retries, and where to save what was read.
+public struct APIReadOptions: Sendable {
+    /// `limit` per list request (`--chunk-size`); 0 reads each list in one answer.
+    public var chunkSize: Int
+    /// Per request, in seconds (`--request-timeout`); nil: no limit.
+    public var requestTimeout: Double?
+    /// To open a connection (TCP, proxy and TLS handshakes), in seconds.
+    public var connectTimeout: Double
+    public var retry: RetryPolicy
+    /// `--save-live`: write what was read here, as `kubectl get … -o json` would.
+    public var savePath: String?
+    /// Sent as `User-Agent`.
+    public var userAgent: String
+    /// List requests in flight at once.
+    public var concurrency: Int
+
+    public init(
+        chunkSize: Int = 500, requestTimeout: Double? = 60, connectTimeout: Double = 30,
+        retry: RetryPolicy = .standard, savePath: String? = nil, userAgent: String = "endpoint-drift",
+        concurrency: Int = 4
+    ) {
+        self.chunkSize = chunkSize
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.retry = retry
+        self.savePath = savePath
+        self.userAgent = userAgent
+        self.concurrency = concurrency
+    }
+}

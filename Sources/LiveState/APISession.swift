@@ -1,0 +1,353 @@
+import Foundation
+import Manifests
+import NIOCore
+
+/// One run against the API server: owns the HTTP client (shut down at the end), sends requests
+/// with credentials and retries, pages through lists, and turns answers into `LiveError`s that
+/// name the verb, the resource and the namespace.
+final class APISession: Sendable {
+    /// What one list gave.
+    struct ListResult: Sendable {
+        var objects: [KubeObject] = []
+        var documents: [Node] = []
+        var problems: [String] = []
+    }
+
+    private let connection: ClusterConnection
+    private let options: APIReadOptions
+    private let transport: HTTPTransport
+    private let credentials: CredentialStore
+    private let warnings: WarningLog
+
+    init(
+        connection: ClusterConnection, options: APIReadOptions, credentials: CredentialStore,
+        diagnostics: @escaping @Sendable (String) -> Void
+    ) throws(LiveError) {
+        self.connection = connection
+        self.options = options
+        self.credentials = credentials
+        warnings = WarningLog(sink: diagnostics)
+        transport = try HTTPTransport(
+            connection: connection, connectTimeout: Self.timeAmount(options.connectTimeout),
+            userAgent: options.userAgent)
+    }
+
+    func shutdown() async { await transport.shutdown() }
+
+    private var requestTimeout: TimeAmount? {
+        guard let seconds = options.requestTimeout, seconds > 0 else { return nil }
+        return Self.timeAmount(seconds)
+    }
+
+    private static func timeAmount(_ seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1e9))
+    }
+
+    // MARK: Jobs
+
+    /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. The first
+    /// failure cancels the rest.
+    func run(
+        _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int
+    ) async throws(LiveError) -> [ListResult] {
+        let keepDocuments = options.savePath != nil
+        let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
+            let job = jobs[index]
+            do throws(LiveError) {
+                return (
+                    index,
+                    .success(try await self.list(job.resource, namespace: job.namespace, keepDocuments: keepDocuments))
+                )
+            } catch {
+                return (index, .failure(error))
+            }
+        }
+        let outcome = await withTaskGroup(
+            of: (Int, Result<ListResult, LiveError>).self, returning: Result<[ListResult], LiveError>.self
+        ) { group in
+            var results = [ListResult](repeating: ListResult(), count: jobs.count)
+            var failure: LiveError?
+            var next = 0
+            while next < min(concurrency, jobs.count) {
+                let index = next
+                group.addTask { await work(index) }
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                switch result {
+                case .success(let value):
+                    results[index] = value
+                    if failure == nil && next < jobs.count {
+                        let index = next
+                        group.addTask { await work(index) }
+                        next += 1
+                    }
+                case .failure(let error):
+                    if failure == nil {
+                        failure = error
+                        group.cancelAll()
+                    }
+                }
+            }
+            if let failure { return .failure(failure) }
+            return .success(results)
+        }
+        return try outcome.get()
+    }
+
+    // MARK: Discovery
+
+    /// Whether `discovery.k8s.io/v1` is served (Kubernetes 1.21+). Only a clear 404 (or a group
+    /// without the resource) says no; anything unclear assumes yes and lets the list tell.
+    func servesEndpointSlices() async throws(LiveError) -> Bool {
+        let path = "/apis/discovery.k8s.io/v1"
+        let response = try await fetch(path, query: [], verb: "get", resource: "discovery.k8s.io/v1", namespace: nil)
+        switch response.status {
+        case 200:
+            let root: Node? = response.body.withUnsafeReadableBytes { bytes in try? JSONReader.parse(bytes) }
+            guard let resources = root?.mapping?["resources"]?.sequence else { return true }
+            return resources.items.contains { $0.mapping?["name"]?.scalar?.value == "endpointslices" }
+        case 404:
+            return false
+        case 401:
+            throw unauthorized(response, verb: "get", resource: "discovery.k8s.io/v1", namespace: nil)
+        default:
+            return true
+        }
+    }
+
+    // MARK: Lists
+
+    func list(_ resource: APIResource, namespace: String?, keepDocuments: Bool) async throws(LiveError) -> ListResult {
+        let path = resource.listPath(namespace: namespace)
+        var result = ListResult()
+        var continueToken: String?
+        var restarted = false
+        // The next page, asked for while this one is decoded.
+        var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
+        defer { prefetched?.task.cancel() }
+        while true {
+            try checkCancellation(resource, namespace: namespace)
+            let response: APIResponse
+            if let early = prefetched, early.token == continueToken {
+                prefetched = nil
+                response = try await early.task.value.get()
+            } else {
+                prefetched?.task.cancel()
+                prefetched = nil
+                response = try await fetch(
+                    path, query: query(continue: continueToken), verb: "list", resource: resource.qualifiedName,
+                    namespace: namespace)
+            }
+            switch response.status {
+            case 200:
+                // The API server writes the list's metadata, continue token included, before the
+                // items: the next request can go out before this page is decoded.
+                if let next = ListPage.continueTokenBeforeItems(response.body) {
+                    let query = query(continue: next)
+                    prefetched = (
+                        next,
+                        Task { [self] in
+                            do throws(LiveError) {
+                                return .success(
+                                    try await fetch(
+                                        path, query: query, verb: "list", resource: resource.qualifiedName,
+                                        namespace: namespace))
+                            } catch {
+                                return .failure(error)
+                            }
+                        }
+                    )
+                }
+                let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
+                result.objects += page.objects
+                result.documents += page.documents
+                result.problems += page.problems
+                guard let next = page.continueToken else { return result }
+                continueToken = next
+            case 410 where continueToken != nil:
+                // The continue token outlived etcd's compaction. Starting over once gives a consistent
+                // list; a second expiry means the list is too slow for this server's compaction interval.
+                guard !restarted else {
+                    throw LiveError(
+                        kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                        message:
+                            "the list expired twice while paging (410 Expired: the server compacted its history before the next page was asked for); retry, or pass a larger --chunk-size so that fewer pages are needed"
+                    )
+                }
+                restarted = true
+                continueToken = nil
+                result = ListResult()
+            case 404 where namespace != nil:
+                // Not a cluster-wide 404: the namespace does not exist, so it holds no objects.
+                return ListResult()
+            case 401:
+                throw unauthorized(response, verb: "list", resource: resource.qualifiedName, namespace: namespace)
+            case 403:
+                throw forbidden(response, verb: "list", resource: resource, namespace: namespace)
+            case 404:
+                throw LiveError(
+                    kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                    message:
+                        "the API server answered \(Self.statusLine(response)) for \(path); is \(connection.server) a Kubernetes API server?"
+                )
+            default:
+                throw LiveError(
+                    kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                    message: "the API server answered \(Self.statusLine(response))")
+            }
+        }
+    }
+
+    private func query(continue token: String?) -> [(String, String)] {
+        var query: [(String, String)] = []
+        if options.chunkSize > 0 { query.append(("limit", String(options.chunkSize))) }
+        if let token { query.append(("continue", token)) }
+        return query
+    }
+
+    private func parse(
+        _ response: APIResponse, resource: APIResource, namespace: String?, keepDocuments: Bool
+    ) throws(LiveError) -> ListPage {
+        let parsed: Result<ListPage, ManifestError> = response.body.withUnsafeReadableBytes { bytes in
+            Result { () throws(ManifestError) in
+                try ListPage.parse(bytes, resource: resource, keepDocuments: keepDocuments)
+            }
+        }
+        switch parsed {
+        case .success(let page): return page
+        case .failure(let error):
+            let type = response.headers.first(name: "Content-Type").map { ", Content-Type \($0)" } ?? ""
+            throw LiveError(
+                kind: .invalidResponse, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                message:
+                    "the answer is not a valid \(resource.listKind) (\(response.body.readableBytes) bytes\(type)): line \(error.line), column \(error.column): \(error.message)"
+            )
+        }
+    }
+
+    // MARK: Requests
+
+    /// One GET, retried while the failure may pass: 429 and 5xx answers (after `Retry-After` when
+    /// given), connections reset or closed mid-answer. A 401 fetches refreshable credentials (exec
+    /// plugin, token file) again once.
+    func fetch(
+        _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?
+    ) async throws(LiveError) -> APIResponse {
+        let started = ContinuousClock.now
+        var attempt = 0
+        var refreshedCredentials = false
+        while true {
+            attempt += 1
+            let credentials = try await self.credentials.current()
+            let elapsed = Self.seconds(ContinuousClock.now - started)
+            let response: APIResponse
+            do {
+                response = try await transport.get(
+                    path, query: query, credentials: credentials, timeout: requestTimeout)
+            } catch {
+                try checkCancellation(resource: resource, verb: verb, namespace: namespace)
+                let elapsed = Self.seconds(ContinuousClock.now - started)
+                if error.kind == .transient,
+                    let delay = options.retry.delay(afterAttempt: attempt, elapsed: elapsed, retryAfter: nil)
+                {
+                    try await sleep(delay, verb: verb, resource: resource, namespace: namespace)
+                    continue
+                }
+                var message = "\(transport.url(path, query: query)): \(error.message)"
+                if attempt > 1 { message += " (after \(attempt) attempts in \(Self.format(elapsed)))" }
+                throw LiveError(
+                    kind: .network, operation: verb, resource: resource, namespace: namespace, message: message)
+            }
+            await warnings.record(response.headers)
+            if response.status == 401, !refreshedCredentials, await self.credentials.invalidate() {
+                refreshedCredentials = true
+                attempt -= 1
+                continue
+            }
+            if response.status == 429 || (500...599).contains(response.status) {
+                let delay = options.retry.delay(
+                    afterAttempt: attempt, elapsed: Self.seconds(ContinuousClock.now - started),
+                    retryAfter: response.retryAfter)
+                if let delay {
+                    try await sleep(delay, verb: verb, resource: resource, namespace: namespace)
+                    continue
+                }
+                var message =
+                    "the API server answered \(Self.statusLine(response)); gave up after \(attempt) attempt\(attempt == 1 ? "" : "s") in \(Self.format(elapsed))"
+                if let retryAfter = response.retryAfter, attempt < options.retry.maximumAttempts {
+                    message += " (it asked to wait \(Self.format(retryAfter)) more, past the retry budget)"
+                }
+                throw LiveError(
+                    kind: .server, operation: verb, resource: resource, namespace: namespace, message: message)
+            }
+            return response
+        }
+    }
+
+    private func sleep(_ seconds: Double, verb: String, resource: String, namespace: String?) async throws(LiveError) {
+        do {
+            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        } catch {
+            throw LiveError(
+                kind: .network, operation: verb, resource: resource, namespace: namespace, message: "cancelled")
+        }
+    }
+
+    private func checkCancellation(_ resource: APIResource, namespace: String?) throws(LiveError) {
+        try checkCancellation(resource: resource.qualifiedName, verb: "list", namespace: namespace)
+    }
+
+    private func checkCancellation(resource: String, verb: String, namespace: String?) throws(LiveError) {
+        if Task.isCancelled {
+            throw LiveError(
+                kind: .network, operation: verb, resource: resource, namespace: namespace, message: "cancelled")
+        }
+    }
+
+    // MARK: Messages
+
+    private func unauthorized(
+        _ response: APIResponse, verb: String, resource: String, namespace: String?
+    ) -> LiveError {
+        LiveError(
+            kind: .unauthorized, operation: verb, resource: resource, namespace: namespace,
+            message:
+                "the API server did not accept the credentials of \(connection.identityDescription) (\(Self.statusLine(response))). The token may have expired or been revoked, or the client certificate is not signed by a CA the server trusts; check with `kubectl auth whoami`."
+        )
+    }
+
+    private func forbidden(
+        _ response: APIResponse, verb: String, resource: APIResource, namespace: String?
+    ) -> LiveError {
+        let scope = namespace.map { "in namespace \($0)" } ?? "at the cluster scope (-A)"
+        let binding =
+            namespace.map {
+                "a Role in namespace \($0) (or a ClusterRole) with a RoleBinding in namespace \($0)"
+            } ?? "a ClusterRole with a ClusterRoleBinding"
+        return LiveError(
+            kind: .forbidden, operation: verb, resource: resource.qualifiedName, namespace: namespace,
+            message: """
+                \(connection.identityDescription) may not \(verb) \(resource.qualifiedName) \(scope) (\(Self.statusLine(response))).
+                Grant it with this rule in \(binding):
+                \(resource.rule(verb: verb))
+                endpoint-drift needs get and list on services, endpoints and endpointslices.discovery.k8s.io (see `endpoint-drift live --help`).
+                """)
+    }
+
+    static func statusLine(_ response: APIResponse) -> String {
+        var text = "\(response.status)"
+        if let reason = HTTPReason.phrase(response.status) { text += " \(reason)" }
+        if let message = response.statusMessage, !message.isEmpty { text += ": \(message.prefix(500))" }
+        return text
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s"
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Runs an exec credential plugin the way client-go does: the configured command, args and env,
+/// `KUBERNETES_EXEC_INFO` describing the request, stdin only when interaction is allowed and
+/// possible, stdout parsed as an `ExecCredential`. On failure the plugin's stderr is shown; its
+/// stdout never is (it holds the credential).
+public enum ExecPlugin {
+    public static func run(
+        _ config: ExecConfig, cluster: ExecClusterInfo, environment: ConnectionEnvironment
+    ) async throws(LiveError) -> ExecCredential {
+        let interactive: Bool
+        switch config.interactiveMode {
+        case .never: interactive = false
+        case .ifAvailable: interactive = environment.stdinIsTerminal
+        case .always:
+            guard environment.stdinIsTerminal else {
+                throw failure(
+                    config,
+                    "interactiveMode is Always, but stdin is not a terminal; use a plugin configuration that works without a person (interactiveMode: Never)"
+                )
+            }
+            interactive = true
+        }
+        guard let executable = locate(config.command, path: environment.variables["PATH"]) else {
+            var message = "command \"\(config.command)\" was not found"
+            if !config.command.contains("/") { message += " in PATH" }
+            if let hint = config.installHint { message += "\n\(hint)" }
+            throw failure(config, message)
+        }
+        var variables = environment.variables
+        for (name, value) in config.env { variables[name] = value }
+        variables["KUBERNETES_EXEC_INFO"] = execInfo(config, cluster: cluster, interactive: interactive)
+        let outcome = await launch(executable, arguments: config.args, environment: variables, interactive: interactive)
+        let result: ProcessOutcome
+        switch outcome {
+        case .success(let value): result = value
+        case .failure(let error): throw failure(config, "could not be started: \(error.localizedDescription)")
+        }
+        guard result.status == 0 else {
+            var message = "exited with status \(result.status)"
+            let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !stderr.isEmpty { message += "; its stderr:\n\(tail(stderr))" }
+            throw failure(config, message)
+        }
+        switch ExecCredential.parse(result.stdout, expectedAPIVersion: config.apiVersion) {
+        case .success(let credential): return credential
+        case .failure(let error): throw failure(config, "its output \(error.reason)")
+        }
+    }
+
+    /// The `ExecCredential` request the plugin reads from `KUBERNETES_EXEC_INFO`.
+    static func execInfo(_ config: ExecConfig, cluster: ExecClusterInfo, interactive: Bool) -> String {
+        var spec = "\"interactive\":\(interactive)"
+        if config.provideClusterInfo {
+            var members = ["\"server\":\(JSONText.quote(cluster.server))"]
+            if let name = cluster.tlsServerName { members.append("\"tls-server-name\":\(JSONText.quote(name))") }
+            if cluster.insecureSkipTLSVerify { members.append("\"insecure-skip-tls-verify\":true") }
+            if let data = cluster.certificateAuthorityData {
+                members.append("\"certificate-authority-data\":\(JSONText.quote(Data(data).base64EncodedString()))")
+            }
+            if let proxy = cluster.proxyURL { members.append("\"proxy-url\":\(JSONText.quote(proxy))") }
+            spec += ",\"cluster\":{\(members.joined(separator: ","))}"
+        }
+        return "{\"kind\":\"ExecCredential\",\"apiVersion\":\(JSONText.quote(config.apiVersion)),\"spec\":{\(spec)}}"
+    }
+
+    static func locate(_ command: String, path: String?) -> String? {
+        if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
+        for folder in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(folder)/\(command)"
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
+                access(candidate, X_OK) == 0
+            {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    private static func tail(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines.suffix(20).map { "  " + $0 }.joined(separator: "\n")
+        return lines.count > 20 ? "  …\n" + kept : kept
+    }
+
+    private static func failure(_ config: ExecConfig, _ message: String) -> LiveError {
+        LiveError(
+            kind: .configuration, operation: "run exec plugin", resource: "\(config.fieldPath) in \(config.file)",
+            message: message)
+    }
+
+    struct ProcessOutcome: Sendable {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+    }
+
+    /// Runs the process on a thread of its own so that waiting for it never blocks the concurrency pool.
+    private static func launch(
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+    ) async -> Result<ProcessOutcome, any Error> {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    returning: Result {
+                        try runBlocking(
+                            executable, arguments: arguments, environment: environment, interactive: interactive)
+                    })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+    ) throws -> ProcessOutcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        let stderr = Pipe()
+        if interactive {
+            // The plugin may prompt (a browser login, an MFA code): let it use the terminal.
+            process.standardInput = FileHandle.standardInput
+            process.standardError = FileHandle.standardError
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            process.standardError = stderr
+        }
+        // Waiting with waitUntilExit spins a run loop on this thread; a semaphore sleeps.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        let group = DispatchGroup()
+        let errorBox = ByteBox()
+        if !interactive {
+            group.enter()
+            DispatchQueue.global().async {
+                errorBox.bytes = Array(stderr.fileHandleForReading.readDataToEndOfFile())
+                group.leave()
+            }
+        }
+        let output = Array(stdout.fileHandleForReading.readDataToEndOfFile())
+        exited.wait()
+        group.wait()
+        return ProcessOutcome(status: process.terminationStatus, stdout: output, stderr: errorBox.bytes)
+    }
+
+    /// Filled by one reader thread, read after `DispatchGroup.wait`, which orders the two.
+    private final class ByteBox: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+}

@@ -1,0 +1,274 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// GET requests to one API server over async-http-client: TLS verified against the configured CA
+/// (or the system's), the client certificate of the moment, the proxy, timeouts. Knows nothing of
+/// Kubernetes beyond the URL layout.
+actor HTTPTransport {
+    /// A request failed before a complete answer arrived.
+    struct Failure: Error {
+        enum Kind {
+            /// Worth another attempt: a connection reset or closed early, a body cut mid-way.
+            case transient
+            /// The request timeout passed.
+            case timeout
+            /// Connection refused, TLS verification failed, a bad proxy: retrying will not help.
+            case permanent
+        }
+
+        var kind: Kind
+        var message: String
+    }
+
+    static let maximumBodyBytes = 1 << 30
+
+    private let connection: ClusterConnection
+    private let client: HTTPClient
+    /// The host name put in URLs: `tls-server-name` when set (the client connects to the real host
+    /// through `dnsOverride` and verifies the certificate against this name).
+    private let urlHost: String
+    private let userAgent: String
+    private var tlsConfigurations: [ClientIdentity?: TLSConfiguration] = [:]
+
+    init(connection: ClusterConnection, connectTimeout: TimeAmount, userAgent: String) throws(LiveError) {
+        self.connection = connection
+        self.userAgent = userAgent
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout))
+        // A refused connection or a failed TLS handshake should fail now, not after the connect
+        // timeout of silent retries; transient failures are retried by `APISession`'s policy.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        if let serverName = connection.tlsServerName, connection.server.scheme == "https",
+            serverName != connection.server.host
+        {
+            configuration.dnsOverride = [serverName: connection.server.host]
+            urlHost = serverName.contains(":") ? "[\(serverName)]" : serverName
+        } else {
+            urlHost = connection.server.urlHost
+        }
+        if let proxy = connection.proxy {
+            switch proxy.kind {
+            case .httpConnect:
+                let authorization = proxy.username.map {
+                    HTTPClient.Authorization.basic(username: $0, password: proxy.password?.revealText() ?? "")
+                }
+                configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+            case .socks5:
+                configuration.proxy = .socksServer(host: proxy.host, port: proxy.port)
+            }
+        }
+        configuration.tlsConfiguration = try Self.tlsConfiguration(connection, identity: connection.clientIdentity)
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        tlsConfigurations[connection.clientIdentity] = configuration.tlsConfiguration
+    }
+
+    /// Must be called once the transport is no longer needed.
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// The full URL of an API path, for messages.
+    nonisolated func url(_ path: String, query: [(String, String)] = []) -> String {
+        Self.url(connection: connection, host: urlHostForMessages, path: path, query: query)
+    }
+
+    private nonisolated var urlHostForMessages: String { connection.server.urlHost }
+
+    func get(
+        _ path: String, query: [(String, String)], credentials: RequestCredentials, timeout: TimeAmount?
+    ) async throws(Failure) -> APIResponse {
+        var request = HTTPClientRequest(
+            url: Self.url(connection: connection, host: urlHost, path: path, query: query))
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: userAgent)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let authorization = credentials.authorization {
+            request.headers.add(name: "Authorization", value: authorization.revealText())
+        }
+        if let impersonation = connection.impersonation {
+            request.headers.add(name: "Impersonate-User", value: impersonation.user)
+            for group in impersonation.groups { request.headers.add(name: "Impersonate-Group", value: group) }
+            if let uid = impersonation.uid { request.headers.add(name: "Impersonate-Uid", value: uid) }
+        }
+        if connection.server.scheme == "https" {
+            do {
+                request.tlsConfiguration = try tlsConfiguration(for: credentials.identity)
+            } catch {
+                throw Failure(kind: .permanent, message: error.message)
+            }
+        }
+        let deadline = timeout.map { NIODeadline.now() + $0 } ?? .distantFuture
+        do {
+            let response = try await client.execute(request, deadline: deadline)
+            let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+            return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        } catch {
+            throw Self.classify(error, timeout: timeout)
+        }
+    }
+
+    private func tlsConfiguration(for identity: ClientIdentity?) throws(LiveError) -> TLSConfiguration {
+        if let cached = tlsConfigurations[identity] { return cached }
+        let configuration = try Self.tlsConfiguration(connection, identity: identity)
+        tlsConfigurations[identity] = configuration
+        return configuration
+    }
+
+    static func url(connection: ClusterConnection, host: String, path: String, query: [(String, String)]) -> String {
+        var text = "\(connection.server.scheme)://\(host):\(connection.server.port)\(connection.server.basePath)\(path)"
+        if !query.isEmpty {
+            text += "?" + query.map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")
+        }
+        return text
+    }
+
+    private static let queryValueCharacters: CharacterSet = {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return allowed
+    }()
+
+    static func percentEncode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? text
+    }
+
+    // MARK: TLS
+
+    static func tlsConfiguration(
+        _ connection: ClusterConnection, identity: ClientIdentity?
+    ) throws(LiveError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        // A server that stopped answering will not send close_notify either: do not wait the
+        // default 5 s for it when the connection is closed after a timeout.
+        tls.shutdownTimeout = .milliseconds(500)
+        if connection.insecureSkipTLSVerify {
+            tls.certificateVerification = .none
+        } else if let pem = connection.certificateAuthorityPEM {
+            let origin = connection.certificateAuthorityOrigin ?? "certificate-authority"
+            let certificates: [NIOSSLCertificate]
+            do {
+                certificates = try NIOSSLCertificate.fromPEMBytes(pem)
+            } catch {
+                throw LiveError(
+                    kind: .configuration, operation: "load CA certificates", resource: origin,
+                    message: "no PEM certificate could be read")
+            }
+            guard !certificates.isEmpty else {
+                throw LiveError(
+                    kind: .configuration, operation: "load CA certificates", resource: origin,
+                    message: "no PEM certificate found")
+            }
+            // Like kubectl: a configured CA replaces the system's roots.
+            tls.trustRoots = .certificates(certificates)
+        }
+        if let identity {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMBytes(identity.certificatePEM.reveal())
+                guard !chain.isEmpty else { throw NIOSSLError.failedToLoadCertificate }
+                tls.certificateChain = chain.map { .certificate($0) }
+            } catch {
+                throw LiveError(
+                    kind: .configuration, operation: "load client certificate", resource: identity.origin,
+                    message: "no PEM certificate could be read")
+            }
+            do {
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: identity.keyPEM.reveal(), format: .pem))
+            } catch {
+                throw LiveError(
+                    kind: .configuration, operation: "load client key", resource: identity.origin,
+                    message: "no PEM private key could be read (RSA, EC or PKCS#8, unencrypted)")
+            }
+            do {
+                // Building a context checks that the key belongs to the certificate.
+                _ = try NIOSSLContext(configuration: tls)
+            } catch {
+                throw LiveError(
+                    kind: .configuration, operation: "load client certificate", resource: identity.origin,
+                    message: "the client key does not match the client certificate")
+            }
+        }
+        return tls
+    }
+
+    // MARK: Errors
+
+    static func classify(_ error: any Error, timeout: TimeAmount?) -> Failure {
+        let limit = timeout.map { " within \(Self.describe($0)) (--request-timeout)" } ?? ""
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout:
+                return Failure(kind: .timeout, message: "no complete answer\(limit)")
+            case .connectTimeout, .tlsHandshakeTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout,
+                .getConnectionFromPoolTimeout:
+                return Failure(kind: .permanent, message: "could not connect in time (\(error))")
+            case .remoteConnectionClosed, .bodyLengthMismatch, .uncleanShutdown:
+                return Failure(kind: .transient, message: "the connection was closed before the answer was complete")
+            case .proxyAuthenticationRequired:
+                return Failure(kind: .permanent, message: "the proxy asks for authentication (407)")
+            case .invalidProxyResponse:
+                return Failure(kind: .permanent, message: "the proxy refused the connection")
+            case .cancelled:
+                return Failure(kind: .permanent, message: "cancelled")
+            default:
+                return Failure(kind: .permanent, message: "\(error)")
+            }
+        }
+        if error is NIOTooManyBytesError {
+            return Failure(kind: .permanent, message: "the answer is larger than 1 GiB; use a smaller --chunk-size")
+        }
+        if let error = error as? NIOSSLError {
+            switch error {
+            case .uncleanShutdown:
+                return Failure(kind: .transient, message: "the connection was closed before the answer was complete")
+            case .handshakeFailed(let reason):
+                return Failure(kind: .permanent, message: "TLS handshake failed: \(reason)")
+            default:
+                return Failure(kind: .permanent, message: "TLS error: \(error)")
+            }
+        }
+        if let error = error as? NIOSSLExtraError {
+            return Failure(kind: .permanent, message: "TLS handshake failed: \(error)")
+        }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNRESET, EPIPE, ECONNABORTED:
+                return Failure(kind: .transient, message: "the connection was reset")
+            case ECONNREFUSED:
+                return Failure(kind: .permanent, message: "connection refused")
+            default:
+                return Failure(kind: .permanent, message: "\(error)")
+            }
+        }
+        if error is HTTPParserError {
+            return Failure(kind: .transient, message: "the answer was cut off or malformed (\(error))")
+        }
+        if let error = error as? NIOConnectionError {
+            let reasons = error.connectionErrors.map { "\($0.target): \(reason($0.error))" }
+            var message = "could not connect"
+            if let dns = error.dnsAAAAError ?? error.dnsAError, reasons.isEmpty {
+                message += ": DNS lookup failed (\(dns))"
+            }
+            if !reasons.isEmpty { message += " (\(reasons.joined(separator: "; ")))" }
+            return Failure(kind: .permanent, message: message)
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return Failure(kind: .permanent, message: "could not connect in time")
+        }
+        return Failure(kind: .permanent, message: "\(error)")
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return "connection refused" }
+        return "\(error)"
+    }
+
+    static func describe(_ amount: TimeAmount) -> String {
+        let milliseconds = amount.nanoseconds / 1_000_000
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return "\(milliseconds)ms"
+    }
+}

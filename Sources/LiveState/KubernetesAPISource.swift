@@ -1,0 +1,79 @@
+import Foundation
+import Manifests
+
+/// Reads Services, Endpoints and EndpointSlices from the API server: every namespace in one list
+/// per resource (`-A`), or one list per resource and namespace.
+public struct KubernetesAPISource: LiveStateSource {
+    public let connection: ClusterConnection
+    public let options: APIReadOptions
+    private let environment: ConnectionEnvironment
+    private let diagnostics: @Sendable (String) -> Void
+    private let credentials: CredentialStore
+
+    /// `diagnostics` receives lines for stderr: API `Warning` headers (once per text) and the
+    /// insecure-TLS warning. They never go into the snapshot.
+    public init(
+        connection: ClusterConnection, options: APIReadOptions = APIReadOptions(),
+        environment: ConnectionEnvironment = .current, diagnostics: @escaping @Sendable (String) -> Void
+    ) {
+        self.connection = connection
+        self.options = options
+        self.environment = environment
+        self.diagnostics = diagnostics
+        credentials = CredentialStore(
+            source: connection.credentials, identity: connection.clientIdentity, environment: environment)
+    }
+
+    /// How many times an exec plugin ran so far (the answer is cached within a run).
+    public var execPluginRuns: Int {
+        get async { await credentials.execRunCount }
+    }
+
+    public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+        if connection.insecureSkipTLSVerify && connection.server.scheme == "https" {
+            diagnostics(
+                "Warning: insecure-skip-tls-verify is set: the API server's certificate is not verified, so anyone on the network path can read and answer these requests"
+            )
+        }
+        let session = try APISession(
+            connection: connection, options: options, credentials: credentials, diagnostics: diagnostics)
+        let result: Result<LiveSnapshot, LiveError>
+        do {
+            result = .success(try await read(scope: scope, session: session))
+        } catch {
+            result = .failure(error)
+        }
+        await session.shutdown()
+        return try result.get()
+    }
+
+    private func read(scope: NamespaceScope, session: APISession) async throws(LiveError) -> LiveSnapshot {
+        var notes: [String] = []
+        var resources = APIResource.allCases
+        if try await !session.servesEndpointSlices() {
+            resources.removeAll { $0 == .endpointSlices }
+            notes.append(
+                "discovery.k8s.io/v1 is not served by this API server: EndpointSlices were not read, only Endpoints and Services"
+            )
+        }
+        var jobs: [(resource: APIResource, namespace: String?)] = []
+        for resource in resources {
+            switch scope {
+            case .all: jobs.append((resource, nil))
+            case .only(let namespaces): jobs += namespaces.sorted().map { (resource, $0) }
+            }
+        }
+        let results = try await session.run(jobs, concurrency: max(1, options.concurrency))
+        var records: [ObjectRecord] = []
+        var items: [SnapshotWriter.Item] = []
+        for (job, result) in zip(jobs, results) {
+            records += result.objects.map { ObjectRecord(live: $0) }
+            items += result.documents.map { SnapshotWriter.Item(kind: job.resource.kind, node: $0) }
+            notes += result.problems.map { "not read: \($0)" }
+        }
+        if let savePath = options.savePath { try SnapshotWriter.write(items, to: savePath) }
+        return LiveSnapshot(
+            records: records, observedAt: RFC3339.format(Date()), source: connection.description, scope: scope,
+            notes: notes)
+    }
+}

@@ -1,0 +1,5 @@
+/// What one request sends: an `Authorization` header value and/or a client certificate.
+struct RequestCredentials: Sendable {
+    var authorization: Secret?
+    var identity: ClientIdentity?
+}

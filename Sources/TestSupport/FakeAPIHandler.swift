@@ -1,0 +1,89 @@
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// One connection of the fake API server: reads requests, asks the server what to do, does it
+/// (including the faults: delays, bodies cut short, connections closed).
+final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let box: ServerBox
+    private var head: HTTPRequestHead?
+
+    init(box: ServerBox) { self.box = box }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): self.head = head
+        case .body: break
+        case .end:
+            guard let head, let server = box.server else {
+                context.close(promise: nil)
+                return
+            }
+            self.head = nil
+            let presented =
+                (try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self))?
+                .peerCertificate != nil
+            let uri = head.uri
+            let question = uri.firstIndex(of: "?")
+            let request = FakeRequest(
+                method: head.method.rawValue, uri: uri, path: question.map { String(uri[..<$0]) } ?? uri,
+                query: question.map { String(uri[uri.index(after: $0)...]) },
+                headers: head.headers.map { ($0.name, $0.value) }, presentedClientCertificate: presented,
+                authenticatedAs: nil)
+            let action = server.answer(request)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let delay: Double
+            switch action {
+            case .send(_, _, _, _, let seconds), .close(let seconds): delay = seconds
+            }
+            if delay > 0 {
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                    let (handler, context) = bound.value
+                    handler.perform(action, context: context)
+                }
+            } else {
+                perform(action, context: context)
+            }
+        }
+    }
+
+    private func perform(_ action: FakeKubernetesAPI.Action, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        switch action {
+        case .close:
+            context.close(promise: nil)
+        case .send(let status, let recordedHeaders, let body, let cutAfter, _):
+            var headers = HTTPHeaders()
+            for (name, value) in recordedHeaders {
+                let lower = name.lowercased()
+                guard lower != "content-length", lower != "transfer-encoding" else { continue }
+                headers.add(name: name, value: value)
+            }
+            headers.replaceOrAdd(name: "content-length", value: String(body.count))
+            context.write(
+                wrapOutboundOut(
+                    .head(
+                        HTTPResponseHead(
+                            version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))),
+                promise: nil)
+            if let cutAfter {
+                var buffer = context.channel.allocator.buffer(capacity: cutAfter)
+                buffer.writeBytes(body.prefix(cutAfter))
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                context.close(promise: nil)
+                return
+            }
+            var buffer = context.channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
