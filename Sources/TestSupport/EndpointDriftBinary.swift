@@ -1,27 +1,23 @@
 import Foundation
 
-/// The built `endpoint-drift` executable, for end-to-end tests: it sits beside the test bundle in
-/// the build products folder (`swift build --build-tests` builds both).
+/// Runs the built `endpoint-drift` executable for end-to-end tests, in an environment of its own:
+/// no colour, no KUBECONFIG, no proxies, not in a pod, no GitHub step summary — whatever the
+/// machine running the tests has set. `environment` adds to or overrides these.
 public enum EndpointDriftBinary {
-    public static var path: String {
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var folder = runner.deletingLastPathComponent()
-        // On Linux the runner is `<products>/endpoint-driftPackageTests.xctest`; elsewhere it may be nested deeper.
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("endpoint-drift").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return runner.deletingLastPathComponent().appendingPathComponent("endpoint-drift").path
-    }
+    public static let isolatedEnvironment: [String: String] = [
+        "NO_COLOR": "1", "KUBECONFIG": "", "HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "",
+        "NO_PROXY": "", "no_proxy": "", "KUBERNETES_SERVICE_HOST": "", "KUBERNETES_SERVICE_PORT": "",
+        "GITHUB_STEP_SUMMARY": "",
+    ]
 
-    /// Runs the binary with `arguments`; never throws for a non-zero exit (tests check the status).
+    /// Never throws for a non-zero exit: tests check the status.
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], input: Data? = nil, currentDirectory: String? = nil
     ) throws -> ProcessRunner.Result {
-        var env = environment
-        if env["NO_COLOR"] == nil { env["NO_COLOR"] = "1" }
+        var variables = isolatedEnvironment
+        for (name, value) in environment { variables[name] = value }
         return try ProcessRunner.run(
-            path, arguments, environment: env, input: input, currentDirectory: currentDirectory)
+            try TestBinary.endpointDrift, arguments, environment: variables, input: input,
+            currentDirectory: currentDirectory)
     }
 }

@@ -3,9 +3,8 @@ import Foundation
 /// The real validators the output tests use: Python's `jsonschema` for SARIF and `xmllint` for
 /// JUnit. Neither is optional: a missing tool fails the test with what to install (`make deps`).
 public enum Validators {
-    /// The repository root (this file is Sources/TestSupport/Validators.swift).
-    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    /// The repository root.
+    public static let packageRoot = Fixtures.repositoryRoot.path
 
     public static func schemaPath(_ name: String) -> String { "\(packageRoot)/fixtures/schemas/\(name)" }
 

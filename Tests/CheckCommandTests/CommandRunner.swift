@@ -4,8 +4,6 @@ import Testing
 
 /// Runs the built `endpoint-drift` binary, as users and CI do.
 struct CommandRunner {
-    static let binary = Validators.packageRoot + "/.build/debug/endpoint-drift"
-
     struct Output {
         let status: Int32
         let stdout: String
@@ -20,16 +18,11 @@ struct CommandRunner {
             FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-drift-run-\(UUID().uuidString)")
             .path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            throw ValidationFailure(message: "\(Self.binary) is not built; run `swift build --build-tests`")
-        }
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Output {
-        var env = ["NO_COLOR": "1", "GITHUB_STEP_SUMMARY": ""]
-        for (key, value) in environment { env[key] = value }
-        let result = try ProcessRunner.run(
-            Self.binary, arguments, environment: env, input: input.map { Data($0.utf8) }, currentDirectory: scratch)
+        let result = try EndpointDriftBinary.run(
+            arguments, environment: environment, input: input.map { Data($0.utf8) }, currentDirectory: scratch)
         return Output(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 

@@ -4,14 +4,11 @@ import Testing
 
 /// The built `endpoint-drift` binary, end to end, with `--live-file`: exact exit codes and outputs.
 @Suite struct FixBinaryTests {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/endpoint-drift").path
-
     static func run(
         _ arguments: [String], input: String? = nil, in folder: String? = nil
     ) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(
-            binary, arguments,
+        try EndpointDriftBinary.run(
+            arguments,
             environment: [
                 "NO_COLOR": "1", "GIT_AUTHOR_DATE": "@1700000000 +0000", "GIT_COMMITTER_DATE": "@1700000000 +0000",
             ],

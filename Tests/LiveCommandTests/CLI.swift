@@ -1,20 +1,14 @@
 import Foundation
 import TestSupport
 
-/// Runs the built `endpoint-drift` binary with an environment of its own: a fresh HOME, no
-/// KUBECONFIG, no proxies, not in a pod, whatever the machine running the tests has.
+/// Runs the built `endpoint-drift` binary with a fresh HOME and no service account, on a thread of
+/// its own (`EndpointDriftBinary` clears KUBECONFIG, proxies and the rest).
 enum CLI {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], home: TempFolder, currentDirectory: String? = nil
     ) async throws -> ProcessRunner.Result {
-        var variables = [
-            "HOME": home.path, "KUBECONFIG": "", "HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "",
-            "http_proxy": "", "NO_PROXY": "", "no_proxy": "", "KUBERNETES_SERVICE_HOST": "",
-            "KUBERNETES_SERVICE_PORT": "", "NO_COLOR": "1",
-            "ENDPOINT_DRIFT_SERVICE_ACCOUNT_DIR": home.file("no-service-account"),
-        ]
+        var variables = ["HOME": home.path, "ENDPOINT_DRIFT_SERVICE_ACCOUNT_DIR": home.file("no-service-account")]
         for (name, value) in environment { variables[name] = value }
-        let binary = try TestBinary.endpointDrift
         let environment = variables
         let directory = currentDirectory ?? home.path
         // Wait on a thread of its own, not on one of the test pool's.
@@ -22,8 +16,7 @@ enum CLI {
             Thread.detachNewThread {
                 continuation.resume(
                     with: Result {
-                        try ProcessRunner.run(
-                            binary, arguments, environment: environment, currentDirectory: directory)
+                        try EndpointDriftBinary.run(arguments, environment: environment, currentDirectory: directory)
                     })
             }
         }

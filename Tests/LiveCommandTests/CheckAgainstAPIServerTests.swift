@@ -1,0 +1,179 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `check` and `fix` end to end against the fake API server (real HTTPS, the recorded cluster's
+/// answers), cross-checked with the same runs from `fixtures/demo/live.json`, a snapshot of that cluster.
+@Suite("check and fix against the fake API server")
+struct CheckAgainstAPIServerTests {
+    static let token = "check-e2e-token-7a1b"
+    let home: TempFolder
+
+    init() throws { home = try TempFolder() }
+
+    private func server() async throws -> FakeKubernetesAPI {
+        try await FakeKubernetesAPI.start(authentication: .init(tokens: [Self.token]))
+    }
+
+    private func kubeconfig(_ server: FakeKubernetesAPI) throws -> String {
+        try home.write(
+            "kubeconfig",
+            KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
+    }
+
+    /// A repository holding the demo manifests, committed.
+    private func demoRepository() throws -> TempGitRepository {
+        let repository = try TempGitRepository()
+        let demo = Fixtures.path("demo/repo")
+        for name in try FileManager.default.subpathsOfDirectory(atPath: demo) where name.hasSuffix(".yaml") {
+            try repository.write(name, try String(contentsOfFile: "\(demo)/\(name)", encoding: .utf8))
+        }
+        try repository.commitAll("demo")
+        return repository
+    }
+
+    /// `type address port` of every finding in a JSON report, sorted: what two runs must agree on.
+    private func findings(_ json: String) throws -> [String] {
+        let document = try CLI.json(json)
+        let list = try #require(document["findings"] as? [[String: Any]])
+        return list.map { finding in
+            let object = finding["object"] as? [String: Any]
+            return [
+                finding["type"] as? String ?? "",
+                "\(finding["namespace"] as? String ?? "")/\(finding["service"] as? String ?? "")",
+                object?["kind"] as? String ?? "",
+                object?["name"] as? String ?? "", finding["address"] as? String ?? "",
+                (finding["port"] as? Int).map(String.init) ?? "", String(finding["ignored"] as? Bool ?? false),
+            ].joined(separator: " ")
+        }.sorted()
+    }
+
+    @Test("the same drift as from the snapshot, reading only the namespaces git uses")
+    func checkMatchesTheSnapshotRun() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let repository = try demoRepository()
+        let config = Fixtures.path("demo/endpoint-drift.yaml")
+        let fromAPI = try await CLI.run(
+            [
+                "check", "--repo", repository.path, "--kubeconfig", try kubeconfig(server), "--config", config, "-o",
+                "json",
+            ],
+            home: home)
+        #expect(fromAPI.status == 1, "\(fromAPI.stderr)")
+        let fromFile = try await CLI.run(
+            [
+                "check", "--repo", repository.path, "--live-file", Fixtures.path("demo/live.json"), "--config", config,
+                "-o", "json",
+            ], home: home)
+        #expect(fromFile.status == 1)
+        let apiFindings = try findings(fromAPI.stdout)
+        #expect(apiFindings == (try findings(fromFile.stdout)))
+        #expect(apiFindings.contains("missing-backend shop/orders-db Endpoints orders-db 203.0.113.23 5432 false"))
+        #expect(apiFindings.contains("stale-backend storage/ceph-rgw Endpoints ceph-rgw 192.0.2.12 8080 false"))
+        #expect(apiFindings.contains { $0.hasPrefix("port-drift payments/mainframe") })
+        #expect(apiFindings.contains { $0.hasPrefix("unmanaged-live-object shop/object-store") })
+        // Mirrored slices and the selector service's controller slice are never findings.
+        #expect(
+            !apiFindings.contains {
+                $0.contains("orders-db-zxhjp") || $0.contains("ceph-rgw-n2j6l") || $0.contains("shop/web")
+            })
+        let namespaces = Set(
+            server.requests.compactMap { request -> String? in
+                guard let range = request.path.range(of: "/namespaces/") else { return nil }
+                return String(request.path[range.upperBound...].prefix { $0 != "/" })
+            })
+        #expect(namespaces == ["payments", "shop", "storage"])
+    }
+
+    @Test("pull-request mode and ignore rules from the commit, against the API server")
+    func pullRequestModeWithIgnoreRules() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let repository = try TempGitRepository()
+        // Base: orders-db as the cluster has it.
+        let service =
+            "apiVersion: v1\nkind: Service\nmetadata: {name: orders-db, namespace: shop}\nspec:\n  ports: [{port: 5432}]\n"
+        func endpoints(_ ready: [String], notReady: [String]) -> String {
+            var text =
+                "apiVersion: v1\nkind: Endpoints\nmetadata: {name: orders-db, namespace: shop, labels: {team: data}}\n"
+            text += "subsets:\n  - addresses: [\(ready.map { "{ip: \($0)}" }.joined(separator: ", "))]\n"
+            if !notReady.isEmpty {
+                text += "    notReadyAddresses: [\(notReady.map { "{ip: \($0)}" }.joined(separator: ", "))]\n"
+            }
+            return text + "    ports: [{port: 5432}]\n"
+        }
+        try repository.write(
+            "shop/orders-db.yaml",
+            service + "---\n"
+                + endpoints(["203.0.113.20", "203.0.113.21"], notReady: ["203.0.113.22", "203.0.113.99"]))
+        let base = try repository.commitAll("base")
+        // Head: drops the wrong 203.0.113.99 (fixes drift) but adds 203.0.113.23 (introduces drift),
+        // and ignores readiness drift on orders-db.
+        try repository.write(
+            "shop/orders-db.yaml",
+            service + "---\n"
+                + endpoints(["203.0.113.20", "203.0.113.21", "203.0.113.22", "203.0.113.23"], notReady: []))
+        try repository.write(
+            ".endpoint-drift.yaml",
+            "ignore:\n  findings:\n    - services: [shop/orders-db]\n      types: [readiness-drift]\n      reason: failover drill\n"
+        )
+        try repository.commitAll("head")
+
+        let result = try await CLI.run(
+            ["check", "--repo", repository.path, "--base", base, "--kubeconfig", try kubeconfig(server), "-o", "json"],
+            home: home)
+        #expect(result.status == 1, "\(result.stderr)")
+        let document = try CLI.json(result.stdout)
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let missing = try #require(findings.first { $0["type"] as? String == "missing-backend" })
+        #expect(missing["address"] as? String == "203.0.113.23")
+        #expect(missing["change"] as? String == "introduced")
+        let readiness = try #require(findings.first { $0["type"] as? String == "readiness-drift" })
+        #expect(readiness["ignored"] as? Bool == true)
+        let fixed = try #require(document["fixed"] as? [[String: Any]])
+        #expect(fixed.contains { $0["address"] as? String == "203.0.113.99" })
+
+        let text = try await CLI.run(
+            ["check", "--repo", repository.path, "--base", base, "--kubeconfig", try kubeconfig(server)], home: home)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("fixes 1"), "\(text.stdout)")
+        #expect(text.stdout.contains("introduces 1"), "\(text.stdout)")
+    }
+
+    @Test("403 exits 2 naming the verb, resource, namespace and the rule that would allow it")
+    func forbiddenIsExitTwo() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        server.on("/api/v1/namespaces/shop/endpoints", respond: .recorded("error-403-reader-namespace"))
+        let repository = try demoRepository()
+        let result = try await CLI.run(
+            ["check", "--repo", repository.path, "--kubeconfig", try kubeconfig(server)], home: home)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("list"))
+        #expect(result.stderr.contains("endpoints"))
+        #expect(result.stderr.contains("shop"))
+        #expect(result.stderr.contains("ClusterRole") || result.stderr.contains("rules"))
+        #expect(!result.stderr.contains(Self.token))
+    }
+
+    @Test("fix reads the cluster and produces the same patch as from the snapshot")
+    func fixMatchesTheSnapshotRun() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let repository = try demoRepository()
+        let fromAPI = try await CLI.run(
+            ["fix", "--repo", repository.path, "--kubeconfig", try kubeconfig(server), "--patch", "-"], home: home)
+        let fromFile = try await CLI.run(
+            ["fix", "--repo", repository.path, "--live-file", Fixtures.path("demo/live.json"), "--patch", "-"],
+            home: home)
+        #expect(fromAPI.status == fromFile.status)
+        #expect(!fromAPI.stdout.isEmpty)
+        #expect(fromAPI.stdout == fromFile.stdout)
+        #expect(fromAPI.stdout.contains("-      - ip: 203.0.113.23"))
+        let applied = try ProcessRunner.run(
+            "/usr/bin/env", ["git", "-C", repository.path, "apply", "--check", "-"], input: Data(fromAPI.stdout.utf8))
+        #expect(applied.status == 0, "\(applied.stderr)")
+    }
+}
