@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 
 #if canImport(Glibc)
     import Glibc
@@ -58,16 +59,16 @@ public enum ExecPlugin {
     static func execInfo(_ config: ExecConfig, cluster: ExecClusterInfo, interactive: Bool) -> String {
         var spec = "\"interactive\":\(interactive)"
         if config.provideClusterInfo {
-            var members = ["\"server\":\(JSONText.quote(cluster.server))"]
-            if let name = cluster.tlsServerName { members.append("\"tls-server-name\":\(JSONText.quote(name))") }
+            var members = ["\"server\":\(JSONString.quoted(cluster.server))"]
+            if let name = cluster.tlsServerName { members.append("\"tls-server-name\":\(JSONString.quoted(name))") }
             if cluster.insecureSkipTLSVerify { members.append("\"insecure-skip-tls-verify\":true") }
             if let data = cluster.certificateAuthorityData {
-                members.append("\"certificate-authority-data\":\(JSONText.quote(Data(data).base64EncodedString()))")
+                members.append("\"certificate-authority-data\":\(JSONString.quoted(Data(data).base64EncodedString()))")
             }
-            if let proxy = cluster.proxyURL { members.append("\"proxy-url\":\(JSONText.quote(proxy))") }
+            if let proxy = cluster.proxyURL { members.append("\"proxy-url\":\(JSONString.quoted(proxy))") }
             spec += ",\"cluster\":{\(members.joined(separator: ","))}"
         }
-        return "{\"kind\":\"ExecCredential\",\"apiVersion\":\(JSONText.quote(config.apiVersion)),\"spec\":{\(spec)}}"
+        return "{\"kind\":\"ExecCredential\",\"apiVersion\":\(JSONString.quoted(config.apiVersion)),\"spec\":{\(spec)}}"
     }
 
     static func locate(_ command: String, path: String?) -> String? {

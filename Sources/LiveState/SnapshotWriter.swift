@@ -30,11 +30,11 @@ public enum SnapshotWriter {
             }
             for (position, (key, value)) in members.enumerated() {
                 output += String(repeating: " ", count: 12)
-                JSONText.appendQuoted(key, to: &output)
+                JSONString.append(key, to: &output)
                 output += ": "
                 switch key {
-                case "apiVersion" where value == nil: JSONText.appendQuoted(item.kind.apiVersion, to: &output)
-                case "kind" where value == nil: JSONText.appendQuoted(item.kind.rawValue, to: &output)
+                case "apiVersion" where value == nil: JSONString.append(item.kind.apiVersion, to: &output)
+                case "kind" where value == nil: JSONString.append(item.kind.rawValue, to: &output)
                 default: if let value { write(value, indent: 12, to: &output) }
                 }
                 output += position == members.count - 1 ? "\n" : ",\n"
@@ -61,7 +61,7 @@ public enum SnapshotWriter {
             if scalar.style == .plain {
                 output += scalar.value  // a JSON number, true, false or null, as read
             } else {
-                JSONText.appendQuoted(scalar.value, to: &output)
+                JSONString.append(scalar.value, to: &output)
             }
         case .sequence(let sequence):
             guard !sequence.items.isEmpty else {
@@ -83,7 +83,7 @@ public enum SnapshotWriter {
             output += "{\n"
             for (index, entry) in mapping.entries.enumerated() {
                 output += String(repeating: " ", count: indent + 4)
-                JSONText.appendQuoted(entry.key.scalar?.value ?? "", to: &output)
+                JSONString.append(entry.key.scalar?.value ?? "", to: &output)
                 output += ": "
                 write(entry.value, indent: indent + 4, to: &output)
                 output += index == mapping.entries.count - 1 ? "\n" : ",\n"

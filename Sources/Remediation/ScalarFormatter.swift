@@ -17,24 +17,7 @@ enum ScalarFormatter {
     }
 
     /// JSON string syntax, which is also a valid YAML double-quoted scalar.
-    static func doubleQuoted(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func doubleQuoted(_ value: String) -> String { JSONString.quoted(value) }
 
     /// Whether `value` written plain reads back as the same string. Conservative: addresses, names and
     /// protocols pass; anything with YAML indicators is quoted. In flow context a `:` is quoted too,

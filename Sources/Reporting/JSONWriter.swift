@@ -1,3 +1,5 @@
+import Manifests
+
 /// Writes `StructuredValue` as JSON: sorted keys and two-space indentation, so that output is
 /// byte-for-byte stable between runs and diffs well.
 public enum JSONWriter {
@@ -55,25 +57,7 @@ public enum JSONWriter {
         out += String(repeating: "  ", count: indent)
     }
 
-    /// JSON string with the escapes RFC 8259 requires, plus `<`, `>`, `&` kept literal (reports are not HTML).
-    public static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
+    public static func quote(_ text: String, into out: inout String) { JSONString.append(text, to: &out) }
 
     public static func quoted(_ text: String) -> String {
         var out = ""

@@ -1,12 +1,9 @@
-/// JSON string quoting for the few documents this module writes (snapshots, exec plugin input).
-enum JSONText {
-    static func quote(_ text: String) -> String {
-        var result = ""
-        appendQuoted(text, to: &result)
-        return result
-    }
-
-    static func appendQuoted(_ text: String, to output: inout String) {
+/// JSON string syntax for everything this tool writes: reports, snapshots, exec plugin input, and
+/// double-quoted scalars in edited manifests (a JSON string is also a valid YAML double-quoted scalar).
+public enum JSONString {
+    /// Appends `"text"` with the escapes RFC 8259 requires. U+2028 and U+2029 are escaped too, so the
+    /// output is also safe inside JavaScript (the HTML report embeds JSON).
+    public static func append(_ text: String, to output: inout String) {
         output.append("\"")
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -25,5 +22,12 @@ enum JSONText {
             }
         }
         output.append("\"")
+    }
+
+    /// `"text"`, escaped.
+    public static func quoted(_ text: String) -> String {
+        var output = ""
+        append(text, to: &output)
+        return output
     }
 }
