@@ -80,6 +80,9 @@ let package = Package(
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: strict),
         .testTarget(
+            name: "EndpointDriftKitTests", dependencies: ["EndpointDriftKit", "Drift", "Manifests"],
+            swiftSettings: strict),
+        .testTarget(
             name: "FixCommandTests",
             dependencies: [
                 "EndpointDriftKit", "Remediation", "LiveState", "GitStore", "Manifests", "FileIO", "TestSupport",

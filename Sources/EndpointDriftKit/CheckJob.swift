@@ -203,7 +203,7 @@ public enum CheckJob {
         }
     }
 
-    private static func desired(_ scan: ScanResult) -> DriftCheck.Desired {
+    static func desired(_ scan: ScanResult) -> DriftCheck.Desired {
         DriftCheck.Desired(
             revision: DriftReport.Revision(
                 repository: scan.repositoryPath, revision: scan.revision, commit: scan.commitID),

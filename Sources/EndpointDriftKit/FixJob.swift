@@ -1,3 +1,4 @@
+import Drift
 import FileIO
 import Foundation
 import GitStore
@@ -16,6 +17,8 @@ public enum FixJob {
         public var repositoryPath = "."
         public var revision = "HEAD"
         public var scanOptions = ScanOptions()
+        /// `--config FILE`; else `.endpoint-drift.yaml` at the scanned commit.
+        public var configFile: String?
         /// Exit 2 on any file error, not only when nothing could be read.
         public var strict = false
         /// Where the cluster's state comes from (`SnapshotFileSource` for `--live-file`, or the API).
@@ -98,18 +101,41 @@ public enum FixJob {
         if !scan.errors.isEmpty && (configuration.strict || scan.records.isEmpty), let first = scan.errors.first {
             throw RunError(operation: "read manifests", subject: first.path, message: first.description)
         }
+        // The same configuration as `check`: excluded namespaces and services are not touched, and
+        // ignored findings are left as they are.
+        let driftConfiguration = try CheckJob.loadConfiguration(configuration.configFile, snapshot: snapshot)
+        let scope =
+            configuration.scope ?? .only(DriftCheck.namespacesToRead(scan.records, configuration: driftConfiguration))
         let live: LiveSnapshot
         do {
-            let scope = configuration.scope ?? .only(Set(scan.records.map(\.ref.namespace)))
             live = try await configuration.liveSource.read(scope: scope)
         } catch {
             throw RunError(operation: error.operation, subject: error.resource, message: error.message)
+        }
+        var readNamespaces: Set<String>?
+        if case .only(let names) = scope { readNamespaces = names }
+        let check = DriftCheck.run(
+            DriftCheck.Input(
+                desired: CheckJob.desired(scan),
+                live: DriftCheck.Observed(
+                    records: live.records, source: live.source, observedAt: live.observedAt,
+                    namespaces: readNamespaces, notes: live.notes),
+                configuration: driftConfiguration))
+        var desiredInventory = scan.inventory
+        var liveInventory = live.inventory
+        switch configuration.direction {
+        case .live:
+            liveInventory = FixTargets.keepingIgnored(
+                source: liveInventory, kept: desiredInventory, findings: check.findings, sourceIsLive: true)
+        case .git:
+            desiredInventory = FixTargets.keepingIgnored(
+                source: desiredInventory, kept: liveInventory, findings: check.findings, sourceIsLive: false)
         }
         let plan = FixPlanner(
             options: FixPlanner.Options(
                 direction: configuration.direction, prune: configuration.prune,
                 adoptDirectory: configuration.adoptDirectory)
-        ).plan(desired: scan.inventory, live: live.inventory)
+        ).plan(desired: desiredInventory, live: liveInventory, services: Set(check.services.map(\.key)))
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,
             commitID: scan.commitID, liveSource: live.source, observedAt: live.observedAt)
@@ -118,7 +144,8 @@ public enum FixJob {
         switch configuration.direction {
         case .live:
             return try await toLive(
-                configuration, snapshot: snapshot, scan: scan, live: live, plan: plan, report: report)
+                configuration, snapshot: snapshot, scan: scan, live: live, target: liveInventory, plan: plan,
+                report: report)
         case .git:
             return try toGit(configuration, plan: plan, report: report)
         }
@@ -171,7 +198,7 @@ public enum FixJob {
 
     private static func toLive(
         _ configuration: Configuration, snapshot: RepositorySnapshot, scan: ScanResult, live: LiveSnapshot,
-        plan: FixPlan, report original: FixReport
+        target: ServiceInventory, plan: FixPlan, report original: FixReport
     ) async throws(RunError) -> (FixReport, Streams) {
         var report = original
         // The applier is pure: give it the files it may need, read from the commit now.
@@ -185,7 +212,7 @@ public enum FixJob {
         let namespaces = ImplicitNamespaces(
             records: scan.records, defaultNamespace: configuration.scanOptions.defaultNamespace)
         let applier = FixApplier(
-            desired: scan.records, live: live.inventory, readFile: { files[$0] },
+            desired: scan.records, live: target, readFile: { files[$0] },
             implicitNamespace: { namespaces.namespace(for: $0) })
         let output = applier.run(plan)
         report.services = output.services

@@ -60,6 +60,12 @@ public struct BackendSet: Sendable, Equatable {
         if let origin { originsByKey[backend.key, default: []].append(origin) }
     }
 
+    /// Removes a backend and where it was written.
+    public mutating func remove(_ key: BackendKey) {
+        entries[key] = nil
+        originsByKey[key] = nil
+    }
+
     public mutating func formUnion(_ other: BackendSet) {
         for (key, backend) in other.entries {
             insert(backend, origin: nil)

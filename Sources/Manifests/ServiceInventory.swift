@@ -63,6 +63,13 @@ public struct ServiceInventory: Sendable {
 
     public subscript(key: ServiceKey) -> Entry? { byKey[key] }
 
+    /// Changes the backend set of a service; a service without an entry gets one.
+    public mutating func updateBackends(of key: ServiceKey, _ change: (inout BackendSet) -> Void) {
+        var entry = byKey[key] ?? Entry(key: key)
+        change(&entry.backends)
+        byKey[key] = entry
+    }
+
     /// Sorted by namespace and name.
     public var entries: [Entry] { byKey.keys.sorted().compactMap { byKey[$0] } }
 

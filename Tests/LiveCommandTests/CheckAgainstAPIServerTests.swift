@@ -177,3 +177,31 @@ struct CheckAgainstAPIServerTests {
         #expect(applied.status == 0, "\(applied.stderr)")
     }
 }
+
+extension CheckAgainstAPIServerTests {
+    @Test("fix leaves what the configuration ignores or excludes as git has it")
+    func fixHonoursTheConfiguration() async throws {
+        let repository = try demoRepository()
+        let config = try home.write(
+            "config.yaml",
+            """
+            services:
+              exclude: [storage/ceph-rgw]
+            ignore:
+              findings:
+                - services: [shop/orders-db]
+                  types: [readiness-drift]
+            """)
+        let result = try await CLI.run(
+            [
+                "fix", "--repo", repository.path, "--live-file", Fixtures.path("demo/live.json"), "--config", config,
+                "--patch", "-",
+            ], home: home)
+        // Not ignored: the retired replica goes, the admin port follows the cluster.
+        #expect(result.stdout.contains("-      - ip: 203.0.113.23"), "\(result.stdout)")
+        #expect(result.stdout.contains("+        port: 9443"))
+        // Ignored: 203.0.113.22 stays ready; excluded: ceph-rgw is not edited.
+        #expect(!result.stdout.contains("notReadyAddresses"))
+        #expect(!result.stdout.contains("storage/ceph-rgw.yaml"))
+    }
+}

@@ -17,6 +17,9 @@ struct FixCommand: AsyncParsableCommand {
 
             --to git writes the Endpoints/EndpointSlice objects to `kubectl apply` (to --out DIR, or stdout).
 
+            .endpoint-drift.yaml (or --config) applies as in `check`: excluded namespaces and services are not \
+            touched, and what an ignore rule or the endpoint-drift.io/ignore annotation ignores is left as it is.
+
             Exit codes: 0 fixed, or nothing to fix; 1 drift remains that could not be fixed automatically; \
             2 could not run.
             """)
@@ -25,6 +28,13 @@ struct FixCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var cluster: ClusterOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the configuration (ignore rules) from this file instead of .endpoint-drift.yaml at --ref.",
+            valueName: "file"))
+    var config: String?
 
     @Option(name: .customLong("to"), help: "Which side to correct: live (edit git to match the cluster) or git.")
     var direction: DirectionOption = .live
@@ -105,6 +115,7 @@ struct FixCommand: AsyncParsableCommand {
         let settings = cluster.settings
         var configuration = FixJob.Configuration(liveSource: try settings.makeSource())
         configuration.scope = settings.explicitScope
+        configuration.configFile = config
         configuration.repositoryPath = repository.repo
         configuration.revision = repository.ref
         configuration.scanOptions = repository.scanOptions
