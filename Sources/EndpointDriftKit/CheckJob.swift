@@ -111,13 +111,22 @@ public enum CheckJob {
             if case .only(let names) = scope { namespaces = names }
             observed = DriftCheck.Observed(
                 records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
-                namespaces: namespaces, notes: snapshot.notes)
+                namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)
+            reportFailedNamespaces(snapshot.failedNamespaces)
         }
 
         return DriftCheck.run(
             DriftCheck.Input(
                 desired: desired(headScan), base: baseScan.map(desired), live: observed,
                 configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
+    }
+
+    /// Namespaces the API server would not list: their services are `error` in the report and the run
+    /// exits 2; stderr says which permission is missing, whatever the output format.
+    static func reportFailedNamespaces(_ failed: [String: String]) {
+        for (namespace, message) in failed.sorted(by: { $0.key < $1.key }) {
+            StandardStreams.writeError("endpoint-drift: error: namespace \(namespace) not checked: \(message)\n")
+        }
     }
 
     /// The formats of `-o` values, or a run error naming the unknown one.

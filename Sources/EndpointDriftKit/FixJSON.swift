@@ -12,6 +12,7 @@ enum FixJSON {
             ("commit", .string(report.commitID)),
             ("live", .object([("source", .string(report.liveSource)), ("observedAt", .string(report.observedAt))])),
             ("dryRun", .bool(report.dryRun)),
+            ("unreadNamespaces", .array(report.unreadNamespaces.map(StructuredValue.string))),
             ("exitCode", .int(Int(report.status.rawValue))),
             ("services", .array(report.services.map(service))),
             (

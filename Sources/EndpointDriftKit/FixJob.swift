@@ -119,7 +119,7 @@ public enum FixJob {
                 desired: CheckJob.desired(scan),
                 live: DriftCheck.Observed(
                     records: live.records, source: live.source, observedAt: live.observedAt,
-                    namespaces: readNamespaces, notes: live.notes),
+                    namespaces: readNamespaces, failedNamespaces: live.failedNamespaces, notes: live.notes),
                 configuration: driftConfiguration))
         var desiredInventory = scan.inventory
         var liveInventory = live.inventory
@@ -135,11 +135,16 @@ public enum FixJob {
             options: FixPlanner.Options(
                 direction: configuration.direction, prune: configuration.prune,
                 adoptDirectory: configuration.adoptDirectory)
-        ).plan(desired: desiredInventory, live: liveInventory, services: Set(check.services.map(\.key)))
+        ).plan(
+            desired: desiredInventory, live: liveInventory,
+            // A service whose namespace could not be read is not planned: its absence is not drift.
+            services: Set(check.services.filter { $0.status != .error }.map(\.key)))
+        CheckJob.reportFailedNamespaces(live.failedNamespaces)
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,
             commitID: scan.commitID, liveSource: live.source, observedAt: live.observedAt)
         report.scanErrors = scan.errors
+        report.unreadNamespaces = live.failedNamespaces.keys.sorted()
         report.dryRun = !configuration.writesSomething && configuration.direction == .live
         switch configuration.direction {
         case .live:

@@ -31,11 +31,14 @@ public struct FixReport: Sendable {
     public var formatPatchFile: String?
     public var commit: CommitInfo?
     public var scanErrors: [ManifestError] = []
+    /// Namespaces the API server would not list (403): their services were not fixed, and the run exits 2.
+    public var unreadNamespaces: [String] = []
     /// No output was asked for: the report shows what would be done.
     public var dryRun = false
 
     public var status: ExitStatus {
-        services.contains { $0.status != .fixed } ? .findings : .ok
+        if !unreadNamespaces.isEmpty { return .couldNotCheck }
+        return services.contains { $0.status != .fixed } ? .findings : .ok
     }
 
     /// The commands to run next (push the branch, apply the patch…).

@@ -97,6 +97,9 @@ struct FixTextRenderer {
             lines.append("Wrote \(report.applyFiles.count) manifests to apply under \(report.outDirectory ?? ".")/")
         }
         for error in report.scanErrors { lines.append("warning: \(error)") }
+        for namespace in report.unreadNamespaces {
+            lines.append("error: namespace \(namespace) could not be read; its services were not fixed")
+        }
         return lines
     }
 

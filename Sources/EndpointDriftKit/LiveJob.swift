@@ -42,6 +42,9 @@ public enum LiveJob {
         let document = InventoryDocument(
             origin: .live(source: snapshot.source, observedAt: snapshot.observedAt), inventory: snapshot.inventory,
             notes: snapshot.notes.map { InventoryDocument.Message(kind: "live", message: $0) },
+            errors: snapshot.failedNamespaces.sorted(by: { $0.key < $1.key }).map {
+                InventoryDocument.Message(kind: "forbidden", message: "namespace \($0.key) not read: \($0.value)")
+            },
             stats: [
                 ("objectsRead", snapshot.records.count),
                 ("namespacesRead", Set(snapshot.records.map(\.ref.namespace)).count),
@@ -52,7 +55,8 @@ public enum LiveJob {
             rendered.append((target, format.render(document, color: configuration.color && target.writesToStdout)))
         }
         try OutputWriter.emit(rendered)
-        return .ok
+        CheckJob.reportFailedNamespaces(snapshot.failedNamespaces)
+        return snapshot.failedNamespaces.isEmpty ? .ok : .couldNotCheck
     }
 
     /// `-n`/`-A`; else the namespaces the desired state uses; with `--live-file` and no readable

@@ -45,11 +45,19 @@ final class APISession: Sendable {
 
     // MARK: Jobs
 
-    /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. The first
+    /// What `run` gives back: the lists in the order of the jobs, and the jobs that were forbidden in
+    /// one namespace (their result is empty).
+    struct JobResults {
+        var lists: [ListResult]
+        var forbidden: [(index: Int, error: LiveError)]
+    }
+
+    /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. A 403 on one
+    /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int
-    ) async throws(LiveError) -> [ListResult] {
+    ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
             let job = jobs[index]
@@ -63,25 +71,26 @@ final class APISession: Sendable {
             }
         }
         let outcome = await withTaskGroup(
-            of: (Int, Result<ListResult, LiveError>).self, returning: Result<[ListResult], LiveError>.self
+            of: (Int, Result<ListResult, LiveError>).self, returning: Result<JobResults, LiveError>.self
         ) { group in
-            var results = [ListResult](repeating: ListResult(), count: jobs.count)
+            var results = JobResults(lists: [ListResult](repeating: ListResult(), count: jobs.count), forbidden: [])
             var failure: LiveError?
             var next = 0
-            while next < min(concurrency, jobs.count) {
+            func startNext() {
+                guard failure == nil && next < jobs.count else { return }
                 let index = next
                 group.addTask { await work(index) }
                 next += 1
             }
+            while next < min(concurrency, jobs.count) { startNext() }
             while let (index, result) = await group.next() {
                 switch result {
                 case .success(let value):
-                    results[index] = value
-                    if failure == nil && next < jobs.count {
-                        let index = next
-                        group.addTask { await work(index) }
-                        next += 1
-                    }
+                    results.lists[index] = value
+                    startNext()
+                case .failure(let error) where error.kind == .forbidden && jobs[index].namespace != nil:
+                    results.forbidden.append((index, error))
+                    startNext()
                 case .failure(let error):
                     if failure == nil {
                         failure = error

@@ -64,9 +64,20 @@ public struct KubernetesAPISource: LiveStateSource {
             }
         }
         let results = try await session.run(jobs, concurrency: max(1, options.concurrency))
+        var failed: [String: String] = [:]
+        for (index, error) in results.forbidden {
+            guard let namespace = jobs[index].namespace, failed[namespace] == nil else { continue }
+            failed[namespace] = error.description
+        }
+        // Nothing could be read: that is a failure of the whole read, not of some namespaces.
+        if !results.forbidden.isEmpty && failed.count == Set(jobs.compactMap(\.namespace)).count,
+            let first = results.forbidden.min(by: { $0.index < $1.index })
+        {
+            throw first.error
+        }
         var records: [ObjectRecord] = []
         var items: [SnapshotWriter.Item] = []
-        for (job, result) in zip(jobs, results) {
+        for (job, result) in zip(jobs, results.lists) where failed[job.namespace ?? ""] == nil {
             records += result.objects.map { ObjectRecord(live: $0) }
             items += result.documents.map { SnapshotWriter.Item(kind: job.resource.kind, node: $0) }
             notes += result.problems.map { "not read: \($0)" }
@@ -74,6 +85,6 @@ public struct KubernetesAPISource: LiveStateSource {
         if let savePath = options.savePath { try SnapshotWriter.write(items, to: savePath) }
         return LiveSnapshot(
             records: records, observedAt: RFC3339.format(Date()), source: connection.description, scope: scope,
-            notes: notes)
+            notes: notes, failedNamespaces: failed)
     }
 }

@@ -29,15 +29,20 @@ public struct LiveSnapshot: Sendable {
     /// could not be decoded). API `Warning` headers are not here: they go to stderr only, so that
     /// machine output never carries them.
     public var notes: [String]
+    /// Namespaces that could not be read (403), with the message that says which rule to grant. No
+    /// object of such a namespace is in `records`: half a namespace would look like drift.
+    public var failedNamespaces: [String: String]
 
     public init(
-        records: [ObjectRecord], observedAt: String, source: String, scope: NamespaceScope = .all, notes: [String] = []
+        records: [ObjectRecord], observedAt: String, source: String, scope: NamespaceScope = .all, notes: [String] = [],
+        failedNamespaces: [String: String] = [:]
     ) {
         self.records = records
         self.observedAt = observedAt
         self.source = source
         self.scope = scope
         self.notes = notes
+        self.failedNamespaces = failedNamespaces
     }
 
     /// Per-service backend sets of the live objects (an Endpoints object and its mirrored slices
