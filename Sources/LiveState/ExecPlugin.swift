@@ -118,7 +118,25 @@ public enum ExecPlugin {
         }
     }
 
+    /// Runs the plugin, retrying briefly when it cannot be started with ETXTBSY: an executable that
+    /// another process still holds open for writing (a package manager updating it, or a concurrent
+    /// fork that inherited the descriptor of a file just written) cannot be run for a moment.
     private static func runBlocking(
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+    ) throws -> ProcessOutcome {
+        var attempt = 0
+        while true {
+            do {
+                return try runOnce(executable, arguments: arguments, environment: environment, interactive: interactive)
+            } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) {
+                attempt += 1
+                guard attempt < 5 else { throw error }
+                usleep(useconds_t(50_000 * attempt))
+            }
+        }
+    }
+
+    private static func runOnce(
         _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
     ) throws -> ProcessOutcome {
         let process = Process()

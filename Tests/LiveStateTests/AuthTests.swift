@@ -237,7 +237,7 @@ struct AuthTests {
 
         let garbage = try plugin("garbage-plugin", output: "token=leaked-value-123")
         let parseError = await #expect(throws: LiveError.self) { _ = try await read(server, user: execUser(garbage)) }
-        #expect(parseError?.message.hasPrefix("its output is not JSON") == true)
+        #expect(parseError?.message.hasPrefix("its output is not JSON") == true, "\(parseError?.message ?? "")")
         #expect(parseError?.description.contains("leaked-value-123") == false)
 
         let wrongVersion = try plugin(
