@@ -68,6 +68,8 @@ final class APISession: Sendable {
             var results = [ListResult](repeating: ListResult(), count: jobs.count)
             var failure: LiveError?
             var next = 0
+            var done = 0
+            var objects = 0
             while next < min(concurrency, jobs.count) {
                 let index = next
                 group.addTask { await work(index) }
@@ -77,6 +79,9 @@ final class APISession: Sendable {
                 switch result {
                 case .success(let value):
                     results[index] = value
+                    done += 1
+                    objects += value.objects.count
+                    options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
                     if failure == nil && next < jobs.count {
                         let index = next
                         group.addTask { await work(index) }
