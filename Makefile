@@ -1,11 +1,19 @@
 # endpoint-drift: `make demo` and `make test` set everything up on a fresh Debian machine.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build and run-time libraries, and the real tools the tests use (git, openssl, xmllint).
-APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema
+# Build and run-time libraries, and the real tools the tests use: git, openssl, xmllint, promtool
+# (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
+# PyPI validators.
+APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema \
+  python3-venv prometheus prometheus-pushgateway chromium
 BIN := .build/debug/endpoint-drift
+# Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
+# and GitLab CI files, and Kubernetes manifests. Pinned; installed once into a venv in .build.
+PYTOOLS := .build/pytools
+PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
+PYTHON ?= python3
 
-.PHONY: all deps jsonschema build test demo format lint release clean
+.PHONY: all deps jsonschema pytools build test demo demo-fleet format lint release clean
 
 all: build
 
@@ -27,6 +35,14 @@ jsonschema:
 	echo "Installing jsonschema with pip --user"; \
 	python3 -m pip install --user -q jsonschema || python3 -m pip install --user -q --break-system-packages jsonschema
 
+## PyPI validators in .build/pytools (a venv), reinstalled only when the pinned list changes.
+pytools: $(PYTOOLS)/.installed
+
+$(PYTOOLS)/.installed: Makefile
+	@[ -x $(PYTOOLS)/bin/pip ] || $(PYTHON) -m venv $(PYTOOLS)
+	$(PYTOOLS)/bin/pip install -q --disable-pip-version-check $(PYTOOLS_PACKAGES)
+	@touch $@
+
 build: deps
 	$(SWIFT) build
 
@@ -35,7 +51,7 @@ release: deps
 
 ## Build, check formatting, run every test. The output tests run real validators: xmllint and
 ## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it).
-test: deps jsonschema
+test: deps jsonschema pytools
 	$(SWIFT) build --build-tests
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	ENDPOINT_DRIFT_PYTHON="$$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)" \
