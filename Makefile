@@ -3,9 +3,9 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and run-time libraries, and the real tools the tests use: git, openssl, xmllint, promtool
 # (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
-# PyPI validators.
+# PyPI validators, and readelf (binutils) for the Dockerfile test.
 APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema \
-  python3-venv prometheus prometheus-pushgateway chromium
+  python3-venv binutils prometheus prometheus-pushgateway chromium
 BIN := .build/debug/endpoint-drift
 # Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
 # and GitLab CI files, and Kubernetes manifests. Pinned; installed once into a venv in .build.
@@ -35,7 +35,7 @@ jsonschema:
 	echo "Installing jsonschema with pip --user"; \
 	python3 -m pip install --user -q jsonschema || python3 -m pip install --user -q --break-system-packages jsonschema
 
-## PyPI validators in .build/pytools (a venv), reinstalled only when the pinned list changes.
+## PyPI validators, and readelf (binutils) for the Dockerfile test.in .build/pytools (a venv), reinstalled only when the pinned list changes.
 pytools: $(PYTOOLS)/.installed
 
 $(PYTOOLS)/.installed: Makefile
