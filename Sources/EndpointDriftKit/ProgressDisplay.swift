@@ -102,7 +102,7 @@ final class ProgressDisplay: @unchecked Sendable {
         if order.count > 1 { parts.append("\(doneCount)/\(order.count) clusters done") }
         for cluster in order {
             guard case .reading(let progress) = states[cluster] else { continue }
-            parts.append(label(cluster) + (progress.map(lists) ?? "connecting"))
+            parts.append(label(cluster) + (progress.map(lists) ?? "reading"))
         }
         var line = "endpoint-drift: " + parts.joined(separator: " · ")
         let width = Self.terminalWidth()

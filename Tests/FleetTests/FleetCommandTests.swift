@@ -196,3 +196,38 @@ import Testing
         #expect(!shown.stderr.contains("\u{1B}["), "no terminal control outside a terminal")
     }
 }
+
+/// Progress on a real terminal: the binary run under `script` (util-linux), which gives it a
+/// pseudo-terminal for stdout and stderr.
+@Suite(.serialized) struct TerminalProgressTests {
+    func underTerminal(_ harness: FleetHarness, _ arguments: [String], ci: String = "") async throws -> String {
+        let binary = try TestBinary.endpointDrift
+        let command = ([binary] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
+        let result = try await harness.run(
+            ["-qec", command, "/dev/null"], executable: "/usr/bin/script", environment: ["CI": ci])
+        return result.stdout
+    }
+
+    @Test func aTerminalSeesOneLineRedrawnThenCleared() async throws {
+        let harness = try FleetHarness()
+        let apis = [
+            try await FakeKubernetesAPI.start(authentication: .init(tokens: [FleetHarness.token])),
+            try await FakeKubernetesAPI.start(authentication: .init(tokens: [FleetHarness.token])),
+        ]
+        try harness.commitMap(["- name: a\n  context: a\n  paths: [apps]", "- name: b\n  context: b\n  paths: [apps]"])
+        let kubeconfig = try harness.kubeconfig([("a", apis[0].serverURL), ("b", apis[1].serverURL)])
+        let arguments = ["check", "--all-clusters", "--kubeconfig", kubeconfig, "-o", "json=r.json"]
+        let shown = try await underTerminal(harness, arguments)
+        let quietInCI = try await underTerminal(harness, arguments, ci: "true")
+        for api in apis { await api.stop() }
+
+        let clear = "\r\u{1B}[K"
+        #expect(shown.hasPrefix(clear + "endpoint-drift: 0/2 clusters done"), "\(shown.debugDescription)")
+        #expect(shown.contains(" lists, "))
+        #expect(shown.contains("2/2 clusters done"))
+        #expect(shown.hasSuffix(clear), "the line is cleared before anything else is written")
+        #expect(!shown.contains("\n"), "redrawn in place, never a new line")
+        #expect(quietInCI.isEmpty, "\(quietInCI.debugDescription)")
+    }
+}

@@ -56,7 +56,9 @@ final class FleetHarness: @unchecked Sendable {
     static let token = "fleet-test-token-0123456789"
 
     /// Runs the binary in the repository; waits on a thread of its own, not the test pool's.
-    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessRunner.Result {
+    func run(
+        _ arguments: [String], executable: String? = nil, environment: [String: String] = [:]
+    ) async throws -> ProcessRunner.Result {
         var variables = [
             "HOME": home.path, "KUBECONFIG": "", "HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "",
             "http_proxy": "", "NO_PROXY": "", "no_proxy": "", "KUBERNETES_SERVICE_HOST": "",
@@ -64,7 +66,7 @@ final class FleetHarness: @unchecked Sendable {
             "ENDPOINT_DRIFT_SERVICE_ACCOUNT_DIR": home.file("no-service-account"),
         ]
         for (name, value) in environment { variables[name] = value }
-        let binary = try TestBinary.endpointDrift
+        let binary = try executable ?? TestBinary.endpointDrift
         let environment = variables
         let directory = repository.path
         return try await withCheckedThrowingContinuation { continuation in

@@ -51,7 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
                 parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgateway,
                 pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhook, stateFile: fleet.state,
                 repositoryURL: fleet.repositoryURL,
-                progress: fleet.progress ?? (StandardStreams.stderrIsTerminal && environment["CI"] == nil)))
+                progress: fleet.progress ?? (StandardStreams.stderrIsTerminal && (environment["CI"] ?? "").isEmpty)))
         if status != .ok { throw ExitCode(status.rawValue) }
     }
 
