@@ -66,6 +66,18 @@ demo: build
 	  --live-file fixtures/demo/live.json --config fixtures/demo/endpoint-drift.yaml; \
 	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 1 ]
 
+## Several clusters (fixtures/demo/fleet.yaml): the combined text report, the HTML report and the
+## metrics file in .build/demo, and the HTML rendered to PNG at a laptop and a phone width. Exit 2
+## (the lab cluster cannot be reached) is expected.
+demo-fleet: build
+	@mkdir -p .build/demo
+	@$(BIN) check --all-clusters --config fixtures/demo/fleet.yaml --repo . --ref HEAD -o text \
+	  -o html=.build/demo/fleet.html --metrics-file .build/demo/endpoint_drift.prom \
+	  --repo-url 'https://git.example.com/platform/gitops/blob/{commit}/{path}#L{line}'; \
+	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 2 ]
+	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-desktop.png 1280 2400
+	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-phone.png 390 2400 2
+
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 

@@ -176,8 +176,12 @@ public struct HTMLReporter: Reporter, FleetReporter {
                 status =
                     result == nil ? "<span class=\"status\">not compared</span>" : "<span class=\"status\">—</span>"
             }
-            var detail = byType.isEmpty ? "<span class=\"quiet\">none</span>" : byType.joined(separator: " ")
-            if let error = result?.error { detail += "<div class=\"quiet\">\(HTMLText.escape(error))</div>" }
+            var detail = byType.joined(separator: " ")
+            if let error = result?.error {
+                detail += "<div class=\"quiet\">\(HTMLText.escape(error))</div>"
+            } else if byType.isEmpty {
+                detail = "<span class=\"quiet\">none</span>"
+            }
             // Nothing was read for a Service in error: a 0 would read as "every backend gone".
             let live = mode == .lint || result?.status == .error ? "" : result.map { String($0.live.count) } ?? ""
             rows.append(
@@ -237,7 +241,8 @@ public struct HTMLReporter: Reporter, FleetReporter {
             return finding.object.map { "<span class=\"quiet\">live only: \(HTMLText.escape($0.description))</span>" }
                 ?? ""
         }
-        let label = "<code class=\"path\">\(HTMLText.escape(text))</code>"
+        // A long path breaks after a slash rather than in the middle of a name.
+        let label = "<code class=\"path\">\(HTMLText.escape(text).replacingAll("/", with: "/<wbr>"))</code>"
         guard let link else { return label }
         return "<a href=\"\(HTMLText.escape(link.url(for: source)))\">\(label)</a>"
     }

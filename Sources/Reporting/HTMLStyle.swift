@@ -95,8 +95,9 @@ enum HTMLStyle {
         .hint { color: var(--muted); font-size: 13px; margin-top: 2px; }
         .quiet { color: var(--muted); font-size: 13px; }
         .type { white-space: nowrap; }
-        .service { font-size: 13px; color: var(--muted); margin-top: 3px; overflow-wrap: anywhere; }
-        .path { display: inline-block; max-width: 300px; overflow-wrap: anywhere; }
+        .service { font-size: 13px; color: var(--muted); margin-top: 3px; overflow-wrap: break-word; }
+        .path { display: inline-block; max-width: 280px; overflow-wrap: break-word; }
+        .findings td:nth-child(2) { min-width: 180px; }
         .findings td:first-child, .findings th:first-child { width: 1%; }
         .messages { margin: 16px 0; } .messages summary { cursor: pointer; font-weight: 600; }
         .messages li { overflow-wrap: anywhere; font-size: 14px; }
@@ -120,6 +121,7 @@ enum HTMLStyle {
           td > .v { min-width: 0; flex: 1; }
           .num { text-align: left; }
           .path { max-width: none; }
+          .findings td:nth-child(2) { min-width: 0; }
           /* Services: name and status on one line, the counts under them, then the findings. */
           .services tr { display: grid; grid-template-columns: auto auto 1fr; column-gap: 14px; }
           .services td::before { width: auto; }

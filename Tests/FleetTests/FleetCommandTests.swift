@@ -150,6 +150,21 @@ import Testing
         #expect((live?["source"] as? String)?.hasPrefix("file ") == true)
     }
 
+    /// `make demo-fleet`: the demo cluster map over this repository's own demo manifests.
+    @Test func theDemoFleet() async throws {
+        let root = Validators.packageRoot
+        let result = try ProcessRunner.run(
+            try TestBinary.endpointDrift,
+            ["check", "--all-clusters", "--config", "fixtures/demo/fleet.yaml", "--repo", root, "-o", "text"],
+            environment: ["NO_COLOR": "1", "KUBECONFIG": "", "CI": ""], currentDirectory: root)
+        #expect(result.status == 2, "lab cannot be reached: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  prod-eu  FAIL   5 of 6 services not in sync") })
+        #expect(lines.contains { $0.hasPrefix("  staging  PASS ") })
+        #expect(lines.contains { $0.hasPrefix("  lab      ERROR  could not check: ") })
+        #expect(lines.last?.hasPrefix("ERROR 4 clusters (1 pass, 2 fail, 1 error)") == true)
+    }
+
     @Test func mistakesExitTwoWithAReason() async throws {
         let harness = try FleetHarness()
         try harness.commitMap(entries(["a", "b"]))

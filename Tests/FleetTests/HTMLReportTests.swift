@@ -39,7 +39,7 @@ import Testing
         let commit = DriftFixtures.commit
         #expect(
             html.contains(
-                "<a href=\"https://git.example.com/org/repo/blob/\(commit)/clusters/prod/orders-db.yaml#L16\"><code class=\"path\">clusters/prod/orders-db.yaml:16</code></a>"
+                "<a href=\"https://git.example.com/org/repo/blob/\(commit)/clusters/prod/orders-db.yaml#L16\"><code class=\"path\">clusters/<wbr>prod/<wbr>orders-db.yaml:16</code></a>"
             ))
         #expect(html.contains("started <time>2026-11-21T03:00:00Z</time>"))
         #expect(html.contains("commit <code title=\"\(commit)\">\(commit.prefix(7))</code>"))
@@ -50,7 +50,7 @@ import Testing
 
     @Test func withoutATemplateLocationsAreText() {
         let html = page(link: nil)
-        #expect(html.contains("<code class=\"path\">clusters/prod/orders-db.yaml:16</code>"))
+        #expect(html.contains("<code class=\"path\">clusters/<wbr>prod/<wbr>orders-db.yaml:16</code>"))
         #expect(!html.contains("href=\"https://"))
     }
 
