@@ -55,7 +55,7 @@ public struct WebhookMessage: Sendable {
             parts.append(ReportWording.plural(changes.recovered.count, "cluster") + " back")
         }
         var lines = ["*endpoint-drift*: " + escape(parts.joined(separator: ", "))]
-        lines += section("New drift", changes.new, mark: "🔴")
+        lines += section("New findings", changes.new, mark: "🔴")
         lines += section("Resolved", changes.resolved, mark: "✅")
         if !changes.failing.isEmpty {
             lines.append("*Could not check*")
@@ -66,7 +66,9 @@ public struct WebhookMessage: Sendable {
         }
         let now = fleet.clusters.map { cluster in
             "`\(escape(cluster.name))` \(cluster.outcome.rawValue.uppercased())"
-                + (cluster.report.map { " (\(ReportWording.plural($0.summary.findings, "finding")))" } ?? "")
+                + (cluster.error != nil
+                    ? " (could not check)"
+                    : cluster.report.map { " (\(ReportWording.plural($0.summary.findings, "finding")))" } ?? "")
         }
         lines.append("*Now*: " + now.joined(separator: " · "))
         return lines.joined(separator: "\n")

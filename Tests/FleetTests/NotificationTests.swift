@@ -47,7 +47,7 @@ import Testing
         let text = try #require(body["text"] as? String)
         #expect(
             text.hasPrefix(
-                "*endpoint-drift*: 1 new finding\n*New drift*\n🔴 `prod` shop/orders-db — missing-backend: 10.0.0.2:5432/TCP"
+                "*endpoint-drift*: 1 new finding\n*New findings*\n🔴 `prod` shop/orders-db — missing-backend: 10.0.0.2:5432/TCP"
             ))
         #expect(text.contains("(prod/db.yaml:"))
         #expect((body["new"] as? [[String: Any]])?.first?["type"] as? String == "missing-backend")
