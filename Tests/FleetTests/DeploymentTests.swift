@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import Reporting
 import TestSupport
 import Testing
 
@@ -101,6 +102,30 @@ import Testing
             $0.hasSuffix(".yaml")
         }
         #expect(Set(files) == Set(Self.manifests + ["kustomization.yaml"]))
+    }
+
+    // MARK: Prometheus
+
+    /// The sample alerts: valid rules, and they fire on drift, on a cluster that cannot be read, on
+    /// backends gone and on a stale check (promtool's rule unit tests), and stay quiet otherwise.
+    @Test func theAlertRulesPassPromtoolAndTheirUnitTests() throws {
+        let folder = "\(Self.root)/deploy/prometheus"
+        let check = try ProcessRunner.run(
+            "/usr/bin/env", ["promtool", "check", "rules", "endpoint-drift.rules.yml"], currentDirectory: folder)
+        #expect(check.status == 0 && check.stdout.contains("SUCCESS: 4 rules found"), "\(check.stdout)\(check.stderr)")
+        let test = try ProcessRunner.run(
+            "/usr/bin/env", ["promtool", "test", "rules", "endpoint-drift.rules.test.yml"], currentDirectory: folder)
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+    }
+
+    /// Every metric the rules use is one the tool writes.
+    @Test func theRulesUseOnlyMetricsTheToolWrites() throws {
+        let rules = try read("deploy/prometheus/endpoint-drift.rules.yml")
+        let metrics = PrometheusMetrics(timestamp: 1).exposition(FleetScenario.fleet())
+        let used = Set(
+            rules.split(whereSeparator: { !$0.isLetter && $0 != "_" }).filter { $0.hasPrefix("endpoint_drift_") })
+        #expect(used.count == 5)
+        for name in used { #expect(metrics.contains("# TYPE \(name) gauge"), "\(name) is not written") }
     }
 
     // MARK: GitHub and GitLab
