@@ -1,11 +1,19 @@
 # endpoint-drift: `make demo` and `make test` set everything up on a fresh Debian machine.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build and run-time libraries, and the real tools the tests use (git, openssl, xmllint).
-APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema
+# Build and run-time libraries, and the real tools the tests use: git, openssl, xmllint, promtool
+# (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
+# PyPI validators, and readelf (binutils) for the Dockerfile test.
+APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema \
+  python3-venv binutils prometheus prometheus-pushgateway chromium
 BIN := .build/debug/endpoint-drift
+# Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
+# and GitLab CI files, and Kubernetes manifests. Pinned; installed once into a venv in .build.
+PYTOOLS := .build/pytools
+PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
+PYTHON ?= python3
 
-.PHONY: all deps jsonschema build test demo format lint release clean
+.PHONY: all deps jsonschema pytools build test demo demo-fleet format lint release clean
 
 all: build
 
@@ -27,6 +35,14 @@ jsonschema:
 	echo "Installing jsonschema with pip --user"; \
 	python3 -m pip install --user -q jsonschema || python3 -m pip install --user -q --break-system-packages jsonschema
 
+## PyPI validators, and readelf (binutils) for the Dockerfile test.in .build/pytools (a venv), reinstalled only when the pinned list changes.
+pytools: $(PYTOOLS)/.installed
+
+$(PYTOOLS)/.installed: Makefile
+	@[ -x $(PYTOOLS)/bin/pip ] || $(PYTHON) -m venv $(PYTOOLS)
+	$(PYTOOLS)/bin/pip install -q --disable-pip-version-check $(PYTOOLS_PACKAGES)
+	@touch $@
+
 build: deps
 	$(SWIFT) build
 
@@ -35,7 +51,7 @@ release: deps
 
 ## Build, check formatting, run every test. The output tests run real validators: xmllint and
 ## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it).
-test: deps jsonschema
+test: deps jsonschema pytools
 	$(SWIFT) build --build-tests
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	ENDPOINT_DRIFT_PYTHON="$$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)" \
@@ -49,6 +65,18 @@ demo: build
 	@$(BIN) check --repo . --ref HEAD --path fixtures/demo/repo \
 	  --live-file fixtures/demo/live.json --config fixtures/demo/endpoint-drift.yaml; \
 	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 1 ]
+
+## Several clusters (fixtures/demo/fleet.yaml): the combined text report, the HTML report and the
+## metrics file in .build/demo, and the HTML rendered to PNG at a laptop and a phone width. Exit 2
+## (the lab cluster cannot be reached) is expected.
+demo-fleet: build
+	@mkdir -p .build/demo
+	@$(BIN) check --all-clusters --config fixtures/demo/fleet.yaml --repo . --ref HEAD -o text \
+	  -o html=.build/demo/fleet.html --metrics-file .build/demo/endpoint_drift.prom \
+	  --repo-url 'https://git.example.com/platform/gitops/blob/{commit}/{path}#L{line}'; \
+	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 2 ]
+	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-desktop.png 1280 2400
+	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-phone.png 390 2400 2
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -41,10 +41,21 @@ let package = Package(
         .target(name: "Drift", dependencies: ["Manifests"], swiftSettings: strict),
         .target(name: "Reporting", dependencies: ["Manifests", "Scanner", "Drift"], swiftSettings: strict),
         .target(name: "Remediation", dependencies: ["Manifests", "GitStore", "FileIO"], swiftSettings: strict),
+        // Pushgateway pushes and webhook notifications over HTTP.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
+                "Delivery",
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -97,6 +108,11 @@ let package = Package(
             name: "ReportingTests", dependencies: ["Reporting", "Drift", "Manifests", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         // Runs the built binary; depending on the executable makes `swift build --build-tests` build it first.
+        // Multi-cluster runs, metrics, Pushgateway, HTML, webhook, and the deployment files.
+        .testTarget(
+            name: "FleetTests",
+            dependencies: ["endpoint-drift", "TestSupport", "Drift", "Reporting", "Manifests", "EndpointDriftKit"],
+            exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "CheckCommandTests",
             dependencies: ["endpoint-drift", "TestSupport", "LiveState", "EndpointDriftKit"],

@@ -15,10 +15,12 @@ import Manifests
 ///     - services: [storage/ceph-rgw]  # default: every Service
 ///       types: [readiness-drift]      # default: every type
 ///       reason: health checks flap
+/// clusters:                          # for `check --all-clusters` / `--cluster NAME` (see ClusterEntry)
+///   - {name: prod, context: prod-admin, paths: [clusters/prod]}
 /// ```
 ///
 /// Top-level keys this version does not know are reported as notes, not errors, so that a newer
-/// file (a later version adds `clusters:`) still works with an older binary.
+/// file still works with an older binary.
 public struct DriftConfiguration: Sendable, Hashable {
     public static let fileName = ".endpoint-drift.yaml"
     public static let supportedVersion = 1
@@ -26,16 +28,19 @@ public struct DriftConfiguration: Sendable, Hashable {
     public var namespaces: PatternFilter
     public var services: PatternFilter
     public var ignore: IgnoreRules
+    /// The cluster map, in file order; names are unique.
+    public var clusters: [ClusterEntry]
     /// Keys that were not understood; reported as notes.
     public var warnings: [ConfigurationError]
 
     public init(
         namespaces: PatternFilter = PatternFilter(), services: PatternFilter = PatternFilter(),
-        ignore: IgnoreRules = IgnoreRules(), warnings: [ConfigurationError] = []
+        ignore: IgnoreRules = IgnoreRules(), clusters: [ClusterEntry] = [], warnings: [ConfigurationError] = []
     ) {
         self.namespaces = namespaces
         self.services = services
         self.ignore = ignore
+        self.clusters = clusters
         self.warnings = warnings
     }
 
@@ -86,6 +91,8 @@ struct ConfigurationParser {
                 configuration.services = try filter(entry.value, key)
             case "ignore":
                 configuration.ignore = try ignore(entry.value)
+            case "clusters":
+                configuration.clusters = try clusters(entry.value)
             default:
                 configuration.warnings.append(
                     ConfigurationError(
@@ -182,12 +189,12 @@ struct ConfigurationParser {
         return types
     }
 
-    private func strings(_ node: Node, _ name: String) throws(ConfigurationError) -> [String] {
+    func strings(_ node: Node, _ name: String) throws(ConfigurationError) -> [String] {
         try stringsWithNodes(node, name).map(\.0)
     }
 
     /// A list of strings, or one string; numbers and bools in the list are taken as written.
-    private func stringsWithNodes(_ node: Node, _ name: String) throws(ConfigurationError) -> [(String, Node)] {
+    func stringsWithNodes(_ node: Node, _ name: String) throws(ConfigurationError) -> [(String, Node)] {
         switch node {
         case .scalar(let scalar):
             return node.isNull ? [] : [(scalar.value, node)]
@@ -205,14 +212,14 @@ struct ConfigurationParser {
         }
     }
 
-    private func mapping(_ node: Node, _ name: String) throws(ConfigurationError) -> Mapping {
+    func mapping(_ node: Node, _ name: String) throws(ConfigurationError) -> Mapping {
         guard case .mapping(let mapping) = node else {
             throw error(node, "\(name): expected a map, found \(node.typeDescription)")
         }
         return mapping
     }
 
-    private func error(_ node: Node, _ message: String) -> ConfigurationError {
+    func error(_ node: Node, _ message: String) -> ConfigurationError {
         ConfigurationError(path: path, line: node.span.start.line, message: message)
     }
 }

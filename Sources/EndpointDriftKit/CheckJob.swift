@@ -83,6 +83,24 @@ public enum CheckJob {
 
     /// Everything up to the report, without writing anything: what `fix` and multi-cluster runs reuse.
     public static func report(_ configuration: Configuration) async throws(RunError) -> DriftReport {
+        try await report(configuration, tolerateLiveFailure: false).report
+    }
+
+    /// As `report(_:)`, but a live state that cannot be read does not end the check: the report
+    /// still has the desired state, every Service in status `error`, and the failure is returned
+    /// beside it. A multi-cluster run uses this so that one unreachable cluster is a section of
+    /// the report, not the end of the run.
+    public static func reportTolerant(
+        _ configuration: Configuration
+    ) async throws(RunError) -> (
+        report: DriftReport, liveFailure: RunError?
+    ) {
+        try await report(configuration, tolerateLiveFailure: true)
+    }
+
+    private static func report(
+        _ configuration: Configuration, tolerateLiveFailure: Bool
+    ) async throws(RunError) -> (report: DriftReport, liveFailure: RunError?) {
         let failPolicy = try failPolicy(configuration.failOn)
         let head = try open(configuration.repositoryPath, configuration.revision)
         let headScan = try scan(head, configuration.scanOptions)
@@ -93,32 +111,40 @@ public enum CheckJob {
         }
 
         var observed: DriftCheck.Observed?
+        var liveFailure: RunError?
         if let source = configuration.liveSource {
-            let scope =
-                configuration.liveScope
-                ?? .only(
-                    DriftCheck.namespacesToRead(
-                        headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration))
-            let snapshot: LiveSnapshot
-            do {
-                snapshot = try await source.read(scope: scope)
-            } catch {
-                throw RunError(
-                    operation: error.operation, subject: error.resource,
-                    message: error.namespace.map { "in namespace \($0): \(error.message)" } ?? error.message)
-            }
+            let desiredNamespaces = DriftCheck.namespacesToRead(
+                headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration)
+            let scope = configuration.liveScope ?? .only(desiredNamespaces)
             var namespaces: Set<String>?
             if case .only(let names) = scope { namespaces = names }
-            observed = DriftCheck.Observed(
-                records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
-                namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)
-            reportFailedNamespaces(snapshot.failedNamespaces)
+            do {
+                let snapshot = try await source.read(scope: scope)
+                observed = DriftCheck.Observed(
+                    records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
+                    namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)
+                reportFailedNamespaces(snapshot.failedNamespaces)
+            } catch {
+                let failure = RunError(
+                    operation: error.operation, subject: error.resource,
+                    message: error.namespace.map { "in namespace \($0): \(error.message)" } ?? error.message)
+                guard tolerateLiveFailure else { throw failure }
+                liveFailure = failure
+                // Every namespace git uses in the scope failed: its Services get status `error`.
+                let failed = (namespaces ?? desiredNamespaces).sorted()
+                observed = DriftCheck.Observed(
+                    records: [], source: "no live state (\(failure.operation) failed)", observedAt: "",
+                    namespaces: namespaces,
+                    failedNamespaces: Dictionary(
+                        uniqueKeysWithValues: failed.map { ($0, "not compared: the live state could not be read") }))
+            }
         }
 
-        return DriftCheck.run(
+        let report = DriftCheck.run(
             DriftCheck.Input(
                 desired: desired(headScan), base: baseScan.map(desired), live: observed,
                 configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
+        return (report, liveFailure)
     }
 
     /// Namespaces the API server would not list: their services are `error` in the report and the run

@@ -18,6 +18,8 @@ public struct LiveSettings: Sendable {
     public var saveLive: String?
     public var retry: RetryPolicy
     public var environment: ConnectionEnvironment
+    /// Told after each list request, for the progress display (not for snapshot files).
+    public var progress: (@Sendable (ListProgress) -> Void)?
 
     public init(
         connection: ConnectionRequest = ConnectionRequest(), namespaces: [String] = [], allNamespaces: Bool = false,
@@ -64,7 +66,7 @@ public struct LiveSettings: Sendable {
             options: APIReadOptions(
                 chunkSize: chunkSize, requestTimeout: requestTimeout,
                 connectTimeout: min(30, requestTimeout ?? 30), retry: retry, savePath: saveLive,
-                userAgent: "endpoint-drift/\(Version.current)"),
+                userAgent: "endpoint-drift/\(Version.current)", progress: progress),
             environment: environment,
             diagnostics: { StandardStreams.writeError($0 + "\n") })
     }

@@ -13,11 +13,13 @@ public struct APIReadOptions: Sendable {
     public var userAgent: String
     /// List requests in flight at once.
     public var concurrency: Int
+    /// Told after each list completes, for a progress display; never sees object contents.
+    public var progress: (@Sendable (ListProgress) -> Void)?
 
     public init(
         chunkSize: Int = 500, requestTimeout: Double? = 60, connectTimeout: Double = 30,
         retry: RetryPolicy = .standard, savePath: String? = nil, userAgent: String = "endpoint-drift",
-        concurrency: Int = 4
+        concurrency: Int = 4, progress: (@Sendable (ListProgress) -> Void)? = nil
     ) {
         self.chunkSize = chunkSize
         self.requestTimeout = requestTimeout
@@ -26,5 +28,19 @@ public struct APIReadOptions: Sendable {
         self.savePath = savePath
         self.userAgent = userAgent
         self.concurrency = concurrency
+        self.progress = progress
+    }
+}
+
+/// How far a live read is: lists done of all lists, and objects read so far.
+public struct ListProgress: Sendable, Hashable {
+    public var listsDone: Int
+    public var listsTotal: Int
+    public var objects: Int
+
+    public init(listsDone: Int, listsTotal: Int, objects: Int) {
+        self.listsDone = listsDone
+        self.listsTotal = listsTotal
+        self.objects = objects
     }
 }

@@ -76,6 +76,8 @@ final class APISession: Sendable {
             var results = JobResults(lists: [ListResult](repeating: ListResult(), count: jobs.count), forbidden: [])
             var failure: LiveError?
             var next = 0
+            var done = 0
+            var objects = 0
             func startNext() {
                 guard failure == nil && next < jobs.count else { return }
                 let index = next
@@ -87,9 +89,14 @@ final class APISession: Sendable {
                 switch result {
                 case .success(let value):
                     results.lists[index] = value
+                    done += 1
+                    objects += value.objects.count
+                    options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
                     startNext()
                 case .failure(let error) where error.kind == .forbidden && jobs[index].namespace != nil:
                     results.forbidden.append((index, error))
+                    done += 1
+                    options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
                     startNext()
                 case .failure(let error):
                     if failure == nil {

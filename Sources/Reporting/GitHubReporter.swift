@@ -8,6 +8,18 @@ public struct GitHubReporter: Reporter {
     public init() {}
 
     public func render(_ report: DriftReport) -> String {
+        var lines = Self.annotations(report, cluster: nil)
+        let summary = report.summary
+        var text = "endpoint-drift: \(ReportWording.headline(report, summary)); \(ReportWording.findings(summary))"
+        if let sentence = ReportWording.pullRequest(summary) { text += ". " + sentence }
+        lines.append(text)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One workflow command per finding that is not ignored and per error; titles name `cluster`
+    /// when given (a multi-cluster run annotates the same file once per cluster).
+    static func annotations(_ report: DriftReport, cluster: String?) -> [String] {
+        let suffix = cluster.map { " [\($0)]" } ?? ""
         var lines: [String] = []
         for finding in report.findings where !finding.isIgnored {
             var properties: [(String, String)] = []
@@ -16,7 +28,7 @@ public struct GitHubReporter: Reporter {
                 if source.line > 0 { properties.append(("line", String(source.line))) }
             }
             let scope = finding.service?.description ?? finding.object?.description
-            properties.append(("title", "\(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "")))
+            properties.append(("title", "\(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "") + suffix))
             var message = finding.message
             if finding.change == .introduced { message = "[introduced by this pull request] " + message }
             message += "\nHint: \(finding.hint)"
@@ -26,14 +38,10 @@ public struct GitHubReporter: Reporter {
             var properties: [(String, String)] = []
             if let path = error.path { properties.append(("file", path)) }
             if let line = error.line { properties.append(("line", String(line))) }
-            properties.append(("title", "endpoint-drift could not check"))
+            properties.append(("title", "endpoint-drift could not check" + suffix))
             lines.append(Self.command("error", properties, error.message))
         }
-        let summary = report.summary
-        var text = "endpoint-drift: \(ReportWording.headline(report, summary)); \(ReportWording.findings(summary))"
-        if let sentence = ReportWording.pullRequest(summary) { text += ". " + sentence }
-        lines.append(text)
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     static func level(_ severity: Severity) -> String {

@@ -8,7 +8,7 @@ import Manifests
 public struct JUnitReporter: Reporter {
     public init() {}
 
-    private struct TestCase {
+    struct TestCase {
         var name: String
         var findings: [Finding]
         var error: String?
@@ -16,14 +16,26 @@ public struct JUnitReporter: Reporter {
         var failed: Bool { findings.contains { !$0.isIgnored } }
     }
 
+    /// A test suite: `name` in the XML; `classname` is `endpoint-drift.<group>` in its test cases.
+    struct Suite {
+        var name: String
+        var group: String
+        var cases: [TestCase]
+    }
+
     public func render(_ report: DriftReport) -> String {
+        document(name: "endpoint-drift \(report.mode.rawValue)", suites: suites(report))
+    }
+
+    /// One suite per namespace, then one for findings that belong to no Service.
+    func suites(_ report: DriftReport) -> [Suite] {
         let index = ReportIndex(report)
-        var suites: [(name: String, cases: [TestCase])] = []
-        var current: (name: String, cases: [TestCase])?
+        var suites: [Suite] = []
+        var current: Suite?
         for key in index.keys {
-            if current?.name != key.namespace {
+            if current?.group != key.namespace {
                 if let current { suites.append(current) }
-                current = (key.namespace, [])
+                current = Suite(name: key.namespace, group: key.namespace, cases: [])
             }
             current?.cases.append(
                 TestCase(name: key.description, findings: index.findings(key), error: index.result(key)?.error))
@@ -34,13 +46,18 @@ public struct JUnitReporter: Reporter {
                 $0.source?.path ?? $0.object?.description ?? "(unknown)"
             }
             suites.append(
-                ("manifests", byFile.keys.sorted().map { TestCase(name: $0, findings: byFile[$0] ?? [], error: nil) }))
+                Suite(
+                    name: "manifests", group: "manifests",
+                    cases: byFile.keys.sorted().map { TestCase(name: $0, findings: byFile[$0] ?? [], error: nil) }))
         }
+        return suites
+    }
 
+    func document(name: String, suites: [Suite]) -> String {
         let allCases = suites.flatMap(\.cases)
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
-            "<testsuites name=\"endpoint-drift \(report.mode.rawValue)\" tests=\"\(allCases.count)\" "
+            "<testsuites name=\"\(XMLText.attribute(name))\" tests=\"\(allCases.count)\" "
                 + "failures=\"\(allCases.filter(\.failed).count)\" errors=\"\(allCases.filter { $0.error != nil }.count)\">",
         ]
         for suite in suites {
@@ -48,7 +65,7 @@ public struct JUnitReporter: Reporter {
                 "  <testsuite name=\"\(XMLText.attribute(suite.name))\" tests=\"\(suite.cases.count)\" "
                     + "failures=\"\(suite.cases.filter(\.failed).count)\" "
                     + "errors=\"\(suite.cases.filter { $0.error != nil }.count)\" skipped=\"0\">")
-            for testCase in suite.cases { lines += render(testCase, namespace: suite.name) }
+            for testCase in suite.cases { lines += render(testCase, namespace: suite.group) }
             lines.append("  </testsuite>")
         }
         lines.append("</testsuites>")

@@ -19,31 +19,66 @@ public struct SARIFReporter: Reporter {
     }
 
     func value(_ report: DriftReport) -> StructuredValue {
-        let rules = FindingType.allCases
-        let run: StructuredValue = .object([
-            (
-                "tool",
-                .object([
-                    (
-                        "driver",
-                        .object([
-                            ("name", .string("endpoint-drift")),
-                            ("version", .string(toolVersion)),
-                            ("semanticVersion", .string(toolVersion)),
-                            ("rules", .array(rules.map(rule))),
-                        ])
-                    )
-                ])
-            ),
-            ("automationDetails", .object([("id", .string("endpoint-drift/\(report.mode.rawValue)/"))])),
-            ("invocations", .array([invocation(report)])),
+        document(runs: [run(report, category: "endpoint-drift/\(report.mode.rawValue)/")])
+    }
+
+    func document(runs: [StructuredValue]) -> StructuredValue {
+        .object([
+            ("$schema", .string(Self.schemaURI)),
+            ("version", .string("2.1.0")),
+            ("runs", .array(runs)),
+        ])
+    }
+
+    /// One run; `category` is its `automationDetails.id`, which GitHub uses to keep the results of
+    /// different runs (clusters) apart.
+    func run(_ report: DriftReport, category: String, errors: [String] = []) -> StructuredValue {
+        .object([
+            ("tool", tool),
+            ("automationDetails", .object([("id", .string(category))])),
+            ("invocations", .array([invocation(report, errors: errors)])),
             ("columnKind", .string("unicodeCodePoints")),
             ("results", .array(report.findings.filter { $0.source != nil }.map(result))),
         ])
-        return .object([
-            ("$schema", .string(Self.schemaURI)),
-            ("version", .string("2.1.0")),
-            ("runs", .array([run])),
+    }
+
+    /// A run for a cluster that has no report: no results, the reason as an error notification.
+    func failedRun(category: String, message: String) -> StructuredValue {
+        .object([
+            ("tool", tool),
+            ("automationDetails", .object([("id", .string(category))])),
+            (
+                "invocations",
+                .array([
+                    .object([
+                        ("executionSuccessful", .bool(false)),
+                        (
+                            "toolExecutionNotifications",
+                            .array([
+                                .object([
+                                    ("level", .string("error")), ("message", .object([("text", .string(message))])),
+                                ])
+                            ])
+                        ),
+                    ])
+                ])
+            ),
+            ("columnKind", .string("unicodeCodePoints")),
+            ("results", .array([])),
+        ])
+    }
+
+    private var tool: StructuredValue {
+        .object([
+            (
+                "driver",
+                .object([
+                    ("name", .string("endpoint-drift")),
+                    ("version", .string(toolVersion)),
+                    ("semanticVersion", .string(toolVersion)),
+                    ("rules", .array(FindingType.allCases.map(rule))),
+                ])
+            )
         ])
     }
 
@@ -59,10 +94,12 @@ public struct SARIFReporter: Reporter {
         ])
     }
 
-    private func invocation(_ report: DriftReport) -> StructuredValue {
-        var members: [(String, StructuredValue)] = [("executionSuccessful", .bool(report.errors.isEmpty))]
-        var notifications: [StructuredValue] = report.errors.map { error in
-            .object([("level", .string("error")), ("message", .object([("text", .string(error.located))]))])
+    private func invocation(_ report: DriftReport, errors: [String]) -> StructuredValue {
+        var members: [(String, StructuredValue)] = [
+            ("executionSuccessful", .bool(report.errors.isEmpty && errors.isEmpty))
+        ]
+        var notifications: [StructuredValue] = (errors + report.errors.map(\.located)).map { text in
+            .object([("level", .string("error")), ("message", .object([("text", .string(text))]))])
         }
         for finding in report.findings where finding.source == nil && !finding.isIgnored {
             notifications.append(

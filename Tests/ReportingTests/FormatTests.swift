@@ -132,6 +132,7 @@ import Testing
     }
 
     @Test func formatNamesAreTheCommandLineSpellings() {
-        #expect(OutputFormat.allCases.map(\.rawValue) == ["text", "json", "markdown", "github", "sarif", "junit"])
+        #expect(
+            OutputFormat.allCases.map(\.rawValue) == ["text", "json", "markdown", "github", "sarif", "junit", "html"])
     }
 }

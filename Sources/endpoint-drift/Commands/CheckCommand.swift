@@ -17,8 +17,14 @@ struct CheckCommand: AsyncParsableCommand {
 
             Output formats (-o FORMAT[=FILE], repeatable): \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
+            Several clusters: list them under `clusters:` in .endpoint-drift.yaml (a name, a kubeconfig \
+            context or inCluster, the repository paths of its desired state) and pass --all-clusters or \
+            --cluster NAME. They are checked concurrently (--parallel) into one report with a section per \
+            cluster; a cluster that cannot be reached is reported as an error and does not stop the others.
+
             Exit codes: 0 no drift and no lint errors; 1 drift or lint errors found (see --fail-on); \
-            2 could not check (bad flags, unreadable repository or configuration, live state unreadable). \
+            2 could not check (bad flags, unreadable repository or configuration, live state unreadable, \
+            a cluster unreachable, metrics or a notification not delivered). \
             --exit-zero exits 0 whenever the check ran.
             """)
 
@@ -26,16 +32,34 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var check: CheckOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var fleet: FleetOptions
 
     func validate() throws {
         try output.validate(formats: OutputFormat.allCases.map(\.rawValue))
+        try fleet.validate(cluster: cluster)
     }
 
     func run() async throws {
         let settings = cluster.settings
-        let status = try await CheckJob.run(
-            configuration(liveSource: try settings.makeSource(), liveScope: settings.explicitScope))
+        let environment = ProcessInfo.processInfo.environment
+        let selection = fleet.selection ?? .single(name: singleClusterName)
+        let status = try await FleetJob.run(
+            FleetJob.Configuration(
+                check: configuration(liveSource: nil), live: settings, selection: selection,
+                overrideConnection: fleet.selection != nil
+                    && (cluster.context != nil || cluster.inCluster || cluster.liveFile != nil),
+                parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgateway,
+                pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhook, stateFile: fleet.state,
+                repositoryURL: fleet.repositoryURL,
+                progress: fleet.progress ?? (StandardStreams.stderrIsTerminal && (environment["CI"] ?? "").isEmpty)))
         if status != .ok { throw ExitCode(status.rawValue) }
+    }
+
+    /// The `cluster` label of a plain check's metrics and notifications.
+    private var singleClusterName: String {
+        if let context = cluster.context { return context }
+        if cluster.inCluster { return "in-cluster" }
+        return cluster.liveFile != nil ? "snapshot" : "default"
     }
 
     func configuration(liveSource: (any LiveStateSource)?, liveScope: NamespaceScope? = nil) -> CheckJob.Configuration {
