@@ -35,7 +35,7 @@ jsonschema:
 	echo "Installing jsonschema with pip --user"; \
 	python3 -m pip install --user -q jsonschema || python3 -m pip install --user -q --break-system-packages jsonschema
 
-## PyPI validators, and readelf (binutils) for the Dockerfile test.in .build/pytools (a venv), reinstalled only when the pinned list changes.
+## PyPI validators in .build/pytools (a venv), reinstalled only when the pinned list changes.
 pytools: $(PYTOOLS)/.installed
 
 $(PYTOOLS)/.installed: Makefile
