@@ -24,7 +24,8 @@ public struct RepositoryLink: Sendable, Hashable {
             .replacingAll("{line}", with: line > 0 ? String(line) : "1")
     }
 
-    /// Percent-encodes everything outside RFC 3986's unreserved characters, keeping `/`.
+    /// Percent-encodes everything outside RFC 3986's unreserved characters, keeping `/` (links and
+    /// SARIF artifact URIs alike).
     static func encode(_ path: String) -> String {
         var out = ""
         for byte in path.utf8 {

@@ -176,21 +176,7 @@ public struct SARIFReporter: Reporter {
         type.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    /// A repository path as a relative URI reference: every byte outside RFC 3986's unreserved set
-    /// and `/` percent-encoded.
-    static func uriReference(_ path: String) -> String {
-        var out = ""
-        for byte in path.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
-    }
+    /// A repository path as a relative URI reference (`RepositoryLink.encode`: RFC 3986's unreserved
+    /// characters and `/` kept, every other byte percent-encoded).
+    static func uriReference(_ path: String) -> String { RepositoryLink.encode(path) }
 }
