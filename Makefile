@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema
 BIN := .build/debug/endpoint-drift
 
-.PHONY: all deps jsonschema build test demo format lint release clean
+.PHONY: all deps jsonschema build test demo bench format lint release clean
 
 all: build
 
@@ -49,6 +49,14 @@ demo: build
 	@$(BIN) check --repo . --ref HEAD --path fixtures/demo/repo \
 	  --live-file fixtures/demo/live.json --config fixtures/demo/endpoint-drift.yaml; \
 	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 1 ]
+
+## Benchmark, not a test: generates the data into .bench/ (git-ignored; deterministic, reused when
+## present), measures every phase at 1/4, 1 and 4 times the size against the I/O limits (git
+## cat-file, libyaml through Python's CSafeLoader) and prints the figures. See docs/performance.md.
+bench: deps
+	@dpkg -s python3-yaml >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-yaml
+	$(SWIFT) build -c release
+	.build/release/endpoint-drift-bench run $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

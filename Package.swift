@@ -64,9 +64,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
-        // `swift run -c release live-benchmark`: prints live-read throughput (not a test).
+        // `make bench`: generates the benchmark data and prints the figures (not a test).
         .executableTarget(
-            name: "live-benchmark", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
+            name: "endpoint-drift-bench",
+            dependencies: [
+                "Scanner", "Manifests", "LiveState", "Drift", "Reporting", "EndpointDriftKit", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(
