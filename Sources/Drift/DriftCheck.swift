@@ -141,7 +141,7 @@ private struct Evaluation {
         findings =
             Linter.lint(
                 desired.records, inventory: inventory,
-                clusterIPs: Linter.clusterIPs(of: desired.records + (live?.records ?? [])))
+                clusterIPs: Linter.clusterIPs(of: [desired.records, live?.records ?? []].joined()))
             + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
         findings = findings.filter { Self.admits($0, configuration) }
 
@@ -160,7 +160,7 @@ private struct Evaluation {
             }
         }
 
-        let annotations = AnnotationIndex(records: desired.records + (live?.records ?? []))
+        let annotations = AnnotationIndex(records: [desired.records, live?.records ?? []].joined())
         notes += annotations.unknownValues.map {
             DriftReport.Message(
                 kind: "annotation",
@@ -175,7 +175,7 @@ private struct Evaluation {
     }
 
     private mutating func compare(live: DriftCheck.Observed, configuration: DriftConfiguration) -> [ServiceComparison] {
-        let liveInventory = ServiceInventory(records: live.records)
+        let liveInventory = ServiceInventory(records: Self.comparable(live.records, desired: inventory))
         var comparisons: [ServiceComparison] = []
         var outOfScope = 0
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {
@@ -215,6 +215,23 @@ private struct Evaluation {
             excluded += outOfScope
         }
         return comparisons
+    }
+
+    /// The live records that can make a comparison: those of Services git defines, and those of
+    /// Services that could be unmanaged external services. A live-only Service with a selector or of
+    /// type ExternalName is neither (`DriftDetector.handWrittenObjects`); in a cluster that is
+    /// almost every Service, so leaving them out spares building their backend sets.
+    static func comparable(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
+        // The last Service record of a key decides, as in `ServiceInventory`.
+        var services: [ServiceKey: Service] = [:]
+        for record in records {
+            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
+            services[key] = service
+        }
+        return records.filter { record in
+            guard let key = record.serviceKey, desired[key] == nil, let service = services[key] else { return true }
+            return !(service.hasSelector || service.isExternalName)
+        }
     }
 
     /// Statuses come from the findings that are not ignored: a Service whose every difference is
