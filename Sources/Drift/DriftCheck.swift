@@ -175,7 +175,8 @@ private struct Evaluation {
     }
 
     private mutating func compare(live: DriftCheck.Observed, configuration: DriftConfiguration) -> [ServiceComparison] {
-        let liveInventory = ServiceInventory(records: Self.comparable(live.records, desired: inventory))
+        let liveInventory = ServiceInventory(
+            records: ServiceInventory.comparableLiveRecords(live.records, desired: inventory))
         var comparisons: [ServiceComparison] = []
         var outOfScope = 0
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {
@@ -215,23 +216,6 @@ private struct Evaluation {
             excluded += outOfScope
         }
         return comparisons
-    }
-
-    /// The live records that can make a comparison: those of Services git defines, and those of
-    /// Services that could be unmanaged external services. A live-only Service with a selector or of
-    /// type ExternalName is neither (`DriftDetector.handWrittenObjects`); in a cluster that is
-    /// almost every Service, so leaving them out spares building their backend sets.
-    static func comparable(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
-        // The last Service record of a key decides, as in `ServiceInventory`.
-        var services: [ServiceKey: Service] = [:]
-        for record in records {
-            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
-            services[key] = service
-        }
-        return records.filter { record in
-            guard let key = record.serviceKey, desired[key] == nil, let service = services[key] else { return true }
-            return !(service.hasSelector || service.isExternalName)
-        }
     }
 
     /// Statuses come from the findings that are not ignored: a Service whose every difference is

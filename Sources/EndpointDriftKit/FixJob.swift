@@ -105,11 +105,17 @@ public enum FixJob {
         } catch {
             throw RunError(operation: error.operation, subject: error.resource, message: error.message)
         }
+        // Only the live Services that can matter get backend sets (most are selector Services).
+        let desired = scan.inventory
+        let liveInventory = ServiceInventory(
+            records: ServiceInventory.comparableLiveRecords(live.records, desired: desired))
         let plan = FixPlanner(
             options: FixPlanner.Options(
                 direction: configuration.direction, prune: configuration.prune,
                 adoptDirectory: configuration.adoptDirectory)
-        ).plan(desired: scan.inventory, live: live.inventory)
+        ).plan(
+            desired: desired, live: liveInventory,
+            takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,
             commitID: scan.commitID, liveSource: live.source, observedAt: live.observedAt)
@@ -118,7 +124,8 @@ public enum FixJob {
         switch configuration.direction {
         case .live:
             return try await toLive(
-                configuration, snapshot: snapshot, scan: scan, live: live, plan: plan, report: report)
+                configuration, snapshot: snapshot, scan: scan, live: live, liveInventory: liveInventory, plan: plan,
+                report: report)
         case .git:
             return try toGit(configuration, plan: plan, report: report)
         }
@@ -171,7 +178,7 @@ public enum FixJob {
 
     private static func toLive(
         _ configuration: Configuration, snapshot: RepositorySnapshot, scan: ScanResult, live: LiveSnapshot,
-        plan: FixPlan, report original: FixReport
+        liveInventory: ServiceInventory, plan: FixPlan, report original: FixReport
     ) async throws(RunError) -> (FixReport, Streams) {
         var report = original
         // The applier is pure: give it the files it may need, read from the commit now.
@@ -185,7 +192,7 @@ public enum FixJob {
         let namespaces = ImplicitNamespaces(
             records: scan.records, defaultNamespace: configuration.scanOptions.defaultNamespace)
         let applier = FixApplier(
-            desired: scan.records, live: live.inventory, readFile: { files[$0] },
+            desired: scan.records, live: liveInventory, readFile: { files[$0] },
             implicitNamespace: { namespaces.namespace(for: $0) })
         let output = applier.run(plan)
         report.services = output.services

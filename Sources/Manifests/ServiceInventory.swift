@@ -67,6 +67,23 @@ public struct ServiceInventory: Sendable {
 
     public subscript(key: ServiceKey) -> Entry? { byKey[key] }
 
+    /// The live records that can matter next to `desired`: those of Services git defines, and those
+    /// of Services that could be unmanaged external services. A live-only Service with a selector or
+    /// of type ExternalName is neither (the endpoint controllers write its backends); in a cluster
+    /// that is almost every Service, so leaving their records out spares building their backend sets.
+    public static func comparableLiveRecords(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
+        // The last Service record of a key decides, as in `add`.
+        var services: [ServiceKey: Service] = [:]
+        for record in records {
+            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
+            services[key] = service
+        }
+        return records.filter { record in
+            guard let key = record.serviceKey, desired[key] == nil, let service = services[key] else { return true }
+            return !(service.hasSelector || service.isExternalName)
+        }
+    }
+
     /// Sorted by namespace and name.
     public var entries: [Entry] { byKey.keys.sorted().compactMap { byKey[$0] } }
 
