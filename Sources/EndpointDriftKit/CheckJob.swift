@@ -85,15 +85,24 @@ public enum CheckJob {
     public static func report(_ configuration: Configuration) async throws(RunError) -> DriftReport {
         let failPolicy = try failPolicy(configuration.failOn)
         let head = try open(configuration.repositoryPath, configuration.revision)
-        let headScan = try scan(head, configuration.scanOptions)
-        let driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+        // A snapshot file is read on another core while git is scanned.
+        let live = configuration.liveSource.map(EarlyLiveRead.init)
+        let headScan: ScanResult
+        let driftConfiguration: DriftConfiguration
         var baseScan: ScanResult?
-        if let revision = configuration.baseRevision {
-            baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+        do {
+            headScan = try scan(head, configuration.scanOptions)
+            driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+            if let revision = configuration.baseRevision {
+                baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+            }
+        } catch {
+            live?.cancel()
+            throw error
         }
 
         var observed: DriftCheck.Observed?
-        if let source = configuration.liveSource {
+        if let live {
             let scope =
                 configuration.liveScope
                 ?? .only(
@@ -101,7 +110,7 @@ public enum CheckJob {
                         headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration))
             let snapshot: LiveSnapshot
             do {
-                snapshot = try await source.read(scope: scope)
+                snapshot = try await live.read(scope: scope)
             } catch {
                 throw RunError(
                     operation: error.operation, subject: error.resource,

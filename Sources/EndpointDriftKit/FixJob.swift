@@ -87,21 +87,29 @@ public enum FixJob {
     public static func execute(_ configuration: Configuration) async throws(RunError) -> (FixReport, Streams) {
         try validate(configuration)
         let snapshot: RepositorySnapshot
-        let scan: ScanResult
         do {
             snapshot = try RepositorySnapshot(
                 repositoryPath: configuration.repositoryPath, revision: configuration.revision)
-            scan = try snapshot.scan(configuration.scanOptions)
         } catch {
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
         }
+        // A snapshot file is read on another core while git is scanned.
+        let early = EarlyLiveRead(configuration.liveSource)
+        let scan: ScanResult
+        do {
+            scan = try snapshot.scan(configuration.scanOptions)
+        } catch {
+            early.cancel()
+            throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+        }
         if !scan.errors.isEmpty && (configuration.strict || scan.records.isEmpty), let first = scan.errors.first {
+            early.cancel()
             throw RunError(operation: "read manifests", subject: first.path, message: first.description)
         }
         let live: LiveSnapshot
         do {
             let scope = configuration.scope ?? .only(Set(scan.records.map(\.ref.namespace)))
-            live = try await configuration.liveSource.read(scope: scope)
+            live = try await early.read(scope: scope)
         } catch {
             throw RunError(operation: error.operation, subject: error.resource, message: error.message)
         }

@@ -40,6 +40,15 @@ public struct LiveSnapshot: Sendable {
         self.notes = notes
     }
 
+    /// The snapshot restricted to `scope`: what a source whose scope only filters
+    /// (`LiveStateSource.scopeOnlyFilters`) returns when asked for `scope`.
+    public func narrowed(to scope: NamespaceScope) -> LiveSnapshot {
+        var copy = self
+        if case .only = scope { copy.records = records.filter { scope.contains($0.ref.namespace) } }
+        copy.scope = scope
+        return copy
+    }
+
     /// Per-service backend sets of the live objects (an Endpoints object and its mirrored slices
     /// dedupe into one set).
     public var inventory: ServiceInventory { ServiceInventory(records: records) }

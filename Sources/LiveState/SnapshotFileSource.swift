@@ -9,6 +9,9 @@ public struct SnapshotFileSource: LiveStateSource {
 
     public init(path: String) { self.path = path }
 
+    /// The whole file is read for any scope; the scope filters the records.
+    public var scopeOnlyFilters: Bool { true }
+
     public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
         let name = path == "-" ? "stdin" : path
         let records: [ObjectRecord]
