@@ -73,9 +73,12 @@ enum SnapshotStream {
             guard let kind = try objectKind(&reader, listKind: listKind) else { return false }
             reader.restore(start)
             guard let kind else { return try skip(&reader) }
-            var fast = LiveObjectReader(reader: reader)
+            // The reader is moved in and out, not copied: a copy would share its key log's storage,
+            // and the first key would then copy it.
+            var fast = LiveObjectReader(reader: JSONReader(bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
+            swap(&fast.reader, &reader)
+            defer { swap(&fast.reader, &reader) }
             records.append(ObjectRecord(live: try fast.read(kind)))
-            reader = fast.reader
             return true
         } catch {
             // The tree decoder is the reference: it accepts some things the fast one refuses.

@@ -13,7 +13,7 @@ public struct JSONReader {
     private var depth = 0
     /// Strict readers check what they skip as `readValue` would (string contents, duplicate
     /// keys), so that a cursor-based reader accepts exactly the documents the tree reader accepts.
-    private let keyLog: KeyLog?
+    private var keyLog: KeyLog?
 
     /// - Parameter strict: also validate skipped text and find duplicate keys in every object
     ///   opened with `beginObject` or skipped.
@@ -64,7 +64,15 @@ public struct JSONReader {
     public mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            case UInt8(ascii: " "):
+                offset += 1
+                // Indentation (kubectl's output is a third spaces) eight bytes at a time.
+                while offset + 8 <= bytes.count,
+                    bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == 0x2020_2020_2020_2020
+                {
+                    offset += 8
+                }
+            case UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 offset += 1
             case UInt8(ascii: "\n"):
                 offset += 1
@@ -125,7 +133,7 @@ public struct JSONReader {
         let start = offset + 1
         let escaped = try skipString()
         let key = JSONKey(raw: UnsafeRawBufferPointer(rebasing: bytes[start..<(offset - 1)]), escaped: escaped)
-        if let keyLog, !keyLog.add(key, base: bytes) { throw error("duplicate key \"\(key.string)\"") }
+        if keyLog?.add(key, base: bytes) == false { throw error("duplicate key \"\(key.string)\"") }
         try expect(UInt8(ascii: ":"))
         return key
     }

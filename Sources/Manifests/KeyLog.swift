@@ -6,9 +6,9 @@
 
 /// The keys of the objects a strict `JSONReader` has open, to find a duplicate key without
 /// building trees. Keys are kept as offsets into the reader's input; a key written with escapes
-/// is kept decoded, since `"a"` and `"\u0061"` are the same key. A class: copies of a reader share
-/// one log, and restoring a reader's position truncates it.
-final class KeyLog {
+/// is kept decoded, since `"a"` and `"\u0061"` are the same key. A value inside the reader: a class
+/// would be checked for exclusive access on every use, which cost a tenth of a snapshot read.
+struct KeyLog {
     struct Position: Sendable {
         var keys: Int
         var frames: Int
@@ -23,20 +23,20 @@ final class KeyLog {
 
     var position: Position { Position(keys: starts.count, frames: frames.count) }
 
-    func restore(_ position: Position) {
+    mutating func restore(_ position: Position) {
         truncate(to: position.keys)
         if frames.count > position.frames { frames.removeLast(frames.count - position.frames) }
     }
 
-    func open() { frames.append(starts.count) }
+    mutating func open() { frames.append(starts.count) }
 
-    func close() {
+    mutating func close() {
         guard let start = frames.popLast() else { return }
         truncate(to: start)
     }
 
     /// Adds a key of the innermost open object; false when that object already has it.
-    func add(_ key: JSONKey, base: UnsafeRawBufferPointer) -> Bool {
+    mutating func add(_ key: JSONKey, base: UnsafeRawBufferPointer) -> Bool {
         guard let bufferStart = base.baseAddress else { return true }
         let text: [UInt8]? = key.escaped ? Array(key.string.utf8) : nil
         let count = text?.count ?? key.raw.count
@@ -77,7 +77,7 @@ final class KeyLog {
         return memcmp(storedStart, keyStart, stored.count) == 0
     }
 
-    private func truncate(to count: Int) {
+    private mutating func truncate(to count: Int) {
         guard starts.count > count else { return }
         for index in count..<starts.count where lengths[index] < 0 {
             decoded.removeLast(decoded.count - (-1 - lengths[index]))
