@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // mallopt, for MemoryTuning.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
@@ -45,6 +47,7 @@ let package = Package(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
+                "CMalloc",
             ],
             swiftSettings: strict),
         .executableTarget(

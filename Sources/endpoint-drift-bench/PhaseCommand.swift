@@ -32,6 +32,8 @@ struct PhaseCommand: AsyncParsableCommand {
     @Option var caFile = ""
 
     func run() async throws {
+        // As the endpoint-drift executable does.
+        MemoryTuning.apply()
         let data = BenchData(scale: BenchScale(factor: scale), base: dataDirectory)
         let label = replicate > 1 ? "\(BenchScale(factor: scale * Double(replicate)))" : "\(data.scale)"
         var figures: [Figure] = []
