@@ -13,6 +13,13 @@ public enum NamespaceScope: Sendable, Hashable {
         case .only(let namespaces): namespaces.contains(namespace)
         }
     }
+
+    /// The records in scope. Without a copy when all are: the records of a large cluster are
+    /// hundreds of megabytes, and a copy is as large.
+    public func filter(_ records: [ObjectRecord]) -> [ObjectRecord] {
+        guard case .only = self, !records.allSatisfy({ contains($0.ref.namespace) }) else { return records }
+        return records.filter { contains($0.ref.namespace) }
+    }
 }
 
 /// What the cluster has: Services, Endpoints and EndpointSlices as read at one moment.
@@ -44,7 +51,7 @@ public struct LiveSnapshot: Sendable {
     /// (`LiveStateSource.scopeOnlyFilters`) returns when asked for `scope`.
     public func narrowed(to scope: NamespaceScope) -> LiveSnapshot {
         var copy = self
-        if case .only = scope { copy.records = records.filter { scope.contains($0.ref.namespace) } }
+        copy.records = scope.filter(records)
         copy.scope = scope
         return copy
     }

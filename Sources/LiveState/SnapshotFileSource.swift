@@ -37,7 +37,7 @@ public struct SnapshotFileSource: LiveStateSource {
             }
             records = try result.get()
         }
-        let filtered = records.filter { scope.contains($0.ref.namespace) }
+        let filtered = scope.filter(records)
         let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
         return LiveSnapshot(
             records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)

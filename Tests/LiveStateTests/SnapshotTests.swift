@@ -98,7 +98,8 @@ struct SnapshotTests {
         let source = SnapshotFileSource(path: Fixtures.path("demo/live.json"))
         #expect(source.scopeOnlyFilters)
         let all = try await source.read(scope: .all)
-        for scope: NamespaceScope in [.all, .only(["shop"]), .only(["shop", "payments"]), .only(["nowhere"])] {
+        let every = NamespaceScope.only(Set(all.records.map(\.ref.namespace)))
+        for scope: NamespaceScope in [.all, every, .only(["shop"]), .only(["shop", "payments"]), .only(["nowhere"])] {
             let read = try await source.read(scope: scope)
             let narrowed = all.narrowed(to: scope)
             #expect(narrowed.records == read.records)
