@@ -1,83 +1,105 @@
 /// Writes `StructuredValue` as JSON: sorted keys and two-space indentation, so that output is
 /// byte-for-byte stable between runs and diffs well.
+///
+/// The text is built as UTF-8 bytes and made a `String` once: appending to a `String` piece by
+/// piece, and a quoted string one Unicode scalar at a time, made JSON the slowest output format.
 public enum JSONWriter {
     public static func write(_ value: StructuredValue, pretty: Bool = true, sortKeys: Bool = true) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         write(value, indent: 0, pretty: pretty, sortKeys: sortKeys, into: &out)
-        if pretty { out += "\n" }
-        return out
+        if pretty { out.append(UInt8(ascii: "\n")) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func write(
-        _ value: StructuredValue, indent: Int, pretty: Bool, sortKeys: Bool, into out: inout String
+        _ value: StructuredValue, indent: Int, pretty: Bool, sortKeys: Bool, into out: inout [UInt8]
     ) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
-        case .double(let number): out += number.isFinite ? String(number) : "null"
+        case .null: append("null", to: &out)
+        case .bool(let flag): append(flag ? "true" : "false", to: &out)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .double(let number): out.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
         case .string(let text): quote(text, into: &out)
         case .array(let items):
             guard !items.isEmpty else {
-                out += "[]"
+                append("[]", to: &out)
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, pretty, &out)
                 write(item, indent: indent + 1, pretty: pretty, sortKeys: sortKeys, into: &out)
             }
             newline(indent, pretty, &out)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                out += "{}"
+                append("{}", to: &out)
                 return
             }
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let ordered = sortKeys ? members.sorted { $0.0 < $1.0 } : members
             for (index, member) in ordered.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, pretty, &out)
                 quote(member.0, into: &out)
-                out += pretty ? ": " : ":"
+                if pretty { append(": ", to: &out) } else { out.append(UInt8(ascii: ":")) }
                 write(member.1, indent: indent + 1, pretty: pretty, sortKeys: sortKeys, into: &out)
             }
             newline(indent, pretty, &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ indent: Int, _ pretty: Bool, _ out: inout String) {
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func newline(_ indent: Int, _ pretty: Bool, _ out: inout [UInt8]) {
         guard pretty else { return }
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     /// JSON string with the escapes RFC 8259 requires, plus `<`, `>`, `&` kept literal (reports are not HTML).
     public static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        quote(text, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `quote` into UTF-8 bytes: runs of bytes that need no escape are copied at once.
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var copy = text
+        copy.withUTF8 { bytes in
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"", to: &out)
+                case UInt8(ascii: "\\"): append("\\\\", to: &out)
+                case UInt8(ascii: "\n"): append("\\n", to: &out)
+                case UInt8(ascii: "\r"): append("\\r", to: &out)
+                case UInt8(ascii: "\t"): append("\\t", to: &out)
+                default:
+                    let hex = String(byte, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     public static func quoted(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         quote(text, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
