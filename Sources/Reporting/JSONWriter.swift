@@ -53,6 +53,56 @@ public enum JSONWriter {
         }
     }
 
+    /// A member of an object written by `write(members:)`.
+    enum Member {
+        case value(StructuredValue)
+        /// An array whose elements are made one at a time, each written and dropped before the next.
+        case elements(count: Int, element: (Int) -> StructuredValue)
+
+        var value: StructuredValue {
+            switch self {
+            case .value(let value): value
+            case .elements(let count, let element): .array((0..<count).map(element))
+            }
+        }
+    }
+
+    /// Writes an object as `write(.object(…))` does (indented, keys sorted), byte for byte, making
+    /// the elements of its long arrays only as they are written: the tree of a large report would
+    /// be tens of megabytes, and writing it would run at memory speed instead of cache speed.
+    static func write(members: [(String, Member)]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        guard !members.isEmpty else { return "{}\n" }
+        out.append(UInt8(ascii: "{"))
+        for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            newline(1, true, &out)
+            quote(member.0, into: &out)
+            append(": ", to: &out)
+            switch member.1 {
+            case .value(let value):
+                write(value, indent: 1, pretty: true, sortKeys: true, into: &out)
+            case .elements(let count, let element):
+                guard count > 0 else {
+                    append("[]", to: &out)
+                    continue
+                }
+                out.append(UInt8(ascii: "["))
+                for position in 0..<count {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(2, true, &out)
+                    write(element(position), indent: 2, pretty: true, sortKeys: true, into: &out)
+                }
+                newline(1, true, &out)
+                out.append(UInt8(ascii: "]"))
+            }
+        }
+        newline(0, true, &out)
+        append("}\n", to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static func append(_ text: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Reporting
 import Testing
+
+@testable import Reporting
 
 @Suite struct JSONWriterTests {
     @Test("strings are escaped as RFC 8259 asks, everything else is written as is")
@@ -32,5 +33,16 @@ import Testing
         #expect(
             JSONWriter.write(value, pretty: false, sortKeys: false)
                 == "{\"b\":[1,2.5,null,true],\"a\":{},\"c\":[],\"d\":{\"z\":\"é\"},\"n\":null}")
+    }
+
+    @Test("an object whose arrays are made element by element is written as its tree is")
+    func streamed() {
+        let members: [(String, JSONWriter.Member)] = [
+            ("z", .elements(count: 3) { .object([("i", .int($0)), ("s", .string("n\($0)"))]) }),
+            ("empty", .elements(count: 0) { _ in .null }),
+            ("a", .value(.object([("k", .array([.bool(false)]))]))),
+        ]
+        #expect(JSONWriter.write(members: members) == JSONWriter.write(.object(members.map { ($0.0, $0.1.value) })))
+        #expect(JSONWriter.write(members: []) == JSONWriter.write(.object([])))
     }
 }
