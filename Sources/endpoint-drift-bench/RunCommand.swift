@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             let kubeconfig = "\(data.root)/kubeconfig"
             try server.kubeconfig().write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-            figures += try Runner.best(1) {
+            figures += try Runner.best(repeats) {
                 try [
                     Runner.command(
                         "check (API, HTTPS)", scale,
@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if replicate > 1, let largest = scaleList.max(by: { $0.factor < $1.factor }) {
             print("measuring compare and report at \(BenchScale(factor: largest.factor * Double(replicate)))")
-            figures += try Runner.best(1) {
+            figures += try Runner.best(2) {
                 try Runner.phase(
                     bench,
                     [
