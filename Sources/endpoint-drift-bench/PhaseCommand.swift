@@ -29,7 +29,7 @@ struct PhaseCommand: AsyncParsableCommand {
     /// (16× is the 4× data four times), for sizes the generator does not write.
     @Option var replicate = 1
     /// Renderings of each report format (the fastest counts); more for profiling.
-    @Option var renders = 3
+    @Option var renders = 9
     @Option var port = 0
     @Option var caFile = ""
 
@@ -179,7 +179,8 @@ struct PhaseCommand: AsyncParsableCommand {
         let options = ReportOptions(toolVersion: Version.current)
         var scratch = [UInt8](repeating: 0, count: 64 << 20)
         for format in OutputFormat.allCases {
-            // Best of three: the first rendering also pays for faulting in the pages it writes to.
+            // Best of several: the first rendering also pays for faulting in the pages it writes to,
+            // and one of a few milliseconds is easily disturbed.
             // Each starts with the CPU caches full of other data, as after a compare at any size:
             // at 1x the report would otherwise be served from cache and at 16x not.
             var best: Figure?
