@@ -13,7 +13,7 @@ PYTOOLS := .build/pytools
 PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
-.PHONY: all deps jsonschema pytools build test demo demo-fleet format lint release clean
+.PHONY: all deps jsonschema pytools build test demo demo-fleet bench format lint release clean
 
 all: build
 
@@ -77,6 +77,14 @@ demo-fleet: build
 	  status=$$?; echo "(exit $$status: 0 in sync, 1 drift found, 2 could not check)"; [ $$status -le 2 ]
 	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-desktop.png 1280 2400
 	scripts/render-html.sh .build/demo/fleet.html .build/demo/fleet-phone.png 390 2400 2
+
+## Benchmark, not a test: generates the data into .bench/ (git-ignored; deterministic, reused when
+## present), measures every phase at 1/4, 1 and 4 times the size against the I/O limits (git
+## cat-file, libyaml through Python's CSafeLoader) and prints the figures. See docs/performance.md.
+bench: deps
+	@dpkg -s python3-yaml >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-yaml
+	$(SWIFT) build -c release
+	.build/release/endpoint-drift-bench run $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

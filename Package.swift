@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // mallopt, for MemoryTuning.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
@@ -55,7 +57,7 @@ let package = Package(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
-                "Delivery",
+                "Delivery", "CMalloc",
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -75,9 +77,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
-        // `swift run -c release live-benchmark`: prints live-read throughput (not a test).
+        // `make bench`: generates the benchmark data and prints the figures (not a test).
         .executableTarget(
-            name: "live-benchmark", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
+            name: "endpoint-drift-bench",
+            dependencies: [
+                "Scanner", "Manifests", "LiveState", "Drift", "Reporting", "EndpointDriftKit", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(

@@ -141,7 +141,7 @@ private struct Evaluation {
         findings =
             Linter.lint(
                 desired.records, inventory: inventory,
-                clusterIPs: Linter.clusterIPs(of: desired.records + (live?.records ?? [])))
+                clusterIPs: Linter.clusterIPs(of: [desired.records, live?.records ?? []].joined()))
             + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
         findings = findings.filter { Self.admits($0, configuration) }
 
@@ -160,7 +160,7 @@ private struct Evaluation {
             }
         }
 
-        let annotations = AnnotationIndex(records: desired.records + (live?.records ?? []))
+        let annotations = AnnotationIndex(records: [desired.records, live?.records ?? []].joined())
         notes += annotations.unknownValues.map {
             DriftReport.Message(
                 kind: "annotation",
@@ -175,7 +175,8 @@ private struct Evaluation {
     }
 
     private mutating func compare(live: DriftCheck.Observed, configuration: DriftConfiguration) -> [ServiceComparison] {
-        let liveInventory = ServiceInventory(records: live.records)
+        let liveInventory = ServiceInventory(
+            records: ServiceInventory.comparableLiveRecords(live.records, desired: inventory))
         var comparisons: [ServiceComparison] = []
         var outOfScope = 0
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {

@@ -30,24 +30,46 @@ public struct DriftSummary: Sendable, Hashable {
     public var fixed: Int?
 
     public init(_ report: DriftReport) {
+        // One pass, reading fields in place: copying each finding and result (a dozen strings,
+        // two backend sets) into filtered arrays cost more than the counting.
         services = report.services.count
         byStatus = [:]
-        for service in report.services {
-            if let status = service.status { byStatus[status, default: 0] += 1 }
+        desiredBackends = 0
+        liveBackends = 0
+        for index in report.services.indices {
+            if let status = report.services[index].status { byStatus[status, default: 0] += 1 }
+            desiredBackends += report.services[index].desired.count
+            liveBackends += report.services[index].live.count
         }
-        let active = report.findings.filter { !$0.isIgnored }
-        findings = active.count
-        ignored = report.findings.count - active.count
-        bySeverity = Dictionary(grouping: active, by: \.severity).mapValues(\.count)
-        byType = Dictionary(grouping: active, by: \.type).mapValues(\.count)
-        failing = active.filter(report.failPolicy.fails).count
-        desiredBackends = report.services.reduce(0) { $0 + $1.desired.count }
-        liveBackends = report.services.reduce(0) { $0 + $1.live.count }
+        findings = 0
+        ignored = 0
+        bySeverity = [:]
+        byType = [:]
+        failing = 0
+        var introduced = 0
+        var preExisting = 0
+        for index in report.findings.indices {
+            guard report.findings[index].ignoredBy == nil else {
+                ignored += 1
+                continue
+            }
+            findings += 1
+            let severity = report.findings[index].severity
+            let type = report.findings[index].type
+            bySeverity[severity, default: 0] += 1
+            byType[type, default: 0] += 1
+            if report.failPolicy.fails(severity: severity, type: type) { failing += 1 }
+            switch report.findings[index].change {
+            case .introduced: introduced += 1
+            case .preExisting: preExisting += 1
+            case nil: break
+            }
+        }
         excludedServices = report.excludedServices
         errors = report.errors.count
         if report.isPullRequest {
-            introduced = active.filter { $0.change == .introduced }.count
-            preExisting = active.filter { $0.change == .preExisting }.count
+            self.introduced = introduced
+            self.preExisting = preExisting
             fixed = report.fixed.count
         }
     }

@@ -40,7 +40,12 @@ public struct FailPolicy: Sendable, Hashable {
 
     public func fails(_ finding: Finding) -> Bool {
         guard !finding.isIgnored else { return false }
-        guard let types else { return finding.severity == .error }
-        return types.contains(finding.type)
+        return fails(severity: finding.severity, type: finding.type)
+    }
+
+    /// Whether a finding that is not ignored, of this severity and type, fails the run.
+    public func fails(severity: Severity, type: FindingType) -> Bool {
+        guard let types else { return severity == .error }
+        return types.contains(type)
     }
 }

@@ -85,7 +85,7 @@ public struct AnnotationIndex: Sendable {
     /// Values that name no finding type, for a note.
     public private(set) var unknownValues: [(ref: ObjectRef, value: String)] = []
 
-    public init(records: [ObjectRecord]) {
+    public init<Records: Swift.Sequence<ObjectRecord>>(records: Records) {
         for record in records {
             // Already ignored for every type (by the same object on the other side): nothing to add.
             guard let value = record.object.metadata.annotations[WellKnown.ignoreAnnotation],

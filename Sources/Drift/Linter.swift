@@ -46,7 +46,7 @@ public enum Linter {
     }
 
     /// Cluster IPs of the Services among `records` (`None` and empty ones are not addresses).
-    public static func clusterIPs(of records: [ObjectRecord]) -> [String: ServiceKey] {
+    public static func clusterIPs<Records: Swift.Sequence<ObjectRecord>>(of records: Records) -> [String: ServiceKey] {
         var owners: [String: ServiceKey] = [:]
         for record in records {
             guard case .service(let service) = record.object else { continue }

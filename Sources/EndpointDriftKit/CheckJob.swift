@@ -103,23 +103,32 @@ public enum CheckJob {
     ) async throws(RunError) -> (report: DriftReport, liveFailure: RunError?) {
         let failPolicy = try failPolicy(configuration.failOn)
         let head = try open(configuration.repositoryPath, configuration.revision)
-        let headScan = try scan(head, configuration.scanOptions)
-        let driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+        // A snapshot file is read on another core while git is scanned.
+        let live = configuration.liveSource.map(EarlyLiveRead.init)
+        let headScan: ScanResult
+        let driftConfiguration: DriftConfiguration
         var baseScan: ScanResult?
-        if let revision = configuration.baseRevision {
-            baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+        do {
+            headScan = try scan(head, configuration.scanOptions)
+            driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+            if let revision = configuration.baseRevision {
+                baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+            }
+        } catch {
+            live?.cancel()
+            throw error
         }
 
         var observed: DriftCheck.Observed?
         var liveFailure: RunError?
-        if let source = configuration.liveSource {
+        if let live {
             let desiredNamespaces = DriftCheck.namespacesToRead(
                 headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration)
             let scope = configuration.liveScope ?? .only(desiredNamespaces)
             var namespaces: Set<String>?
             if case .only(let names) = scope { namespaces = names }
             do {
-                let snapshot = try await source.read(scope: scope)
+                let snapshot = try await live.read(scope: scope)
                 observed = DriftCheck.Observed(
                     records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
                     namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)

@@ -90,25 +90,39 @@ public enum FixJob {
     public static func execute(_ configuration: Configuration) async throws(RunError) -> (FixReport, Streams) {
         try validate(configuration)
         let snapshot: RepositorySnapshot
-        let scan: ScanResult
         do {
             snapshot = try RepositorySnapshot(
                 repositoryPath: configuration.repositoryPath, revision: configuration.revision)
-            scan = try snapshot.scan(configuration.scanOptions)
         } catch {
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
         }
+        // A snapshot file is read on another core while git is scanned.
+        let early = EarlyLiveRead(configuration.liveSource)
+        let scan: ScanResult
+        do {
+            scan = try snapshot.scan(configuration.scanOptions)
+        } catch {
+            early.cancel()
+            throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+        }
         if !scan.errors.isEmpty && (configuration.strict || scan.records.isEmpty), let first = scan.errors.first {
+            early.cancel()
             throw RunError(operation: "read manifests", subject: first.path, message: first.description)
         }
         // The same configuration as `check`: excluded namespaces and services are not touched, and
         // ignored findings are left as they are.
-        let driftConfiguration = try CheckJob.loadConfiguration(configuration.configFile, snapshot: snapshot)
+        let driftConfiguration: DriftConfiguration
+        do {
+            driftConfiguration = try CheckJob.loadConfiguration(configuration.configFile, snapshot: snapshot)
+        } catch {
+            early.cancel()
+            throw error
+        }
         let scope =
             configuration.scope ?? .only(DriftCheck.namespacesToRead(scan.records, configuration: driftConfiguration))
         let live: LiveSnapshot
         do {
-            live = try await configuration.liveSource.read(scope: scope)
+            live = try await early.read(scope: scope)
         } catch {
             throw RunError(operation: error.operation, subject: error.resource, message: error.message)
         }
@@ -122,7 +136,9 @@ public enum FixJob {
                     namespaces: readNamespaces, failedNamespaces: live.failedNamespaces, notes: live.notes),
                 configuration: driftConfiguration))
         var desiredInventory = scan.inventory
-        var liveInventory = live.inventory
+        // Only the live Services that can matter get backend sets (most are selector Services).
+        var liveInventory = ServiceInventory(
+            records: ServiceInventory.comparableLiveRecords(live.records, desired: desiredInventory))
         switch configuration.direction {
         case .live:
             liveInventory = FixTargets.keepingIgnored(
@@ -138,7 +154,8 @@ public enum FixJob {
         ).plan(
             desired: desiredInventory, live: liveInventory,
             // A service whose namespace could not be read is not planned: its absence is not drift.
-            services: Set(check.services.filter { $0.status != .error }.map(\.key)))
+            services: Set(check.services.filter { $0.status != .error }.map(\.key)),
+            takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
         CheckJob.reportFailedNamespaces(live.failedNamespaces)
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,

@@ -23,7 +23,7 @@ struct ListPage {
     ) throws(ManifestError) -> ListPage {
         var reader = JSONReader(bytes: bytes)
         var page = ListPage()
-        try reader.expect(UInt8(ascii: "{"))
+        try reader.beginObject()
         var first = true
         var sawItems = false
         while let key = try reader.nextKey(first: first) {
@@ -42,7 +42,7 @@ struct ListPage {
                     try reader.skipValue()  // `null`: no items
                     continue
                 }
-                try reader.expect(UInt8(ascii: "["))
+                try reader.beginArray()
                 var firstItem = true
                 while try reader.nextElement(first: firstItem) {
                     firstItem = false
@@ -86,7 +86,7 @@ struct ListPage {
             var reader = JSONReader(bytes: bytes)
             var page = ListPage()
             do {
-                try reader.expect(UInt8(ascii: "{"))
+                try reader.beginObject()
                 var first = true
                 while let key = try reader.nextKey(first: first) {
                     first = false
@@ -108,7 +108,7 @@ struct ListPage {
     }
 
     private mutating func readListMetadata(_ reader: inout JSONReader) throws(ManifestError) {
-        try reader.expect(UInt8(ascii: "{"))
+        try reader.beginObject()
         var first = true
         while let key = try reader.nextKey(first: first) {
             first = false
@@ -125,7 +125,7 @@ struct ListPage {
     private static func readItem(_ reader: inout JSONReader) throws(ManifestError) -> Node {
         guard reader.peek() == UInt8(ascii: "{") else { return try reader.readValue() }
         let start = reader.mark
-        try reader.expect(UInt8(ascii: "{"))
+        try reader.beginObject()
         var entries: [Mapping.Entry] = []
         var first = true
         while let (key, keySpan) = try keyWithSpan(&reader, first: first) {
@@ -144,7 +144,7 @@ struct ListPage {
 
     private static func readMetadata(_ reader: inout JSONReader) throws(ManifestError) -> Node {
         let start = reader.mark
-        try reader.expect(UInt8(ascii: "{"))
+        try reader.beginObject()
         var entries: [Mapping.Entry] = []
         var first = true
         while let (key, keySpan) = try keyWithSpan(&reader, first: first) {

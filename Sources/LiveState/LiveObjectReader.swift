@@ -54,9 +54,9 @@ struct LiveObjectReader {
         var nodeName: String?
         try object { this, key throws(ManifestError) in
             switch key {
-            case "ip": ip = try this.string(key)
-            case "hostname": hostname = try this.string(key)
-            case "nodeName": nodeName = try this.string(key)
+            case "ip": ip = try this.string(key.string)
+            case "hostname": hostname = try this.string(key.string)
+            case "nodeName": nodeName = try this.string(key.string)
             default: try this.reader.skipValue()
             }
         }
@@ -68,10 +68,10 @@ struct LiveObjectReader {
         var port = EndpointPort(port: nil)
         try object { this, key throws(ManifestError) in
             switch key {
-            case "name": port.name = try this.string(key) ?? ""
-            case "port": port.port = try this.int(key)
-            case "protocol": port.protocol = try this.string(key)
-            case "appProtocol": port.appProtocol = try this.string(key)
+            case "name": port.name = try this.string(key.string) ?? ""
+            case "port": port.port = try this.int(key.string)
+            case "protocol": port.protocol = try this.string(key.string)
+            case "appProtocol": port.appProtocol = try this.string(key.string)
             default: try this.reader.skipValue()
             }
         }
@@ -87,7 +87,7 @@ struct LiveObjectReader {
         try object { this, key throws(ManifestError) in
             switch key {
             case "metadata": metadata = try this.metadata()
-            case "addressType": addressType = try this.string(key)
+            case "addressType": addressType = try this.string(key.string)
             case "endpoints":
                 try this.array { this throws(ManifestError) in endpoints.append(try this.sliceEndpoint()) }
             case "ports":
@@ -115,15 +115,15 @@ struct LiveObjectReader {
             case "conditions":
                 try this.object { this, key throws(ManifestError) in
                     switch key {
-                    case "ready": endpoint.conditions.ready = try this.bool(key)
-                    case "serving": endpoint.conditions.serving = try this.bool(key)
-                    case "terminating": endpoint.conditions.terminating = try this.bool(key)
+                    case "ready": endpoint.conditions.ready = try this.bool(key.string)
+                    case "serving": endpoint.conditions.serving = try this.bool(key.string)
+                    case "terminating": endpoint.conditions.terminating = try this.bool(key.string)
                     default: try this.reader.skipValue()
                     }
                 }
-            case "hostname": endpoint.hostname = try this.string(key)
-            case "nodeName": endpoint.nodeName = try this.string(key)
-            case "zone": endpoint.zone = try this.string(key)
+            case "hostname": endpoint.hostname = try this.string(key.string)
+            case "nodeName": endpoint.nodeName = try this.string(key.string)
+            case "zone": endpoint.zone = try this.string(key.string)
             default: try this.reader.skipValue()
             }
         }
@@ -153,10 +153,10 @@ struct LiveObjectReader {
         var clusterIP: String?
         try object { this, key throws(ManifestError) in
             switch key {
-            case "type": service.type = try this.string(key) ?? "ClusterIP"
-            case "externalName": service.externalName = try this.string(key)
-            case "selector": service.selector = try this.stringMap(key)
-            case "clusterIP": clusterIP = try this.string(key)
+            case "type": service.type = try this.string(key.string) ?? "ClusterIP"
+            case "externalName": service.externalName = try this.string(key.string)
+            case "selector": service.selector = try this.stringMap(key.string)
+            case "clusterIP": clusterIP = try this.string(key.string)
             case "clusterIPs":
                 try this.array { this throws(ManifestError) in
                     if let address = try this.string("clusterIPs[]") { service.clusterIPs.append(address) }
@@ -177,11 +177,11 @@ struct LiveObjectReader {
         var appProtocol: String?
         try object { this, key throws(ManifestError) in
             switch key {
-            case "name": name = try this.string(key) ?? ""
-            case "port": number = try this.int(key)
-            case "protocol": proto = try this.string(key) ?? "TCP"
-            case "targetPort": targetPort = try this.intOrString(key)
-            case "appProtocol": appProtocol = try this.string(key)
+            case "name": name = try this.string(key.string) ?? ""
+            case "port": number = try this.int(key.string)
+            case "protocol": proto = try this.string(key.string) ?? "TCP"
+            case "targetPort": targetPort = try this.intOrString(key.string)
+            case "appProtocol": appProtocol = try this.string(key.string)
             default: try this.reader.skipValue()
             }
         }
@@ -193,13 +193,13 @@ struct LiveObjectReader {
         var meta = ObjectMeta(name: "")
         try object { this, key throws(ManifestError) in
             switch key {
-            case "name": meta.name = try this.string(key) ?? ""
-            case "namespace": meta.namespace = try this.string(key).flatMap { $0.isEmpty ? nil : $0 }
-            case "labels": meta.labels = try this.stringMap(key)
-            case "annotations": meta.annotations = try this.stringMap(key)
-            case "resourceVersion": meta.resourceVersion = try this.string(key)
-            case "uid": meta.uid = try this.string(key)
-            case "creationTimestamp": meta.creationTimestamp = try this.string(key)
+            case "name": meta.name = try this.string(key.string) ?? ""
+            case "namespace": meta.namespace = try this.string(key.string).flatMap { $0.isEmpty ? nil : $0 }
+            case "labels": meta.labels = try this.stringMap(key.string)
+            case "annotations": meta.annotations = try this.stringMap(key.string)
+            case "resourceVersion": meta.resourceVersion = try this.string(key.string)
+            case "uid": meta.uid = try this.string(key.string)
+            case "creationTimestamp": meta.creationTimestamp = try this.string(key.string)
             default: try this.reader.skipValue()  // managedFields above all
             }
         }
@@ -209,15 +209,16 @@ struct LiveObjectReader {
 
     // MARK: Values
 
-    /// Calls `body` for each key of an object (`null` counts as an empty object).
+    /// Calls `body` for each key of an object (`null` counts as an empty object). Keys are compared
+    /// as written, without making `String`s.
     private mutating func object(
-        _ body: (inout LiveObjectReader, String) throws(ManifestError) -> Void
+        _ body: (inout LiveObjectReader, JSONKey) throws(ManifestError) -> Void
     ) throws(ManifestError) {
         if nextIsNull() { return try reader.skipValue() }
         guard reader.peek() == UInt8(ascii: "{") else { throw reader.error("expected a map") }
-        try reader.expect(UInt8(ascii: "{"))
+        try reader.beginObject()
         var first = true
-        while let key = try reader.nextKey(first: first) {
+        while let key = try reader.nextRawKey(first: first) {
             first = false
             try body(&self, key)
         }
@@ -227,7 +228,7 @@ struct LiveObjectReader {
     private mutating func array(_ body: (inout LiveObjectReader) throws(ManifestError) -> Void) throws(ManifestError) {
         if nextIsNull() { return try reader.skipValue() }
         guard reader.peek() == UInt8(ascii: "[") else { throw reader.error("expected a list") }
-        try reader.expect(UInt8(ascii: "["))
+        try reader.beginArray()
         var first = true
         while try reader.nextElement(first: first) {
             first = false
@@ -237,53 +238,54 @@ struct LiveObjectReader {
 
     private mutating func nextIsNull() -> Bool { reader.peek() == UInt8(ascii: "n") }
 
-    private mutating func string(_ key: String) throws(ManifestError) -> String? {
+    private mutating func string(_ key: @autoclosure () -> String) throws(ManifestError) -> String? {
         switch reader.peek() {
         case UInt8(ascii: "\""): return try reader.readString()
         case UInt8(ascii: "n"):
             try reader.skipValue()
             return nil
-        default: throw reader.error("\(key): expected a string")
+        default: throw reader.error("\(key()): expected a string")
         }
     }
 
-    private mutating func int(_ key: String) throws(ManifestError) -> Int? {
+    private mutating func int(_ key: @autoclosure () -> String) throws(ManifestError) -> Int? {
         if nextIsNull() {
             try reader.skipValue()
             return nil
         }
         let node = try reader.readValue()
         guard case .scalar(let scalar) = node, scalar.style == .plain else {
-            throw reader.error("\(key): expected a number")
+            throw reader.error("\(key()): expected a number")
         }
         if let value = Int(scalar.value) { return value }
         if let value = Double(scalar.value), value.rounded() == value, abs(value) < 1e15 { return Int(value) }
-        throw reader.error("\(key): expected a whole number")
+        throw reader.error("\(key()): expected a whole number")
     }
 
-    private mutating func intOrString(_ key: String) throws(ManifestError) -> String? {
-        if reader.peek() == UInt8(ascii: "\"") || nextIsNull() { return try string(key) }
-        return try int(key).map(String.init)
+    private mutating func intOrString(_ key: @autoclosure () -> String) throws(ManifestError) -> String? {
+        if reader.peek() == UInt8(ascii: "\"") || nextIsNull() { return try string(key()) }
+        return try int(key()).map(String.init)
     }
 
-    private mutating func bool(_ key: String) throws(ManifestError) -> Bool? {
+    private mutating func bool(_ key: @autoclosure () -> String) throws(ManifestError) -> Bool? {
         switch reader.peek() {
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let value = try reader.readValue().scalar?.value
-            guard value == "true" || value == "false" else { throw reader.error("\(key): expected true or false") }
+            guard value == "true" || value == "false" else { throw reader.error("\(key()): expected true or false") }
             return value == "true"
         case UInt8(ascii: "n"):
             try reader.skipValue()
             return nil
         default:
-            throw reader.error("\(key): expected true or false")
+            throw reader.error("\(key()): expected true or false")
         }
     }
 
-    private mutating func stringMap(_ key: String) throws(ManifestError) -> [String: String] {
+    private mutating func stringMap(_ key: @autoclosure () -> String) throws(ManifestError) -> [String: String] {
         var map: [String: String] = [:]
         try object { this, name throws(ManifestError) in
-            map[name] = try this.string("\(key).\(name)") ?? ""
+            let text = name.string
+            map[text] = try this.string("\(key()).\(text)") ?? ""
         }
         return map
     }

@@ -13,6 +13,13 @@ public enum NamespaceScope: Sendable, Hashable {
         case .only(let namespaces): namespaces.contains(namespace)
         }
     }
+
+    /// The records in scope. Without a copy when all are: the records of a large cluster are
+    /// hundreds of megabytes, and a copy is as large.
+    public func filter(_ records: [ObjectRecord]) -> [ObjectRecord] {
+        guard case .only = self, !records.allSatisfy({ contains($0.ref.namespace) }) else { return records }
+        return records.filter { contains($0.ref.namespace) }
+    }
 }
 
 /// What the cluster has: Services, Endpoints and EndpointSlices as read at one moment.
@@ -43,6 +50,15 @@ public struct LiveSnapshot: Sendable {
         self.scope = scope
         self.notes = notes
         self.failedNamespaces = failedNamespaces
+    }
+
+    /// The snapshot restricted to `scope`: what a source whose scope only filters
+    /// (`LiveStateSource.scopeOnlyFilters`) returns when asked for `scope`.
+    public func narrowed(to scope: NamespaceScope) -> LiveSnapshot {
+        var copy = self
+        copy.records = scope.filter(records)
+        copy.scope = scope
+        return copy
     }
 
     /// Per-service backend sets of the live objects (an Endpoints object and its mirrored slices

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Manifests
 
@@ -8,59 +9,90 @@ public struct SnapshotFileSource: LiveStateSource {
 
     public init(path: String) { self.path = path }
 
+    /// The whole file is read for any scope; the scope filters the records.
+    public var scopeOnlyFilters: Bool { true }
+
     public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
         let name = path == "-" ? "stdin" : path
-        let hint = "pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
-        let data: Data
-        do {
-            if path == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let records: [ObjectRecord]
+        // A regular file is mapped and read front to back, giving back the pages read; a pipe or
+        // stdin is read into memory.
+        if path != "-", let mapped = MappedFile(path: path) {
+            records = try Self.records(mapped.bytes, name: name, progress: mapped.release(below:))
+        } else {
+            let data: Data
+            do {
+                if path == "-" {
+                    data = FileHandle.standardInput.readDataToEndOfFile()
+                } else {
+                    data = try Data(contentsOf: URL(fileURLWithPath: path))
+                }
+            } catch {
+                throw LiveError(
+                    kind: .snapshotFile, operation: "read", resource: name,
+                    message: "\(FileErrors.describe(error, path: path)); \(Self.hint)")
             }
-        } catch {
-            throw LiveError(
-                kind: .snapshotFile, operation: "read", resource: name,
-                message: "\(FileErrors.describe(error, path: path)); \(hint)")
+            let result: Result<[ObjectRecord], LiveError> = data.withUnsafeBytes { bytes in
+                Result { () throws(LiveError) in try Self.records(bytes, name: name) }
+            }
+            records = try result.get()
         }
-        // An empty snapshot would say "the cluster has nothing", which `check` would report as
-        // everything missing: refuse it instead.
-        guard data.contains(where: { !(UInt8(ascii: " ") == $0 || (9...13).contains($0)) }) else {
-            throw LiveError(kind: .snapshotFile, operation: "read", resource: name, message: "it is empty; \(hint)")
-        }
-        let records = try Self.parse(data, name: name)
-        let filtered = records.filter { scope.contains($0.ref.namespace) }
+        let filtered = scope.filter(records)
         let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
         return LiveSnapshot(
             records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
     }
 
-    /// The objects in a snapshot document (a `List`, a single object, or YAML documents).
+    static let hint = "pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
+
+    /// The objects of a snapshot document: streamed when it is JSON that `SnapshotStream` reads,
+    /// else (YAML, or anything it gives up on) read as a tree by `parse`, which is the reference.
+    static func records(
+        _ bytes: UnsafeRawBufferPointer, name: String, progress: (Int) -> Void = { _ in }
+    ) throws(LiveError) -> [ObjectRecord] {
+        // An empty snapshot would say "the cluster has nothing", which `check` would report as
+        // everything missing: refuse it instead.
+        guard let first = bytes.first(where: { !(UInt8(ascii: " ") == $0 || (9...13).contains($0)) }) else {
+            throw LiveError(kind: .snapshotFile, operation: "read", resource: name, message: "it is empty; \(hint)")
+        }
+        if first == UInt8(ascii: "{"), let streamed = SnapshotStream.records(bytes, progress: progress) {
+            return streamed
+        }
+        return try parse(bytes, name: name)
+    }
+
+    /// The objects in a snapshot document (a `List`, a single object, or YAML documents), read as
+    /// trees: the reference reader.
     public static func parse(_ data: Data, name: String) throws(LiveError) -> [ObjectRecord] {
-        let result: Result<[ObjectRecord], ManifestError> = data.withUnsafeBytes { bytes in
-            Result { () throws(ManifestError) in
-                let firstByte = bytes.first {
-                    $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
-                        && $0 != UInt8(ascii: "\t")
-                }
-                let roots: [Node]
-                if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
-                    roots = [try JSONReader.parse(bytes)]
-                } else {
-                    roots = try YAMLReader.documents(in: bytes)
-                }
-                var records: [ObjectRecord] = []
-                for root in roots {
-                    if let typed = try typedListItems(root) {
-                        records += typed
-                        continue
-                    }
-                    let decoded = ObjectDecoder.decode(root)
-                    if let error = decoded.errors.first { throw error }
-                    records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
-                }
-                return records
+        let result: Result<[ObjectRecord], LiveError> = data.withUnsafeBytes { bytes in
+            Result { () throws(LiveError) in try parse(bytes, name: name) }
+        }
+        return try result.get()
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer, name: String) throws(LiveError) -> [ObjectRecord] {
+        let result: Result<[ObjectRecord], ManifestError> = Result { () throws(ManifestError) in
+            let firstByte = bytes.first {
+                $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
+                    && $0 != UInt8(ascii: "\t")
             }
+            let roots: [Node]
+            if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
+                roots = [try JSONReader.parse(bytes)]
+            } else {
+                roots = try YAMLReader.documents(in: bytes)
+            }
+            var records: [ObjectRecord] = []
+            for root in roots {
+                if let typed = try typedListItems(root) {
+                    records += typed
+                    continue
+                }
+                let decoded = ObjectDecoder.decode(root)
+                if let error = decoded.errors.first { throw error }
+                records += decoded.objects.map { ObjectRecord(live: $0.object.withoutLines()) }
+            }
+            return records
         }
         do {
             return try result.get()

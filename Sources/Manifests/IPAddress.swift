@@ -33,8 +33,15 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             guard inet_pton(AF_INET, text, &storage) == 1 else { return nil }
             bytes = withUnsafeBytes(of: &storage) { Array($0) }
             family = .ipv4
-            canonical = bytes.map(String.init).joined(separator: ".")
+            // inet_pton accepts only the canonical dotted quad (no leading zeros, no short forms).
+            canonical = text
         }
+    }
+
+    /// Whether `text` is an IPv4 address as `init?` accepts it, without allocating.
+    static func isIPv4(_ text: String) -> Bool {
+        var storage = in_addr()
+        return inet_pton(AF_INET, text, &storage) == 1
     }
 
     public var description: String { canonical }
@@ -69,6 +76,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Canonical text for an address as written in a manifest: the canonical IP when it parses,
     /// otherwise the text itself in lower case (FQDN slices, or an invalid address the linter reports).
     public static func canonicalText(_ text: String) -> String {
+        // Most addresses are IPv4, whose canonical text is the text: no parse result to build.
+        if !text.utf8.contains(UInt8(ascii: ":")), isIPv4(text) { return text }
         if let address = IPAddress(text) { return address.canonical }
         return text.lowercased()
     }

@@ -11,14 +11,20 @@ public struct JSONReader {
     private let origin: Mark
     private let limits: ParseLimits
     private var depth = 0
+    /// Strict readers check what they skip as `readValue` would (string contents, duplicate
+    /// keys), so that a cursor-based reader accepts exactly the documents the tree reader accepts.
+    private var keyLog: KeyLog?
 
+    /// - Parameter strict: also validate skipped text and find duplicate keys in every object
+    ///   opened with `beginObject` or skipped.
     public init(
         bytes: UnsafeRawBufferPointer, origin: Mark = Mark(offset: 0, line: 1, column: 1),
-        limits: ParseLimits = .standard
+        limits: ParseLimits = .standard, strict: Bool = false
     ) {
         self.bytes = bytes
         self.origin = origin
         self.limits = limits
+        keyLog = strict ? KeyLog() : nil
         offset = 0
         line = 0
         lineStart = 0
@@ -58,7 +64,15 @@ public struct JSONReader {
     public mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            case UInt8(ascii: " "):
+                offset += 1
+                // Indentation (kubectl's output is a third spaces) eight bytes at a time.
+                while offset + 8 <= bytes.count,
+                    bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == 0x2020_2020_2020_2020
+                {
+                    offset += 8
+                }
+            case UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 offset += 1
             case UInt8(ascii: "\n"):
                 offset += 1
@@ -83,23 +97,29 @@ public struct JSONReader {
         offset += 1
     }
 
-    /// After `{` or `,` in an object: reads the next key and its colon, or returns nil at `}`.
+    /// Consumes the `{` of an object; read its members with `nextKey`/`nextRawKey`, which close it.
+    public mutating func beginObject() throws(ManifestError) {
+        guard peek() == UInt8(ascii: "{") else { throw error("expected '{'\(foundDescription)") }
+        try enter()
+        offset += 1
+        keyLog?.open()
+    }
+
+    /// Consumes the `[` of a list; read its elements with `nextElement`, which closes it.
+    public mutating func beginArray() throws(ManifestError) {
+        guard peek() == UInt8(ascii: "[") else { throw error("expected '['\(foundDescription)") }
+        try enter()
+        offset += 1
+    }
+
+    /// After `beginObject` or a member's value: reads the next key and its colon, or returns nil
+    /// at `}` (which closes the object).
     public mutating func nextKey(first: Bool) throws(ManifestError) -> String? {
         try nextKeyWithSpan(first: first)?.key
     }
 
     private mutating func nextKeyWithSpan(first: Bool) throws(ManifestError) -> (key: String, span: SourceSpan)? {
-        if !first {
-            switch peek() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return nil
-            default: throw error("expected ',' or '}' in an object\(foundDescription)")
-            }
-        } else if peek() == UInt8(ascii: "}") {
-            offset += 1
-            return nil
-        }
-        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key\(foundDescription)") }
+        guard try nextMember(first: first) else { return nil }
         let start = mark
         let key = try readString()
         let end = mark
@@ -107,11 +127,46 @@ public struct JSONReader {
         return (key, SourceSpan(start: start, end: end))
     }
 
-    /// After `[` or an element: true when another element follows (its comma consumed), false at `]`.
+    /// `nextKey` without making a `String`: the key's bytes as written, to compare with field names.
+    public mutating func nextRawKey(first: Bool) throws(ManifestError) -> JSONKey? {
+        guard try nextMember(first: first) else { return nil }
+        let start = offset + 1
+        let escaped = try skipString()
+        let key = JSONKey(raw: UnsafeRawBufferPointer(rebasing: bytes[start..<(offset - 1)]), escaped: escaped)
+        if keyLog?.add(key, base: bytes) == false { throw error("duplicate key \"\(key.string)\"") }
+        try expect(UInt8(ascii: ":"))
+        return key
+    }
+
+    /// Consumes `,` before a member (or `}`, closing the object); true when a quoted key follows.
+    private mutating func nextMember(first: Bool) throws(ManifestError) -> Bool {
+        if !first {
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "}"):
+                offset += 1
+                close()
+                keyLog?.close()
+                return false
+            default: throw error("expected ',' or '}' in an object\(foundDescription)")
+            }
+        } else if peek() == UInt8(ascii: "}") {
+            offset += 1
+            close()
+            keyLog?.close()
+            return false
+        }
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key\(foundDescription)") }
+        return true
+    }
+
+    /// After `beginArray` or an element: true when another element follows (its comma consumed),
+    /// false at `]` (which closes the list).
     public mutating func nextElement(first: Bool) throws(ManifestError) -> Bool {
         let next = peek()
         if next == UInt8(ascii: "]") {
             offset += 1
+            close()
             return false
         }
         if first { return true }
@@ -120,52 +175,50 @@ public struct JSONReader {
         return true
     }
 
-    /// `nextKey` without making a `String` of the key: skipping a large object (`managedFields`)
-    /// then allocates nothing.
-    private mutating func skipKey(first: Bool) throws(ManifestError) -> Bool {
-        if !first {
-            switch peek() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return false
-            default: throw error("expected ',' or '}' in an object\(foundDescription)")
-            }
-        } else if peek() == UInt8(ascii: "}") {
-            offset += 1
-            return false
-        }
-        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted key\(foundDescription)") }
-        try skipString()
-        try expect(UInt8(ascii: ":"))
-        return true
-    }
-
-    /// Skips one value without building anything.
+    /// Skips one value without building anything (a strict reader still checks it).
     public mutating func skipValue() throws(ManifestError) {
         guard let next = peek() else { throw error("unexpected end of input") }
         switch next {
         case UInt8(ascii: "{"):
-            try enter()
-            offset += 1
+            try beginObject()
             var first = true
-            while try skipKey(first: first) {
+            while try nextRawKey(first: first) != nil {
                 first = false
                 try skipValue()
             }
-            depth -= 1
         case UInt8(ascii: "["):
-            try enter()
-            offset += 1
+            try beginArray()
             var first = true
             while try nextElement(first: first) {
                 first = false
                 try skipValue()
             }
-            depth -= 1
         case UInt8(ascii: "\""):
             try skipString()
         default:
             _ = try readLiteral()
         }
+    }
+
+    /// Where the reader is, to come back to it with `restore` (a strict reader's key log included).
+    public struct Position: Sendable {
+        fileprivate var offset: Int
+        fileprivate var line: Int
+        fileprivate var lineStart: Int
+        fileprivate var depth: Int
+        fileprivate var keyLog: KeyLog.Position?
+    }
+
+    public var position: Position {
+        Position(offset: offset, line: line, lineStart: lineStart, depth: depth, keyLog: keyLog?.position)
+    }
+
+    public mutating func restore(_ position: Position) {
+        offset = position.offset
+        line = position.line
+        lineStart = position.lineStart
+        depth = position.depth
+        if let saved = position.keyLog { keyLog?.restore(saved) }
     }
 
     // MARK: Values
@@ -177,27 +230,26 @@ public struct JSONReader {
         case UInt8(ascii: "{"):
             try enter()
             offset += 1
+            // Duplicates are found on the tree below, after unescaping; the key log is not used.
+            keyLog?.open()
             var entries: [Mapping.Entry] = []
             var first = true
-            while let (key, keySpan) = try nextKeyWithSpan(first: first) {
+            while let (key, keySpan) = try treeKey(first: first) {
                 first = false
                 let value = try readValue()
                 entries.append(
                     Mapping.Entry(key: .scalar(Scalar(value: key, style: .doubleQuoted, span: keySpan)), value: value))
             }
-            depth -= 1
             try checkDuplicates(entries)
             return .mapping(Mapping(entries: entries, style: .flow, span: SourceSpan(start: start, end: mark)))
         case UInt8(ascii: "["):
-            try enter()
-            offset += 1
+            try beginArray()
             var items: [Node] = []
             var first = true
             while try nextElement(first: first) {
                 first = false
                 items.append(try readValue())
             }
-            depth -= 1
             return .sequence(Sequence(items: items, style: .flow, span: SourceSpan(start: start, end: mark)))
         case UInt8(ascii: "\""):
             let text = try readString()
@@ -206,6 +258,20 @@ public struct JSONReader {
             let text = try readLiteral()
             return .scalar(Scalar(value: text, style: .plain, span: SourceSpan(start: start, end: mark)))
         }
+    }
+
+    /// A key of an object read as a tree: like `nextKeyWithSpan`, without the key log.
+    private mutating func treeKey(first: Bool) throws(ManifestError) -> (key: String, span: SourceSpan)? {
+        guard try nextMember(first: first) else { return nil }
+        let start = mark
+        let key = try readString()
+        let end = mark
+        try expect(UInt8(ascii: ":"))
+        return (key, SourceSpan(start: start, end: end))
+    }
+
+    private mutating func close() {
+        depth -= 1
     }
 
     private mutating func enter() throws(ManifestError) {
@@ -308,19 +374,49 @@ public struct JSONReader {
         throw ManifestError(kind: .syntax, at: start, "unterminated string")
     }
 
-    private mutating func skipString() throws(ManifestError) {
+    /// Skips a quoted string; returns whether it has escapes. A strict reader checks it as
+    /// `readString` does.
+    @discardableResult
+    private mutating func skipString() throws(ManifestError) -> Bool {
+        if keyLog != nil {
+            let start = position
+            if try skipPlainString() { return false }
+            restore(start)
+            _ = try readString()
+            return true
+        }
         let start = mark
         offset += 1
+        var escaped = false
         while offset < bytes.count {
             switch bytes[offset] {
             case UInt8(ascii: "\""):
                 offset += 1
-                return
+                return escaped
             case UInt8(ascii: "\\"):
+                escaped = true
                 offset += 2
             default:
                 offset += 1
             }
+        }
+        throw ManifestError(kind: .syntax, at: start, "unterminated string")
+    }
+
+    /// Skips a string without escapes, checking it as `readString` does; false (having read part of
+    /// it) at the first backslash.
+    private mutating func skipPlainString() throws(ManifestError) -> Bool {
+        let start = mark
+        offset += 1
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return true
+            }
+            if byte == UInt8(ascii: "\\") { return false }
+            if byte < 0x20 { throw error("control character in a string") }
+            offset += 1
         }
         throw ManifestError(kind: .syntax, at: start, "unterminated string")
     }

@@ -28,6 +28,19 @@ public struct ServiceInventory: Sendable {
             }
         }
 
+        mutating func add(_ record: ObjectRecord) {
+            switch record.object {
+            case .service:
+                service = record
+            case .endpoints(let object):
+                endpoints.append(record)
+                backends.add(object, ref: record.ref, path: record.source?.path)
+            case .endpointSlice(let slice):
+                slices.append(record)
+                backends.add(slice, ref: record.ref, path: record.source?.path)
+            }
+        }
+
         /// Every object of the entry, Service first.
         public var records: [ObjectRecord] { (service.map { [$0] } ?? []) + endpoints + slices }
     }
@@ -47,18 +60,9 @@ public struct ServiceInventory: Sendable {
             unlinked.append(record)
             return
         }
-        var entry = byKey[key] ?? Entry(key: key)
-        switch record.object {
-        case .service:
-            entry.service = record
-        case .endpoints(let endpoints):
-            entry.endpoints.append(record)
-            entry.backends.add(endpoints, ref: record.ref, path: record.source?.path)
-        case .endpointSlice(let slice):
-            entry.slices.append(record)
-            entry.backends.add(slice, ref: record.ref, path: record.source?.path)
-        }
-        byKey[key] = entry
+        // Mutated in place: taking the entry out and storing it back would copy its arrays and
+        // backend set on every add.
+        byKey[key, default: Entry(key: key)].add(record)
     }
 
     public subscript(key: ServiceKey) -> Entry? { byKey[key] }
@@ -68,6 +72,23 @@ public struct ServiceInventory: Sendable {
         var entry = byKey[key] ?? Entry(key: key)
         change(&entry.backends)
         byKey[key] = entry
+    }
+
+    /// The live records that can matter next to `desired`: those of Services git defines, and those
+    /// of Services that could be unmanaged external services. A live-only Service with a selector or
+    /// of type ExternalName is neither (the endpoint controllers write its backends); in a cluster
+    /// that is almost every Service, so leaving their records out spares building their backend sets.
+    public static func comparableLiveRecords(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
+        // The last Service record of a key decides, as in `add`.
+        var services: [ServiceKey: Service] = [:]
+        for record in records {
+            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
+            services[key] = service
+        }
+        return records.filter { record in
+            guard let key = record.serviceKey, desired[key] == nil, let service = services[key] else { return true }
+            return !(service.hasSelector || service.isExternalName)
+        }
     }
 
     /// Sorted by namespace and name.

@@ -28,17 +28,20 @@ public struct FixPlanner: Sendable {
     public init(options: Options = Options()) { self.options = options }
 
     /// Plans every service that differs. `services` limits the plan to these keys (for example the
-    /// services a drift report names); `nil` plans all of them.
-    public func plan(desired: ServiceInventory, live: ServiceInventory, services: Set<ServiceKey>? = nil) -> FixPlan {
+    /// services a drift report names); `nil` plans all of them. `takenSliceNames` are the names of
+    /// the slices that back a Service, per namespace (see `sliceNames(of:)`); `nil` takes them from
+    /// the two inventories, which is right when `live` has every live record.
+    public func plan(
+        desired: ServiceInventory, live: ServiceInventory, services: Set<ServiceKey>? = nil,
+        takenSliceNames: [String: Set<String>]? = nil
+    ) -> FixPlan {
         let managedNamespaces = desired.namespaces
         var keys = desired.keys
         // Live services in namespaces git manages can be unmanaged (for --adopt, or as drift that remains).
         for key in live.keys where managedNamespaces.contains(key.namespace) { keys.insert(key) }
         if let services { keys.formIntersection(services) }
-        var sliceNames: [String: Set<String>] = [:]
-        for entry in desired.entries + live.entries {
-            for record in entry.slices { sliceNames[record.ref.namespace, default: []].insert(record.ref.name) }
-        }
+        let sliceNames =
+            takenSliceNames ?? Self.sliceNames(of: (desired.entries + live.entries).lazy.flatMap(\.slices))
         var plans: [ServicePlan] = []
         for key in keys.sorted() {
             let plan = planService(
@@ -46,6 +49,16 @@ public struct FixPlanner: Sendable {
             if plan.hasActions || !plan.unresolved.isEmpty || !plan.changes.isEmpty { plans.append(plan) }
         }
         return FixPlan(direction: options.direction, services: plans)
+    }
+
+    /// The names of the slices among `records` that back a Service (a `kubernetes.io/service-name`
+    /// label), per namespace: a new slice must not take one.
+    public static func sliceNames<Records: Swift.Sequence<ObjectRecord>>(of records: Records) -> [String: Set<String>] {
+        var names: [String: Set<String>] = [:]
+        for record in records where record.ref.kind == .endpointSlice && record.serviceKey != nil {
+            names[record.ref.namespace, default: []].insert(record.ref.name)
+        }
+        return names
     }
 
     /// Plans one service. `takenSliceNames` are the slice names already used in its namespace (a new

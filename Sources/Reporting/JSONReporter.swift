@@ -7,6 +7,6 @@ public struct JSONReporter: Reporter {
     public init(toolVersion: String) { self.toolVersion = toolVersion }
 
     public func render(_ report: DriftReport) -> String {
-        JSONWriter.write(ReportJSON.value(report, toolVersion: toolVersion))
+        JSONWriter.write(members: ReportJSON.members(report, toolVersion: toolVersion))
     }
 }

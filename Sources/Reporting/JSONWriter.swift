@@ -2,66 +2,126 @@ import Manifests
 
 /// Writes `StructuredValue` as JSON: sorted keys and two-space indentation, so that output is
 /// byte-for-byte stable between runs and diffs well.
+///
+/// The text is built as UTF-8 bytes and made a `String` once: appending to a `String` piece by
+/// piece, and a quoted string one Unicode scalar at a time, made JSON the slowest output format.
 public enum JSONWriter {
     public static func write(_ value: StructuredValue, pretty: Bool = true, sortKeys: Bool = true) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         write(value, indent: 0, pretty: pretty, sortKeys: sortKeys, into: &out)
-        if pretty { out += "\n" }
-        return out
+        if pretty { out.append(UInt8(ascii: "\n")) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func write(
-        _ value: StructuredValue, indent: Int, pretty: Bool, sortKeys: Bool, into out: inout String
+        _ value: StructuredValue, indent: Int, pretty: Bool, sortKeys: Bool, into out: inout [UInt8]
     ) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
-        case .double(let number): out += number.isFinite ? String(number) : "null"
+        case .null: append("null", to: &out)
+        case .bool(let flag): append(flag ? "true" : "false", to: &out)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .double(let number): out.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
         case .string(let text): quote(text, into: &out)
         case .array(let items):
             guard !items.isEmpty else {
-                out += "[]"
+                append("[]", to: &out)
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, pretty, &out)
                 write(item, indent: indent + 1, pretty: pretty, sortKeys: sortKeys, into: &out)
             }
             newline(indent, pretty, &out)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                out += "{}"
+                append("{}", to: &out)
                 return
             }
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let ordered = sortKeys ? members.sorted { $0.0 < $1.0 } : members
             for (index, member) in ordered.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, pretty, &out)
                 quote(member.0, into: &out)
-                out += pretty ? ": " : ":"
+                if pretty { append(": ", to: &out) } else { out.append(UInt8(ascii: ":")) }
                 write(member.1, indent: indent + 1, pretty: pretty, sortKeys: sortKeys, into: &out)
             }
             newline(indent, pretty, &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ indent: Int, _ pretty: Bool, _ out: inout String) {
+    /// A member of an object written by `write(members:)`.
+    enum Member {
+        case value(StructuredValue)
+        /// An array whose elements are made one at a time, each written and dropped before the next.
+        case elements(count: Int, element: (Int) -> StructuredValue)
+
+        var value: StructuredValue {
+            switch self {
+            case .value(let value): value
+            case .elements(let count, let element): .array((0..<count).map(element))
+            }
+        }
+    }
+
+    /// Writes an object as `write(.object(…))` does (indented, keys sorted), byte for byte, making
+    /// the elements of its long arrays only as they are written: the tree of a large report would
+    /// be tens of megabytes, and writing it would run at memory speed instead of cache speed.
+    static func write(members: [(String, Member)]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        guard !members.isEmpty else { return "{}\n" }
+        out.append(UInt8(ascii: "{"))
+        for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            newline(1, true, &out)
+            quote(member.0, into: &out)
+            append(": ", to: &out)
+            switch member.1 {
+            case .value(let value):
+                write(value, indent: 1, pretty: true, sortKeys: true, into: &out)
+            case .elements(let count, let element):
+                guard count > 0 else {
+                    append("[]", to: &out)
+                    continue
+                }
+                out.append(UInt8(ascii: "["))
+                for position in 0..<count {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    newline(2, true, &out)
+                    write(element(position), indent: 2, pretty: true, sortKeys: true, into: &out)
+                }
+                newline(1, true, &out)
+                out.append(UInt8(ascii: "]"))
+            }
+        }
+        newline(0, true, &out)
+        append("}\n", to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func newline(_ indent: Int, _ pretty: Bool, _ out: inout [UInt8]) {
         guard pretty else { return }
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     public static func quote(_ text: String, into out: inout String) { JSONString.append(text, to: &out) }
 
+    static func quote(_ text: String, into out: inout [UInt8]) { JSONString.append(text, to: &out) }
+
     public static func quoted(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         quote(text, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -7,27 +7,38 @@ public enum ReportJSON {
     public static let schemaVersion = 1
 
     public static func value(_ report: DriftReport, toolVersion: String) -> StructuredValue {
+        .object(members(report, toolVersion: toolVersion).map { ($0.0, $0.1.value) })
+    }
+
+    /// The document's members, its long lists (services, findings) made an element at a time, so
+    /// that `JSONReporter` writes each element as it is made instead of building the whole tree.
+    static func members(_ report: DriftReport, toolVersion: String) -> [(String, JSONWriter.Member)] {
         let summary = report.summary
         let byService = report.findingsByService
-        var members: [(String, StructuredValue)] = [
-            ("schemaVersion", .int(schemaVersion)),
-            ("tool", .object([("name", .string("endpoint-drift")), ("version", .string(toolVersion))])),
-            ("mode", .string(report.mode.rawValue)),
-            ("outcome", .string(summary.outcome.rawValue)),
-            ("desired", revision(report.desired)),
-            ("base", report.base.map(revision) ?? .null),
-            ("live", report.live.map(live) ?? .null),
-            ("summary", self.summary(summary, pullRequest: report.isPullRequest)),
-            ("services", .array(report.services.map { service($0, findings: byService[$0.key] ?? []) })),
-            ("findings", .array(report.findings.map(finding))),
-            ("notes", .array(report.notes.map(message))),
-            ("errors", .array(report.errors.map(message))),
+        var members: [(String, JSONWriter.Member)] = [
+            ("schemaVersion", .value(.int(schemaVersion))),
+            ("tool", .value(.object([("name", .string("endpoint-drift")), ("version", .string(toolVersion))]))),
+            ("mode", .value(.string(report.mode.rawValue))),
+            ("outcome", .value(.string(summary.outcome.rawValue))),
+            ("desired", .value(revision(report.desired))),
+            ("base", .value(report.base.map(revision) ?? .null)),
+            ("live", .value(report.live.map(live) ?? .null)),
+            ("summary", .value(self.summary(summary, pullRequest: report.isPullRequest))),
+            (
+                "services",
+                .elements(count: report.services.count) {
+                    service(report.services[$0], findings: byService[report.services[$0].key] ?? [])
+                }
+            ),
+            ("findings", .elements(count: report.findings.count) { finding(report.findings[$0]) }),
+            ("notes", .value(.array(report.notes.map(message)))),
+            ("errors", .value(.array(report.errors.map(message)))),
         ]
         if report.isPullRequest {
-            members.append(("fixed", .array(report.fixed.map(finding))))
-            members.append(("desiredChanges", .array(report.desiredChanges.map(change))))
+            members.append(("fixed", .elements(count: report.fixed.count) { finding(report.fixed[$0]) }))
+            members.append(("desiredChanges", .value(.array(report.desiredChanges.map(change)))))
         }
-        return .object(members)
+        return members
     }
 
     static func revision(_ revision: DriftReport.Revision) -> StructuredValue {

@@ -92,63 +92,25 @@ public final class RepositorySnapshot {
                 // A broken kustomization that is also a selected manifest is reported once, by the manifest read.
                 if let broken, !filter.selects(entry.path) { result.errors.append(broken) }
             } catch {
-                result.errors.append(unreadable(entry, error))
+                result.errors.append(Self.unreadable(entry, error))
             }
         }
 
-        for entry in candidates {
-            read(entry, options: options, namespaces: namespaces, into: &result)
+        let reader = FileReader(commitID: commit.id.hex, options: options, namespaces: namespaces)
+        let threads = min(options.threads ?? ScanOptions.automaticThreads, max(1, candidates.count / 64))
+        let files =
+            threads > 1
+            ? ParallelRead.run(candidates, gitDirectory: repository.gitDirectory, threads: threads, reader: reader)
+            : []
+        for (index, entry) in candidates.enumerated() {
+            // A file no worker read (none could open the repository) is read here.
+            let file = files.indices.contains(index) ? files[index] : nil
+            (file ?? reader.read(entry, repository)).merge(into: &result)
         }
         return result
     }
 
-    private func read(
-        _ entry: TreeEntry, options: ScanOptions, namespaces: KustomizationNamespaces, into result: inout ScanResult
-    ) {
-        do {
-            let size = try repository.objectSize(entry.id)
-            if size > options.maxFileSize {
-                result.notes.append(
-                    ScanNote(
-                        path: entry.path, reason: .tooLarge,
-                        message: "\(size) bytes, over the \(options.maxFileSize)-byte limit (--max-file-size)"))
-                return
-            }
-            let output = try repository.withBlob(entry.id) { bytes in
-                result.stats.bytesRead += bytes.count
-                return ManifestFileReader.read(bytes, path: entry.path, limits: options.limits)
-            }
-            result.stats.filesRead += 1
-            result.stats.documentsParsed += output.parsedDocuments
-            result.stats.documentsSkipped += output.skippedDocuments
-            result.errors.append(contentsOf: output.errors)
-            result.notes.append(contentsOf: output.notes)
-            for object in output.objects {
-                let rule: NamespaceRule
-                let namespace: String
-                if let written = object.object.metadata.namespace {
-                    (namespace, rule) = (written, .metadata)
-                } else if let found = namespaces.namespace(for: entry.path) {
-                    (namespace, rule) = (found.namespace, .kustomization(path: found.kustomization))
-                } else {
-                    (namespace, rule) = (options.defaultNamespace, .defaultNamespace)
-                }
-                let source = SourceLocation(
-                    path: entry.path, line: object.line, column: object.column, documentIndex: object.documentIndex,
-                    itemIndex: object.itemIndex, blobID: entry.id.hex, commitID: commit.id.hex)
-                result.records.append(
-                    ObjectRecord(
-                        object: object.object,
-                        ref: ObjectRef(
-                            kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
-                        source: source, namespaceRule: rule))
-            }
-        } catch {
-            result.errors.append(unreadable(entry, error))
-        }
-    }
-
-    private func unreadable(_ entry: TreeEntry, _ error: any Error) -> ManifestError {
+    static func unreadable(_ entry: TreeEntry, _ error: any Error) -> ManifestError {
         let detail = (error as? GitError)?.message ?? "\(error)"
         return ManifestError(
             kind: .unreadable, path: entry.path, line: 0, column: 0,

@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 
 /// What to read from the repository and how.
@@ -8,16 +9,22 @@ public struct ScanOptions: Sendable, Hashable {
     /// For objects without `metadata.namespace` and no kustomization namespace.
     public var defaultNamespace: String
     public var limits: ParseLimits
+    /// Threads that read files; nil: one per core, at most eight (`automaticThreads`). The result
+    /// is the same for any number.
+    public var threads: Int?
 
     public init(
         filter: PathFilter = PathFilter(), maxFileSize: Int = 5 * 1024 * 1024, defaultNamespace: String = "default",
-        limits: ParseLimits = .standard
+        limits: ParseLimits = .standard, threads: Int? = nil
     ) {
         self.filter = filter
         self.maxFileSize = maxFileSize
         self.defaultNamespace = defaultNamespace
         self.limits = limits
+        self.threads = threads
     }
+
+    public static var automaticThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
 }
 
 /// Counts of what a scan looked at.

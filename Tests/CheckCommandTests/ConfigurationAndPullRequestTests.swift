@@ -57,6 +57,32 @@ import Testing
         #expect(output.stderr.contains("unknown finding type 'stale-backends'"))
     }
 
+    /// The snapshot file is read while git is scanned; what fails first in git is still what is
+    /// reported, as when the file was read after it.
+    @Test func gitProblemsComeBeforeABrokenLiveFile() throws {
+        let repository = try TempGitRepository()
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}")))
+        try repository.write(".endpoint-drift.yaml", "ignore:\n  findings:\n    - types: [stale-backends]\n")
+        try repository.commitAll()
+        let broken = try runner.write("broken.json", "{\"kind\": \"List\", \"items\": [")
+        let configuration = try runner.run(["check", "--repo", repository.path, "--live-file", broken])
+        #expect(configuration.status == 2)
+        #expect(configuration.stderr.contains("unknown finding type 'stale-backends'"))
+        #expect(!configuration.stderr.contains("broken.json"))
+        let revision = try runner.run(["check", "--repo", repository.path, "--ref", "nope", "--live-file", broken])
+        #expect(revision.status == 2)
+        #expect(revision.stderr.contains("nope"))
+        #expect(!revision.stderr.contains("broken.json"))
+        let emptyConfiguration = try runner.write("config.yaml", "{}\n")
+        let live = try runner.run([
+            "check", "--repo", repository.path, "--config", emptyConfiguration, "--live-file", broken,
+        ])
+        #expect(live.status == 2)
+        #expect(live.stderr.contains("broken.json"))
+    }
+
     @Test func annotationIgnoresAnObject() throws {
         let repository = try TempGitRepository()
         let runner = try CommandRunner()

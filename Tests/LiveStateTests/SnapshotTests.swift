@@ -93,6 +93,22 @@ struct SnapshotTests {
         #expect(snapshot.backendSummary["shop/orders-db"] == RecordedCluster.ordersDB)
     }
 
+    @Test("a file read whole and narrowed to a scope equals the file read for that scope")
+    func narrowed() async throws {
+        let source = SnapshotFileSource(path: Fixtures.path("demo/live.json"))
+        #expect(source.scopeOnlyFilters)
+        let all = try await source.read(scope: .all)
+        let every = NamespaceScope.only(Set(all.records.map(\.ref.namespace)))
+        for scope: NamespaceScope in [.all, every, .only(["shop"]), .only(["shop", "payments"]), .only(["nowhere"])] {
+            let read = try await source.read(scope: scope)
+            let narrowed = all.narrowed(to: scope)
+            #expect(narrowed.records == read.records)
+            #expect(narrowed.scope == read.scope)
+            #expect(narrowed.source == read.source)
+            #expect(narrowed.observedAt == read.observedAt)
+        }
+    }
+
     @Test("an unreadable --live-file names the file")
     func unreadableSnapshot() async throws {
         let missing = folder.file("missing.json")

@@ -1,0 +1,35 @@
+import LiveState
+
+/// Reads the live state while git is scanned, when the read does not depend on the scan: a source
+/// whose scope only filters (a snapshot file) is read whole at once and narrowed to the scope when
+/// it is known. Other sources (the API server) are read after the scan, as before: their scope
+/// comes from the desired state, and a run that fails on git must not have called the cluster.
+/// Errors keep their order: whatever fails before the live state is needed is reported first.
+struct EarlyLiveRead: Sendable {
+    private let source: any LiveStateSource
+    private let task: Task<Result<LiveSnapshot, LiveError>, Never>?
+
+    init(_ source: any LiveStateSource) {
+        self.source = source
+        guard source.scopeOnlyFilters else {
+            task = nil
+            return
+        }
+        task = Task {
+            do throws(LiveError) {
+                return .success(try await source.read(scope: .all))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// The live state in `scope`: the early read narrowed, or a read now.
+    func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+        if let task { return try await task.value.get().narrowed(to: scope) }
+        return try await source.read(scope: scope)
+    }
+
+    /// For a run that fails before it needs the live state.
+    func cancel() { task?.cancel() }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The printed figures: one table of every phase at every scale, the ratios to the limits, how
+/// compare and report grow, and the targets.
+struct ResultReport {
+    let figures: [Figure]
+    let stats: [String: BenchData.Stats]
+    let scales: [String]
+    let load: String
+
+    private func figure(_ phase: String, _ scale: String) -> Figure? {
+        figures.first { $0.phase == phase && $0.scale == scale }
+    }
+
+    private var phases: [String] {
+        var seen: [String] = []
+        for figure in figures where !seen.contains(figure.phase) { seen.append(figure.phase) }
+        return seen
+    }
+
+    private var allScales: [String] {
+        var seen: [String] = []
+        for figure in figures where !seen.contains(figure.scale) { seen.append(figure.scale) }
+        return seen
+    }
+
+    /// Rows of the main table.
+    private var rows: [[String]] {
+        var rows: [[String]] = []
+        for phase in phases {
+            for scale in allScales {
+                guard let figure = figure(phase, scale) else { continue }
+                rows.append([
+                    phase, scale, Self.format(figure.wall), Self.format(figure.cpu), Self.mb(figure.peakRSS),
+                    figure.bytes > 0 ? String(format: "%.0f", figure.megabytesPerSecond) : "", figure.note,
+                ])
+            }
+        }
+        return rows
+    }
+
+    static let headers = ["phase", "scale", "wall s", "CPU s", "peak RSS MB", "MB/s", "note"]
+
+    static func format(_ seconds: Double) -> String {
+        seconds < 0.1 ? String(format: "%.4f", seconds) : String(format: "%.3f", seconds)
+    }
+
+    static func mb(_ bytes: Int) -> String { String(format: "%.0f", Double(bytes) / 1_000_000) }
+
+    // MARK: Ratios and targets
+
+    private var dataLines: [String] {
+        scales.compactMap { scale in
+            guard let stats = stats[scale] else { return nil }
+            return
+                "\(scale): \(stats.files) files, \(megabytes(stats.repositoryBytes)) MB, \(stats.documents) documents, "
+                + "\(stats.externalDocuments) external-service documents (\(percent(stats.externalShare))) of "
+                + "\(stats.externalServices) external services; live \(stats.liveServices) Services, "
+                + "\(stats.liveEndpoints) Endpoints, \(stats.liveSlices) EndpointSlices, \(stats.drifts) drifted (1%); "
+                + "snapshot file \(megabytes(stats.liveFileBytes)) MB, API answers \(megabytes(stats.apiBytes)) MB"
+        }
+    }
+
+    private var limitLines: [String] {
+        scales.compactMap { scale in
+            guard let scan = figure("scan", scale), let git = figure("limit: git cat-file --batch", scale),
+                let yaml = figure("limit: libyaml (CSafeLoader)", scale)
+            else { return nil }
+            return "\(scale): scan \(Self.format(scan.wall)) s wall / \(Self.format(scan.cpu)) s CPU = "
+                + String(format: "%.2f× / %.2f×", scan.wall / git.wall, scan.cpu / git.cpu)
+                + " git cat-file --batch (\(Self.format(git.wall)) s / \(Self.format(git.cpu)) s); "
+                + String(format: "%.2f× / %.2f×", scan.wall / yaml.wall, scan.cpu / yaml.cpu)
+                + " libyaml parsing only the external-service documents (\(Self.format(yaml.wall)) s)"
+        }
+    }
+
+    /// Time per unit of size, relative to 1× (and, in brackets, to 4×): 1.00 is perfectly linear.
+    private var scalingLines: [String] {
+        let linear =
+            ["compare"] + phases.filter { $0.hasPrefix("report ") } + [
+                "scan", "live read (file)", "live read (API, HTTPS)", "check (snapshot file)", "fix --patch",
+            ]
+        return linear.compactMap { phase in
+            guard let base = figure(phase, "1x") else { return nil }
+            let parts = allScales.compactMap { scale -> String? in
+                guard let figure = figure(phase, scale), let factor = Self.factor(scale) else { return nil }
+                var text =
+                    "\(scale) \(Self.format(figure.wall)) s ("
+                    + String(format: "%.2f", figure.wall / factor / base.wall)
+                if factor > 4, let four = self.figure(phase, "4x") {
+                    text += String(format: "; %.2f from 4x", figure.wall / (factor / 4) / four.wall)
+                }
+                return text + ")"
+            }
+            return "\(phase): " + parts.joined(separator: ", ")
+        }
+    }
+
+    static func factor(_ scale: String) -> Double? { Double(scale.dropLast()) }
+
+    private var targetLines: [String] {
+        var lines: [String] = []
+        func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
+        if let check = figure("check (snapshot file)", "1x") {
+            lines.append(
+                "whole check (snapshot file), 1×: \(Self.format(check.wall)) s wall (≤ 3 s: \(verdict(check.wall <= 3))), "
+                    + "\(Self.mb(check.peakRSS)) MB peak RSS (≤ 400 MB: \(verdict(check.peakRSS <= 400_000_000)))")
+        }
+        if let scan = figure("scan", "1x"), let git = figure("limit: git cat-file --batch", "1x") {
+            let ratio = scan.wall / git.wall
+            lines.append(
+                "scan ≤ 2× git cat-file --batch, 1×: " + String(format: "%.2f×", ratio) + " (\(verdict(ratio <= 2)))")
+        }
+        for phase in ["live read (file)", "live read (API, HTTPS)", "live page decode (memory)"] {
+            if let read = figure(phase, "1x") {
+                let speed = read.megabytesPerSecond
+                lines.append(
+                    "\(phase) ≥ 100 MB/s, 1×: " + String(format: "%.0f MB/s", speed) + " (\(verdict(speed >= 100)))")
+            }
+        }
+        for phase in ["compare"] + phases.filter({ $0.hasPrefix("report ") }) {
+            guard let one = figure(phase, "1x"), let four = figure(phase, "4x") else { continue }
+            let fromOne = four.wall / 4 / one.wall
+            var text =
+                "\(phase) linear (time per unit ≤ 1.5× that of the smaller size): 4x vs 1x "
+                + String(format: "%.2f", fromOne)
+            var met = fromOne <= 1.5
+            if let sixteen = figure(phase, "16x") {
+                let fromFour = sixteen.wall / 4 / four.wall
+                text += String(format: ", 16x vs 4x %.2f", fromFour)
+                met = met && fromFour <= 1.5
+            }
+            lines.append(text + " (\(verdict(met)))")
+        }
+        return lines
+    }
+
+    // MARK: Output
+
+    var text: String {
+        var widths = Self.headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < 6 { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                guard index < 6 else { return cell }
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return index >= 2 ? padding + cell : cell + padding
+            }.joined(separator: "  ")
+        }
+        var out = "\nData\n" + dataLines.map { "  " + $0 }.joined(separator: "\n") + "\n\n"
+        out += line(Self.headers) + "\n" + rows.map(line).joined(separator: "\n") + "\n"
+        out += "\nScan against the limits\n" + limitLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        out += "\nGrowth (wall time; in brackets time per unit of size relative to 1×)\n"
+        out += scalingLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        out += "\nTargets (load at the end: \(load))\n" + targetLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    var markdown: String {
+        var out =
+            "| " + Self.headers.joined(separator: " | ") + " |\n|"
+            + String(repeating: "---|", count: Self.headers.count) + "\n"
+        out += rows.map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n\n"
+        out += (dataLines + limitLines + scalingLines + targetLines).map { "- " + $0 }.joined(separator: "\n") + "\n"
+        return out
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+
+/// Generates what is missing, measures every phase at every scale, the limits, and the whole
+/// commands, then prints the tables and whether the targets are met. Figures also go to
+/// `.bench/results.json` and `.bench/results.md`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Generate, measure and print.")
+
+    @Option(help: "Where the data goes (git-ignored).") var dataDirectory = ".bench"
+    @Option(help: "Scales to generate and measure.") var scales = "0.25,1,4"
+    @Option(help: "Compare and report are also measured at this multiple of the largest scale (0: not).")
+    var replicate = 4
+    @Option(help: "Runs per measurement at 1× and below; the fastest counts (one fewer above 1×).") var runs = 3
+    @Option(help: "The endpoint-drift binary.") var binary = ".build/release/endpoint-drift"
+
+    func run() async throws {
+        let scaleList = try BenchScale.parse(scales)
+        let bench = CommandLine.arguments[0]
+        let python = Limits.python()
+        var figures: [Figure] = []
+        var stats: [String: BenchData.Stats] = [:]
+        print("endpoint-drift benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(Load.current)")
+        for scale in scaleList {
+            let data = BenchData(scale: scale, base: dataDirectory)
+            try ensure(data)
+            stats["\(scale)"] = try data.readStats()
+        }
+        for scale in scaleList {
+            let data = BenchData(scale: scale, base: dataDirectory)
+            let repeats = scale.factor > 1 ? max(2, runs - 1) : runs
+            print("measuring \(scale) (load \(Load.current))")
+            // Every measurement reads from the page cache, the limits included.
+            Warmup.read(data)
+            let phase = { (name: String, extra: [String]) throws -> [Figure] in
+                try Runner.best(repeats) {
+                    try Runner.phase(
+                        bench, [name, "--data-directory", dataDirectory, "--scale", "\(scale.factor)"] + extra)
+                }
+            }
+            figures += try phase("scan", [])
+            figures += try phase("live-file", [])
+            figures += try phase("page-decode", [])
+            let server = try APIServerProcess(bench: bench, dataDirectory: dataDirectory, scale: scale)
+            figures += try phase("live-api", ["--port", "\(server.port)", "--ca-file", server.caFile])
+            figures += try phase("compare-report", [])
+            figures += try Runner.best(repeats) {
+                try [
+                    Runner.command(
+                        "check (snapshot file)", scale,
+                        [binary, "check", "--repo", data.repository, "--live-file", data.liveFile])
+                ]
+            }
+            let kubeconfig = "\(data.root)/kubeconfig"
+            try server.kubeconfig().write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            figures += try Runner.best(repeats) {
+                try [
+                    Runner.command(
+                        "check (API, HTTPS)", scale,
+                        [binary, "check", "--repo", data.repository, "--kubeconfig", kubeconfig])
+                ]
+            }
+            server.stop()
+            figures += try Runner.best(repeats) {
+                try [
+                    Runner.command(
+                        "fix --patch", scale,
+                        [
+                            binary, "fix", "--repo", data.repository, "--live-file", data.liveFile, "--patch",
+                            "\(data.root)/fix.patch",
+                        ])
+                ]
+            }
+            figures += try Runner.best(repeats) { try [Limits.catFile(data)] }
+            figures += try Runner.best(repeats) { try [Limits.yaml(data, python: python)] }
+        }
+        if replicate > 1, let largest = scaleList.max(by: { $0.factor < $1.factor }) {
+            print("measuring compare and report at \(BenchScale(factor: largest.factor * Double(replicate)))")
+            figures += try Runner.best(2) {
+                try Runner.phase(
+                    bench,
+                    [
+                        "compare-report", "--data-directory", dataDirectory, "--scale", "\(largest.factor)",
+                        "--replicate", "\(replicate)",
+                    ])
+            }
+        }
+        let report = ResultReport(
+            figures: figures, stats: stats, scales: scaleList.map(\.description), load: Load.current)
+        print(report.text)
+        try report.markdown.write(toFile: "\(dataDirectory)/results.md", atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: "\(dataDirectory)/results.json"))
+    }
+}
+
+/// Reads the data files once, so that no measurement pays for reading the disk.
+enum Warmup {
+    static func read(_ data: BenchData) {
+        var paths = [data.liveFile, data.blobList, data.externalDocuments]
+        paths += LiveObjects.Resource.allCases.map(data.apiItems)
+        let objects = "\(data.repository)/objects/pack"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? [] {
+            paths.append("\(objects)/\(name)")
+        }
+        for path in paths {
+            guard let handle = FileHandle(forReadingAtPath: path) else { continue }
+            while let chunk = try? handle.read(upToCount: 1 << 24), !chunk.isEmpty {}
+            try? handle.close()
+        }
+    }
+}
+
+/// The 1-minute load average, to print next to the figures.
+enum Load {
+    static var current: String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
+
+/// Runs measurements as child processes.
+enum Runner {
+    /// Runs `body` `times` times and keeps, for each phase, the figure of its fastest run.
+    static func best(_ times: Int, _ body: () throws -> [Figure]) throws -> [Figure] {
+        var best: [Figure] = []
+        for _ in 0..<max(1, times) {
+            for figure in try body() {
+                if let index = best.firstIndex(where: { $0.phase == figure.phase && $0.scale == figure.scale }) {
+                    if figure.wall < best[index].wall { best[index] = figure }
+                } else {
+                    best.append(figure)
+                }
+            }
+        }
+        return best
+    }
+
+    /// An in-process phase in a child of its own; its JSON lines are the figures.
+    static func phase(_ bench: String, _ arguments: [String]) throws -> [Figure] {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("bench-phase-\(getpid()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let usage = try ChildProcess.run([bench, "phase"] + arguments, stdout: output)
+        guard usage.status == 0 else {
+            throw BenchError("phase \(arguments.joined(separator: " ")) exited \(usage.status)")
+        }
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Figure.self, from: Data($0.utf8)) }
+    }
+
+    /// A whole command, measured by `wait4`; output to /dev/null. Exit 1 (drift found) is expected.
+    static func command(_ label: String, _ scale: BenchScale, _ arguments: [String]) throws -> Figure {
+        let usage = try ChildProcess.run(arguments)
+        guard usage.status <= 1 else { throw BenchError("\(arguments.joined(separator: " ")) exited \(usage.status)") }
+        return Figure(
+            phase: label, scale: "\(scale)", wall: usage.wall, user: usage.user, system: usage.system,
+            peakRSS: usage.peakRSS, note: "exit \(usage.status)")
+    }
+}
+
+/// The fake API server in a process of its own.
+final class APIServerProcess {
+    let process = Process()
+    let input = Pipe()
+    let port: Int
+    let caFile: String
+
+    init(bench: String, dataDirectory: String, scale: BenchScale) throws {
+        process.executableURL = URL(fileURLWithPath: bench)
+        process.arguments = ["serve", "--data-directory", dataDirectory, "--scale", "\(scale.factor)"]
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { throw BenchError("the API server did not start") }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        let fields = line.split(separator: " ")
+        guard fields.count == 3, fields[0] == "ready", let port = Int(fields[1]) else {
+            throw BenchError("the API server said: \(line)")
+        }
+        self.port = port
+        caFile = String(fields[2]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func kubeconfig() throws -> String {
+        let ca = try Data(contentsOf: URL(fileURLWithPath: caFile)).base64EncodedString()
+        return """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: bench
+              cluster:
+                server: https://127.0.0.1:\(port)
+                certificate-authority-data: \(ca)
+            users:
+            - name: anonymous
+              user: {}
+            contexts:
+            - name: bench
+              context: {cluster: bench, user: anonymous}
+            current-context: bench
+
+            """
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
