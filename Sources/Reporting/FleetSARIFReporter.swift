@@ -10,13 +10,13 @@ public struct FleetSARIFReporter: FleetReporter {
 
     public func render(_ fleet: FleetReport) -> String {
         let sarif = SARIFReporter(toolVersion: toolVersion)
-        let runs = fleet.clusters.map { cluster -> StructuredValue in
+        let runs = fleet.clusters.map { cluster -> JSONWriter.Member in
             let category = "endpoint-drift/check/\(cluster.name)/"
             guard let report = cluster.report else {
                 return sarif.failedRun(category: category, message: cluster.error ?? "could not check")
             }
             return sarif.run(report, category: category, errors: cluster.error.map { [$0] } ?? [])
         }
-        return JSONWriter.write(sarif.document(runs: runs))
+        return JSONWriter.write(members: sarif.document(runs: runs))
     }
 }

@@ -55,16 +55,21 @@ public enum JSONWriter {
         }
     }
 
-    /// A member of an object written by `write(members:)`.
-    enum Member {
+    /// A value written by `write(members:)`: a finished value, or a container whose long arrays are
+    /// made an element at a time.
+    indirect enum Member {
         case value(StructuredValue)
         /// An array whose elements are made one at a time, each written and dropped before the next.
         case elements(count: Int, element: (Int) -> StructuredValue)
+        case object([(String, Member)])
+        case array([Member])
 
         var value: StructuredValue {
             switch self {
             case .value(let value): value
             case .elements(let count, let element): .array((0..<count).map(element))
+            case .object(let members): .object(members.map { ($0.0, $0.1.value) })
+            case .array(let items): .array(items.map(\.value))
             }
         }
     }
@@ -75,34 +80,56 @@ public enum JSONWriter {
     static func write(members: [(String, Member)]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        guard !members.isEmpty else { return "{}\n" }
-        out.append(UInt8(ascii: "{"))
-        for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            newline(1, true, &out)
-            quote(member.0, into: &out)
-            append(": ", to: &out)
-            switch member.1 {
-            case .value(let value):
-                write(value, indent: 1, pretty: true, sortKeys: true, into: &out)
-            case .elements(let count, let element):
-                guard count > 0 else {
-                    append("[]", to: &out)
-                    continue
-                }
-                out.append(UInt8(ascii: "["))
-                for position in 0..<count {
-                    if position > 0 { out.append(UInt8(ascii: ",")) }
-                    newline(2, true, &out)
-                    write(element(position), indent: 2, pretty: true, sortKeys: true, into: &out)
-                }
-                newline(1, true, &out)
-                out.append(UInt8(ascii: "]"))
-            }
-        }
-        newline(0, true, &out)
-        append("}\n", to: &out)
+        write(.object(members), indent: 0, into: &out)
+        out.append(UInt8(ascii: "\n"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ member: Member, indent: Int, into out: inout [UInt8]) {
+        switch member {
+        case .value(let value):
+            write(value, indent: indent, pretty: true, sortKeys: true, into: &out)
+        case .elements(let count, let element):
+            writeArray(count: count, indent: indent, into: &out) { position, out in
+                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &out)
+            }
+        case .array(let items):
+            writeArray(count: items.count, indent: indent, into: &out) { position, out in
+                write(items[position], indent: indent + 1, into: &out)
+            }
+        case .object(let members):
+            guard !members.isEmpty else {
+                append("{}", to: &out)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1, true, &out)
+                quote(member.0, into: &out)
+                append(": ", to: &out)
+                write(member.1, indent: indent + 1, into: &out)
+            }
+            newline(indent, true, &out)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeArray(
+        count: Int, indent: Int, into out: inout [UInt8], element: (Int, inout [UInt8]) -> Void
+    ) {
+        guard count > 0 else {
+            append("[]", to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "["))
+        for position in 0..<count {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            newline(indent + 1, true, &out)
+            element(position, &out)
+        }
+        newline(indent, true, &out)
+        out.append(UInt8(ascii: "]"))
     }
 
     private static func append(_ text: StaticString, to out: inout [UInt8]) {

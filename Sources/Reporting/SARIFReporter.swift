@@ -15,57 +15,56 @@ public struct SARIFReporter: Reporter {
     public init(toolVersion: String) { self.toolVersion = toolVersion }
 
     public func render(_ report: DriftReport) -> String {
-        JSONWriter.write(value(report))
+        JSONWriter.write(members: document(runs: [run(report, category: "endpoint-drift/\(report.mode.rawValue)/")]))
     }
 
-    func value(_ report: DriftReport) -> StructuredValue {
-        document(runs: [run(report, category: "endpoint-drift/\(report.mode.rawValue)/")])
-    }
-
-    func document(runs: [StructuredValue]) -> StructuredValue {
-        .object([
-            ("$schema", .string(Self.schemaURI)),
-            ("version", .string("2.1.0")),
+    /// The SARIF log's members; written with `JSONWriter.write(members:)`.
+    func document(runs: [JSONWriter.Member]) -> [(String, JSONWriter.Member)] {
+        [
+            ("$schema", .value(.string(Self.schemaURI))),
+            ("version", .value(.string("2.1.0"))),
             ("runs", .array(runs)),
-        ])
+        ]
     }
 
     /// One run; `category` is its `automationDetails.id`, which GitHub uses to keep the results of
-    /// different runs (clusters) apart.
-    func run(_ report: DriftReport, category: String, errors: [String] = []) -> StructuredValue {
-        .object([
-            ("tool", tool),
-            ("automationDetails", .object([("id", .string(category))])),
-            ("invocations", .array([invocation(report, errors: errors)])),
-            ("columnKind", .string("unicodeCodePoints")),
-            ("results", .array(report.findings.filter { $0.source != nil }.map(result))),
+    /// different runs (clusters) apart. Results are made one at a time as they are written.
+    func run(_ report: DriftReport, category: String, errors: [String] = []) -> JSONWriter.Member {
+        let located = report.findings.indices.filter { report.findings[$0].source != nil }
+        return .object([
+            ("tool", .value(tool)),
+            ("automationDetails", .value(.object([("id", .string(category))]))),
+            ("invocations", .value(.array([invocation(report, errors: errors)]))),
+            ("columnKind", .value(.string("unicodeCodePoints"))),
+            ("results", .elements(count: located.count) { result(report.findings[located[$0]]) }),
         ])
     }
 
     /// A run for a cluster that has no report: no results, the reason as an error notification.
-    func failedRun(category: String, message: String) -> StructuredValue {
-        .object([
-            ("tool", tool),
-            ("automationDetails", .object([("id", .string(category))])),
-            (
-                "invocations",
-                .array([
-                    .object([
-                        ("executionSuccessful", .bool(false)),
-                        (
-                            "toolExecutionNotifications",
-                            .array([
-                                .object([
-                                    ("level", .string("error")), ("message", .object([("text", .string(message))])),
+    func failedRun(category: String, message: String) -> JSONWriter.Member {
+        .value(
+            .object([
+                ("tool", tool),
+                ("automationDetails", .object([("id", .string(category))])),
+                (
+                    "invocations",
+                    .array([
+                        .object([
+                            ("executionSuccessful", .bool(false)),
+                            (
+                                "toolExecutionNotifications",
+                                .array([
+                                    .object([
+                                        ("level", .string("error")), ("message", .object([("text", .string(message))])),
+                                    ])
                                 ])
-                            ])
-                        ),
+                            ),
+                        ])
                     ])
-                ])
-            ),
-            ("columnKind", .string("unicodeCodePoints")),
-            ("results", .array([])),
-        ])
+                ),
+                ("columnKind", .string("unicodeCodePoints")),
+                ("results", .array([])),
+            ]))
     }
 
     private var tool: StructuredValue {
