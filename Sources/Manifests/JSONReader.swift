@@ -234,7 +234,7 @@ public struct JSONReader {
             keyLog?.open()
             var entries: [Mapping.Entry] = []
             var first = true
-            while let (key, keySpan) = try treeKey(first: first) {
+            while let (key, keySpan) = try nextKeyWithSpan(first: first) {
                 first = false
                 let value = try readValue()
                 entries.append(
@@ -258,16 +258,6 @@ public struct JSONReader {
             let text = try readLiteral()
             return .scalar(Scalar(value: text, style: .plain, span: SourceSpan(start: start, end: mark)))
         }
-    }
-
-    /// A key of an object read as a tree: like `nextKeyWithSpan`, without the key log.
-    private mutating func treeKey(first: Bool) throws(ManifestError) -> (key: String, span: SourceSpan)? {
-        guard try nextMember(first: first) else { return nil }
-        let start = mark
-        let key = try readString()
-        let end = mark
-        try expect(UInt8(ascii: ":"))
-        return (key, SourceSpan(start: start, end: end))
     }
 
     private mutating func close() {
