@@ -299,6 +299,16 @@ struct NodeEditor {
         return lines
     }
 
+    /// A block list item as it is, with the comment lines attached above it and its trailing
+    /// comments, moved to `dashColumn`: for an item that changes lists but not content (an address
+    /// whose readiness flips keeps its hostname, targetRef and comments).
+    func moveBlockItem(_ item: Node, dashColumn: Int) throws(RemediationError) -> [UInt8] {
+        let geometryOfItem = try geometry.blockItem(item)
+        var lines = Array(text.bytes[geometryOfItem.fullStart..<geometryOfItem.end])
+        if lines.last != UInt8(ascii: "\n") { lines += text.eol }
+        return Self.shift(lines, by: dashColumn - text.column(geometryOfItem.dash))
+    }
+
     /// A copy of a flow list item's text, changed by `edits`.
     func cloneFlowItem(_ item: Node, edits: [TextEdit]) throws(RemediationError) -> [UInt8] {
         try applyWithin(item.span.start.offset..<geometry.contentEnd(item), edits: edits, item: item)

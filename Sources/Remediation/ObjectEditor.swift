@@ -115,8 +115,19 @@ struct ObjectEditor {
                         == IPAddress.canonicalText(ip)
                 else { throw mismatch("\(key)[\(index)] is not \(ip)") }
             }
+            // Items whose address only flips readiness stay where they are, as written; the others
+            // go, and the new addresses are added.
+            var flipping = Set(additions.map(IPAddress.canonicalText))
+            var removals: Set<Int> = []
+            for (index, item) in list.items.enumerated() {
+                let ip = IPAddress.canonicalText(item.mapping?["ip"]?.stringValue ?? "")
+                if flipping.remove(ip) == nil { removals.insert(index) }
+            }
+            let kept = Set(list.items.indices).subtracting(removals).map {
+                IPAddress.canonicalText(list.items[$0].mapping?["ip"]?.stringValue ?? "")
+            }
             var insertions: [(gap: Int, text: [UInt8])] = []
-            for ip in additions.sorted(by: AddressOrderProxy.less) {
+            for ip in additions.sorted(by: AddressOrderProxy.less) where !kept.contains(IPAddress.canonicalText(ip)) {
                 insertions.append(
                     (
                         list.items.count,
@@ -128,7 +139,7 @@ struct ObjectEditor {
             edits += try editor.replaceScalar(
                 entry.key, with: .string(otherKey), inFlow: subset.style == .flow, depth: 3)
             if case .edits(let more) = try editor.editSequence(
-                list, removals: Set(list.items.indices), insertions: insertions, depth: 4)
+                list, removals: removals, insertions: insertions, depth: 4)
             {
                 edits += more
             }
@@ -154,6 +165,12 @@ struct ObjectEditor {
                 let candidates = list.items + siblings
                 var insertions: [(gap: Int, text: [UInt8])] = []
                 for ip in additions {
+                    if let moved = try movedItem(
+                        ip, from: !notReady, to: templates.dashColumn(of: list), subset, change)
+                    {
+                        insertions.append((order.gap(for: ip), moved))
+                        continue
+                    }
                     let item = try templates.item(
                         for: list, dashColumn: nil, templates: candidates, edits: templates.addressEdits(ip: ip),
                         fragment: ItemTemplates.addressFragment(ip))
@@ -178,6 +195,10 @@ struct ObjectEditor {
                     let column = try newListDashColumn(in: subset)
                     var items: [[UInt8]] = []
                     for ip in additions {
+                        if let moved = try movedItem(ip, from: !notReady, to: column, subset, change) {
+                            items.append(moved)
+                            continue
+                        }
                         items.append(
                             try templates.item(
                                 for: nil, dashColumn: column, templates: siblings,
@@ -194,6 +215,24 @@ struct ObjectEditor {
             }
         }
         return edits
+    }
+
+    /// When `ip` is being removed from the other list of `subset` (its readiness flips), that item's
+    /// lines as written, comments included, for a block list whose dashes go at `dashColumn`; else nil.
+    private func movedItem(
+        _ ip: String, from notReady: Bool, to dashColumn: Int?, _ subset: Mapping, _ change: SubsetChanges
+    ) throws(RemediationError) -> [UInt8]? {
+        guard let dashColumn, let other = subset[notReady ? "notReadyAddresses" : "addresses"]?.sequence,
+            other.style == .block
+        else { return nil }
+        let canonical = IPAddress.canonicalText(ip)
+        for index in (change.removals[notReady] ?? []).sorted() where index < other.items.count {
+            let item = other.items[index]
+            if IPAddress.canonicalText(item.mapping?["ip"]?.stringValue ?? "") == canonical {
+                return try editor.moveBlockItem(item, dashColumn: dashColumn)
+            }
+        }
+        return nil
     }
 
     /// Every address item of the object (templates for new ones).
