@@ -12,6 +12,18 @@ public enum ManifestFileReader {
         public var column: Int
         public var documentIndex: Int
         public var itemIndex: Int?
+
+        /// This object as read from `path`, in `namespace` (resolved by the caller, by `rule`).
+        public func record(
+            path: String, namespace: String, rule: NamespaceRule?, blobID: String = "", commitID: String = ""
+        ) -> ObjectRecord {
+            ObjectRecord(
+                object: object, ref: ObjectRef(kind: object.kind, namespace: namespace, name: object.metadata.name),
+                source: SourceLocation(
+                    path: path, line: line, column: column, documentIndex: documentIndex, itemIndex: itemIndex,
+                    blobID: blobID, commitID: commitID),
+                namespaceRule: rule)
+        }
     }
 
     public struct Output: Sendable {

@@ -195,15 +195,7 @@ public struct FixApplier: Sendable {
             }
             for object in output.objects {
                 let namespace = object.object.metadata.namespace ?? implicitNamespace(file.path)
-                records.append(
-                    ObjectRecord(
-                        object: object.object,
-                        ref: ObjectRef(
-                            kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
-                        source: SourceLocation(
-                            path: file.path, line: object.line, column: object.column,
-                            documentIndex: object.documentIndex,
-                            itemIndex: object.itemIndex)))
+                records.append(object.record(path: file.path, namespace: namespace, rule: nil))
             }
         }
         // Only services with an object in a changed file (or being fixed) can have changed.

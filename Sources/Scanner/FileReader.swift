@@ -38,15 +38,9 @@ struct FileReader: Sendable {
                 } else {
                     (namespace, rule) = (options.defaultNamespace, .defaultNamespace)
                 }
-                let source = SourceLocation(
-                    path: entry.path, line: object.line, column: object.column, documentIndex: object.documentIndex,
-                    itemIndex: object.itemIndex, blobID: entry.id.hex, commitID: commitID)
                 result.records.append(
-                    ObjectRecord(
-                        object: object.object,
-                        ref: ObjectRef(
-                            kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
-                        source: source, namespaceRule: rule))
+                    object.record(
+                        path: entry.path, namespace: namespace, rule: rule, blobID: entry.id.hex, commitID: commitID))
             }
         } catch {
             result.errors.append(RepositorySnapshot.unreadable(entry, error))

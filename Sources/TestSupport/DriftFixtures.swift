@@ -15,15 +15,7 @@ public enum DriftFixtures {
             precondition(output.errors.isEmpty, "fixture \(path) does not parse: \(output.errors)")
             for object in output.objects {
                 let namespace = object.object.metadata.namespace ?? "default"
-                records.append(
-                    ObjectRecord(
-                        object: object.object,
-                        ref: ObjectRef(
-                            kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
-                        source: SourceLocation(
-                            path: path, line: object.line, column: object.column, documentIndex: object.documentIndex,
-                            commitID: commit),
-                        namespaceRule: .metadata))
+                records.append(object.record(path: path, namespace: namespace, rule: .metadata, commitID: commit))
             }
         }
         return records

@@ -19,15 +19,10 @@ struct FixHarness {
     static func records(_ text: String, path: String, live: Bool) -> [ObjectRecord] {
         ManifestFileReader.read(text, path: path).objects.map { object in
             let namespace = object.object.metadata.namespace ?? "default"
-            return ObjectRecord(
-                object: object.object,
-                ref: ObjectRef(kind: object.object.kind, namespace: namespace, name: object.object.metadata.name),
-                source: live
-                    ? nil
-                    : SourceLocation(
-                        path: path, line: object.line, column: object.column, documentIndex: object.documentIndex,
-                        itemIndex: object.itemIndex),
-                namespaceRule: live ? nil : (object.object.metadata.namespace == nil ? .defaultNamespace : .metadata))
+            if live { return ObjectRecord(object: object.object, ref: object.object.ref()) }
+            return object.record(
+                path: path, namespace: namespace,
+                rule: object.object.metadata.namespace == nil ? .defaultNamespace : .metadata)
         }
     }
 
