@@ -102,13 +102,8 @@ public struct FixPlanner: Sendable {
         switch options.direction {
         case .live:
             if let directory = options.adoptDirectory {
-                let path = Self.adoptPath(directory: directory, key: key)
-                for record in [live.service].compactMap({ $0 }) + objects {
-                    plan.newObjects.append(
-                        NewObject(
-                            object: Self.cleaned(record.object), namespace: record.ref.namespace, writesNamespace: true,
-                            placement: .newFile(path)))
-                }
+                plan.newObjects += Self.adopted(
+                    [live.service].compactMap({ $0 }) + objects, directory: directory, key: key)
             } else {
                 plan.unresolved.append(
                     "\(objects.map(\.ref.description).joined(separator: ", ")) in the cluster \(objects.count == 1 ? "is" : "are") not in git; --adopt DIR writes \(objects.count == 1 ? "it" : "them") into new files"
@@ -137,6 +132,16 @@ public struct FixPlanner: Sendable {
                 guard case .endpointSlice(let slice) = record.object else { return false }
                 return !slice.isMirrored && !slice.isControllerManaged
             }
+    }
+
+    /// Live objects written, cleaned, into the new file for `key` under `directory` (`--adopt`).
+    static func adopted(_ records: [ObjectRecord], directory: String, key: ServiceKey) -> [NewObject] {
+        let path = adoptPath(directory: directory, key: key)
+        return records.map { record in
+            NewObject(
+                object: cleaned(record.object), namespace: record.ref.namespace, writesNamespace: true,
+                placement: .newFile(path))
+        }
     }
 
     static func adoptPath(directory: String, key: ServiceKey) -> String {
@@ -192,16 +197,11 @@ public struct FixPlanner: Sendable {
         if editable.isEmpty {
             guard !target.isEmpty, let live else { return }
             if let directory = options.adoptDirectory {
-                let path = Self.adoptPath(directory: directory, key: desired.key)
                 // The live Service too when git has none (or is pruning it).
                 let gitHasService = desired.service.map { !absentRefs.contains($0.ref) } ?? false
                 let service = gitHasService ? nil : live.service
-                for record in [service].compactMap({ $0 }) + Self.adoptable(live) {
-                    plan.newObjects.append(
-                        NewObject(
-                            object: Self.cleaned(record.object), namespace: record.ref.namespace, writesNamespace: true,
-                            placement: .newFile(path)))
-                }
+                plan.newObjects += Self.adopted(
+                    [service].compactMap({ $0 }) + Self.adoptable(live), directory: directory, key: desired.key)
             } else {
                 plan.unresolved.append(
                     "no Endpoints or EndpointSlice in git holds the cluster's backends of \(desired.key); --adopt DIR writes the cluster's objects into git"

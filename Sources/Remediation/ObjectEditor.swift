@@ -119,12 +119,10 @@ struct ObjectEditor {
             // go, and the new addresses are added.
             var flipping = Set(additions.map(IPAddress.canonicalText))
             var removals: Set<Int> = []
+            var kept: Set<String> = []
             for (index, item) in list.items.enumerated() {
                 let ip = IPAddress.canonicalText(item.mapping?["ip"]?.stringValue ?? "")
-                if flipping.remove(ip) == nil { removals.insert(index) }
-            }
-            let kept = Set(list.items.indices).subtracting(removals).map {
-                IPAddress.canonicalText(list.items[$0].mapping?["ip"]?.stringValue ?? "")
+                if let flipped = flipping.remove(ip) { kept.insert(flipped) } else { removals.insert(index) }
             }
             var insertions: [(gap: Int, text: [UInt8])] = []
             for ip in additions.sorted(by: AddressOrderProxy.less) where !kept.contains(IPAddress.canonicalText(ip)) {
