@@ -10,7 +10,8 @@ public struct FleetMarkdownReporter: FleetReporter {
 
     public func render(_ fleet: FleetReport) -> String {
         var head = [
-            MarkdownReporter.marker, "### \(icon(fleet.outcome)) endpoint-drift: \(FleetWording.headline(fleet))", "",
+            MarkdownReporter.marker,
+            "### \(MarkdownText.icon(fleet.outcome)) endpoint-drift: \(FleetWording.headline(fleet))", "",
         ]
         if let desired = fleet.desired {
             head.append(
@@ -27,7 +28,7 @@ public struct FleetMarkdownReporter: FleetReporter {
             var findings = summary.map { MarkdownText.escape(ReportWording.findings($0)) } ?? ""
             if let error = cluster.error { findings = "could not check: " + MarkdownText.escape(error) }
             head.append(
-                "| \(MarkdownText.code(cluster.name)) | \(icon(cluster.outcome)) \(cluster.outcome.rawValue) | "
+                "| \(MarkdownText.code(cluster.name)) | \(MarkdownText.icon(cluster.outcome)) \(cluster.outcome.rawValue) | "
                     + "\(services) | \(notInSync) | \(findings) |")
         }
         head.append("")
@@ -48,16 +49,9 @@ public struct FleetMarkdownReporter: FleetReporter {
                 body += inner.joined(separator: "\n")
             }
             out += "\n<details>\n<summary><b>\(MarkdownText.escape(cluster.name))</b>: "
-            out += "\(icon(cluster.outcome)) \(cluster.outcome.rawValue)</summary>\n\n\(body)\n</details>\n"
+            out +=
+                "\(MarkdownText.icon(cluster.outcome)) \(cluster.outcome.rawValue)</summary>\n\n\(body)\n</details>\n"
         }
         return out
-    }
-
-    private func icon(_ outcome: DriftSummary.Outcome) -> String {
-        switch outcome {
-        case .pass: "✅"
-        case .fail: "❌"
-        case .error: "💥"
-        }
     }
 }

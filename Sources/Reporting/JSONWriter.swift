@@ -22,7 +22,7 @@ public enum JSONWriter {
         case .bool(let flag): append(flag ? "true" : "false", to: &out)
         case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number): out.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
-        case .string(let text): quote(text, into: &out)
+        case .string(let text): JSONString.append(text, to: &out)
         case .array(let items):
             guard !items.isEmpty else {
                 append("[]", to: &out)
@@ -46,7 +46,7 @@ public enum JSONWriter {
             for (index, member) in ordered.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, pretty, &out)
-                quote(member.0, into: &out)
+                JSONString.append(member.0, to: &out)
                 if pretty { append(": ", to: &out) } else { out.append(UInt8(ascii: ":")) }
                 write(member.1, indent: indent + 1, pretty: pretty, sortKeys: sortKeys, into: &out)
             }
@@ -106,7 +106,7 @@ public enum JSONWriter {
             for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, true, &out)
-                quote(member.0, into: &out)
+                JSONString.append(member.0, to: &out)
                 append(": ", to: &out)
                 write(member.1, indent: indent + 1, into: &out)
             }
@@ -142,13 +142,4 @@ public enum JSONWriter {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
-    public static func quote(_ text: String, into out: inout String) { JSONString.append(text, to: &out) }
-
-    static func quote(_ text: String, into out: inout [UInt8]) { JSONString.append(text, to: &out) }
-
-    public static func quoted(_ text: String) -> String {
-        var out: [UInt8] = []
-        quote(text, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -22,7 +22,8 @@ public struct MarkdownReporter: Reporter {
         let shown = index.needingAttention
 
         var head = [
-            Self.marker, "### \(icon(summary.outcome)) endpoint-drift: \(ReportWording.headline(report, summary))", "",
+            Self.marker,
+            "### \(MarkdownText.icon(summary.outcome)) endpoint-drift: \(ReportWording.headline(report, summary))", "",
         ]
         if let sentence = ReportWording.pullRequest(summary) {
             head += ["**\(MarkdownText.escape(sentence))**", ""]
@@ -73,14 +74,6 @@ public struct MarkdownReporter: Reporter {
             size += blockSize
         }
         return out
-    }
-
-    private func icon(_ outcome: DriftSummary.Outcome) -> String {
-        switch outcome {
-        case .pass: "✅"
-        case .fail: "❌"
-        case .error: "💥"
-        }
     }
 
     private func context(_ report: DriftReport) -> String {

@@ -1,5 +1,16 @@
+import Drift
+
 /// Escaping for text that goes into GitHub-flavoured Markdown and its HTML.
 enum MarkdownText {
+    /// The mark before a run's or a cluster's outcome in a heading or table.
+    static func icon(_ outcome: DriftSummary.Outcome) -> String {
+        switch outcome {
+        case .pass: "✅"
+        case .fail: "❌"
+        case .error: "💥"
+        }
+    }
+
     /// Plain text in a table cell or paragraph: no table breaks, no HTML, no emphasis or links.
     static func escape(_ text: String) -> String {
         var out = ""

@@ -75,6 +75,6 @@ public enum YAMLWriter {
             indicators.contains(first) || first == " " || last == " " || text.contains(": ") || text.contains(" #")
             || text.hasSuffix(":") || text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" }
             || ScalarResolver.resolvePlain(text) != .string(text)
-        return needsQuotes ? JSONWriter.quoted(text) : text
+        return needsQuotes ? JSONString.quoted(text) : text
     }
 }

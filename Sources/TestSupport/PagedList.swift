@@ -36,7 +36,11 @@ public struct PagedList: Sendable {
     }
 
     /// Answers list requests with pages of this list, honouring `limit` and `continue`.
-    public var response: FakeResponse {
+    public var response: FakeResponse { Self.response { page(offset: $0, limit: $1) } }
+
+    /// Answers list requests with `page(offset, limit)`: `limit` from the query (0 when absent), the
+    /// offset from the `continue` token (a 400 for a token this server did not give out).
+    static func response(_ page: @escaping @Sendable (_ offset: Int, _ limit: Int) -> [UInt8]) -> FakeResponse {
         .dynamic { request in
             let limit = request.parameter("limit").flatMap(Int.init) ?? 0
             var offset = 0
@@ -47,8 +51,7 @@ public struct PagedList: Sendable {
                 offset = parsed
             }
             return .custom(
-                status: 200, headers: [("content-type", "application/json")],
-                body: page(offset: offset, limit: limit))
+                status: 200, headers: [("content-type", "application/json")], body: page(offset, limit))
         }
     }
 }

@@ -70,18 +70,6 @@ public enum SyntheticSlices {
 
     /// Serves `total` slices at `/apis/discovery.k8s.io/v1/endpointslices`, paged as asked.
     public static func response(total: Int) -> FakeResponse {
-        .dynamic { request in
-            let limit = request.parameter("limit").flatMap(Int.init) ?? 0
-            var offset = 0
-            if let token = request.parameter("continue") {
-                guard let parsed = SyntheticSlices.offset(of: token) else {
-                    return .status(400, reason: "BadRequest", message: "invalid continue token")
-                }
-                offset = parsed
-            }
-            return .custom(
-                status: 200, headers: [("content-type", "application/json")],
-                body: page(offset: offset, limit: limit, total: total))
-        }
+        PagedList.response { page(offset: $0, limit: $1, total: total) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import Testing
 
 @testable import Reporting
@@ -8,15 +9,15 @@ import Testing
     func escapes() throws {
         let text = "plain \"quoted\" back\\slash\nnew\rreturn\ttab \u{01}\u{1F}\u{7F} <>& é 日本 🚀 end"
         #expect(
-            JSONWriter.quoted(text)
+            JSONString.quoted(text)
                 == "\"plain \\\"quoted\\\" back\\\\slash\\nnew\\rreturn\\ttab \\u0001\\u001f\u{7F} <>& é 日本 🚀 end\"")
-        #expect(JSONWriter.quoted("") == "\"\"")
+        #expect(JSONString.quoted("") == "\"\"")
         var appended = "x"
-        JSONWriter.quote("\u{0}", into: &appended)
+        JSONString.append("\u{0}", to: &appended)
         #expect(appended == "x\"\\u0000\"")
         // What Foundation reads back is the text.
         let round = try JSONSerialization.jsonObject(
-            with: Data(JSONWriter.quoted(text).utf8), options: .fragmentsAllowed)
+            with: Data(JSONString.quoted(text).utf8), options: .fragmentsAllowed)
         #expect(round as? String == text)
     }
 
