@@ -156,24 +156,18 @@ public struct PrometheusMetrics: Sendable {
         return String(milli)
     }
 
-    static func escapeLabel(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// A label value: backslash, double quote and line feed escaped.
+    static func escapeLabel(_ text: String) -> String { escape(text, quote: true) }
 
-    static func escapeHelp(_ text: String) -> String {
+    /// HELP text: backslash and line feed escaped (a double quote stays).
+    static func escapeHelp(_ text: String) -> String { escape(text, quote: false) }
+
+    private static func escape(_ text: String, quote: Bool) -> String {
         var out = ""
         for character in text {
             switch character {
             case "\\": out += "\\\\"
+            case "\"" where quote: out += "\\\""
             case "\n": out += "\\n"
             default: out.append(character)
             }
