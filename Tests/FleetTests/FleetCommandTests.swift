@@ -230,6 +230,9 @@ import Testing
             try await FakeKubernetesAPI.start(authentication: .init(tokens: [FleetHarness.token])),
             try await FakeKubernetesAPI.start(authentication: .init(tokens: [FleetHarness.token])),
         ]
+        // The line is redrawn at most every 100 ms, and a read of these small clusters can end within
+        // 100 ms of its start: held at discovery for 300 ms, list progress comes late enough to be drawn.
+        for api in apis { api.on("/apis/discovery.k8s.io/v1", respond: .delayed(seconds: 0.3, .cluster)) }
         try harness.commitMap(["- name: a\n  context: a\n  paths: [apps]", "- name: b\n  context: b\n  paths: [apps]"])
         let kubeconfig = try harness.kubeconfig([("a", apis[0].serverURL), ("b", apis[1].serverURL)])
         let arguments = ["check", "--all-clusters", "--kubeconfig", kubeconfig, "-o", "json=r.json"]
