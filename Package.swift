@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
-        .target(name: "Scanner", dependencies: ["GitStore", "Manifests"], swiftSettings: strict),
+        // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
+        .target(name: "DesiredState", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "Scanner", dependencies: ["GitStore", "Manifests", "DesiredState"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
         .target(
             name: "LiveState",
@@ -63,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation",
+                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation", "DesiredState", "Scanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -87,6 +89,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "Manifests"], swiftSettings: strict),
         .testTarget(
             name: "LiveStateTests", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
         .testTarget(

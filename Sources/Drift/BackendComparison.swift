@@ -29,14 +29,22 @@ struct BackendComparison {
         var live: PortSpec
     }
 
-    func findings() -> [Finding] {
+    /// The findings, and the live addresses taken as the values of git's placeholders.
+    func findings() -> (findings: [Finding], placeholderValues: [String: [String]]) {
         var findings: [Finding] = []
         var missing: [PortSpec: Set<String>] = [:]
         var stale: [PortSpec: Set<String>] = [:]
         // Same backend, other appProtocol: a port change too, found without pairing.
         var appProtocolChanges: [PortPair: [String]] = [:]
+        // A placeholder (`${NAS_IP}`) is no address to compare: the live backends on its ports that
+        // git does not list otherwise are taken as its value, not reported as stale.
+        var placeholderPorts: [PortSpec: [String]] = [:]
+        for backend in want.backends where Placeholder.occurs(in: backend.address) {
+            placeholderPorts[PortSpec(backend), default: []].append(backend.address)
+        }
+        var placeholderValues: [String: Set<String>] = [:]
 
-        for backend in want.backends {
+        for backend in want.backends where !Placeholder.occurs(in: backend.address) {
             guard let other = have[backend.key] else {
                 missing[PortSpec(backend), default: []].insert(backend.address)
                 continue
@@ -48,6 +56,12 @@ struct BackendComparison {
             }
         }
         for backend in have.backends where want[backend.key] == nil {
+            if let placeholders = placeholderPorts[PortSpec(backend)]
+                ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
+            {
+                for placeholder in placeholders { placeholderValues[placeholder, default: []].insert(backend.address) }
+                continue
+            }
             stale[PortSpec(backend), default: []].insert(backend.address)
         }
 
@@ -71,7 +85,7 @@ struct BackendComparison {
                 findings.append(staleBackend(backend))
             }
         }
-        return findings
+        return (findings, placeholderValues.mapValues { $0.sorted(by: AddressOrder.less) })
     }
 
     /// Pairs each port git has but the cluster lacks with the port the cluster serves instead on the

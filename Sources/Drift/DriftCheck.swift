@@ -12,15 +12,19 @@ public enum DriftCheck {
         /// others `invalid-manifest` findings.
         public var errors: [ManifestError]
         public var notes: [ScanNote]
+        /// Objects built from git that cannot be compared: their Services are left out, and their
+        /// unresolved values reported.
+        public var uncomparable: [UncomparableObject]
 
         public init(
             revision: DriftReport.Revision, records: [ObjectRecord], errors: [ManifestError] = [],
-            notes: [ScanNote] = []
+            notes: [ScanNote] = [], uncomparable: [UncomparableObject] = []
         ) {
             self.revision = revision
             self.records = records
             self.errors = errors
             self.notes = notes
+            self.uncomparable = uncomparable
         }
     }
 
@@ -145,11 +149,20 @@ private struct Evaluation {
             + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
         findings = findings.filter { Self.admits($0, configuration) }
 
+        let uncomparable = Set(desired.uncomparable.compactMap(\.service))
+        for key in uncomparable.sorted() where configuration.admits(key) {
+            let reasons = desired.uncomparable.filter { $0.service == key }.map { "\($0.ref): \($0.reason)" }
+            notes.append(
+                DriftReport.Message(
+                    kind: "not-compared", message: "Service \(key) is not compared: " + reasons.joined(separator: "; "))
+            )
+        }
         var comparisons: [ServiceComparison] = []
         if let live {
-            comparisons = compare(live: live, configuration: configuration)
+            comparisons = compare(live: live, configuration: configuration, skipping: uncomparable)
         } else {
             for entry in inventory.entries {
+                guard !uncomparable.contains(entry.key) else { continue }
                 guard configuration.admits(entry.key) else {
                     excluded += 1
                     continue
@@ -159,6 +172,14 @@ private struct Evaluation {
                         key: entry.key, status: nil, desired: entry.backends, desiredObjects: entry.records.map(\.ref)))
             }
         }
+
+        var placeholderValues: [ServiceKey: [String: [String]]] = [:]
+        for comparison in comparisons where !comparison.placeholderValues.isEmpty {
+            placeholderValues[comparison.key] = comparison.placeholderValues
+        }
+        findings += UnresolvedValues.findings(
+            records: desired.records, uncomparable: desired.uncomparable, placeholderValues: placeholderValues
+        ).filter { Self.admits($0, configuration) }
 
         let annotations = AnnotationIndex(records: [desired.records, live?.records ?? []].joined())
         notes += annotations.unknownValues.map {
@@ -174,7 +195,9 @@ private struct Evaluation {
         services.sort { $0.key < $1.key }
     }
 
-    private mutating func compare(live: DriftCheck.Observed, configuration: DriftConfiguration) -> [ServiceComparison] {
+    private mutating func compare(
+        live: DriftCheck.Observed, configuration: DriftConfiguration, skipping uncomparable: Set<ServiceKey>
+    ) -> [ServiceComparison] {
         let liveInventory = ServiceInventory(
             records: ServiceInventory.comparableLiveRecords(live.records, desired: inventory))
         var comparisons: [ServiceComparison] = []
@@ -182,7 +205,7 @@ private struct Evaluation {
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {
             errors.append(DriftReport.Message(kind: "namespace", message: "namespace \(namespace): \(message)"))
         }
-        for key in inventory.keys.union(liveInventory.keys).sorted() {
+        for key in inventory.keys.union(liveInventory.keys).sorted() where !uncomparable.contains(key) {
             let desired = inventory[key]
             guard configuration.admits(key) else {
                 if desired != nil { excluded += 1 }

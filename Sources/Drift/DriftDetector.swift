@@ -44,7 +44,9 @@ public enum DriftDetector {
             comparison.outcome = .missingLive
             return comparison
         }
-        comparison.findings += BackendComparison(key: key, desired: desired, live: live).findings()
+        let backends = BackendComparison(key: key, desired: desired, live: live).findings()
+        comparison.findings += backends.findings
+        comparison.placeholderValues = backends.placeholderValues
         return comparison
     }
 

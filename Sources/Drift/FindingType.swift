@@ -24,6 +24,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
     case unnamedPort = "unnamed-port"
     case tooManyEndpoints = "too-many-endpoints"
     case reservedManagedBy = "reserved-managed-by"
+    case unresolvedVariable = "unresolved-variable"
 
     /// Drift needs the cluster; lint needs only the repository.
     public enum Category: String, Sendable, Hashable, Codable {
@@ -45,7 +46,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
     public var defaultSeverity: Severity {
         switch self {
         case .unmanagedLiveObject, .duplicateBackend, .endpointsWithoutService, .sliceWithoutService,
-            .externalNameWithEndpoints:
+            .externalNameWithEndpoints, .unresolvedVariable:
             .warning
         default:
             .error
@@ -75,6 +76,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
         case .unnamedPort: "Unnamed port on a multi-port Service"
         case .tooManyEndpoints: "Over 1000 endpoints in one object"
         case .reservedManagedBy: "EndpointSlice claims a controller's managed-by"
+        case .unresolvedVariable: "Unresolved variable"
         }
     }
 
@@ -121,6 +123,8 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
             "Endpoints over 1000 addresses are truncated; an EndpointSlice over 1000 endpoints is rejected."
         case .reservedManagedBy:
             "The endpointslice.kubernetes.io/managed-by value belongs to a control-plane controller, which deletes or overwrites the slice."
+        case .unresolvedVariable:
+            "A value is a Flux variable or argocd-vault-plugin placeholder whose value is not in git; it is not compared."
         }
     }
 
@@ -167,6 +171,8 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
             "split the backends over several EndpointSlices"
         case .reservedManagedBy:
             "set endpointslice.kubernetes.io/managed-by to your own value, e.g. gitops"
+        case .unresolvedVariable:
+            "pass the value with --vars FILE (YAML, JSON or KEY=value lines), or define it in git"
         }
     }
 

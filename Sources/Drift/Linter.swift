@@ -192,6 +192,8 @@ public enum Linter {
     ) -> (
         type: FindingType, message: String
     )? {
+        // A placeholder is reported as unresolved-variable, not as a bad address.
+        if Placeholder.occurs(in: text) { return nil }
         guard let address = IPAddress(text) else {
             return (.invalidAddress, "'\(text)' is not an IP address")
         }

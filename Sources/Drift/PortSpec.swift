@@ -14,6 +14,12 @@ struct PortSpec: Hashable, Comparable {
         appProtocol = backend.appProtocol
     }
 
+    /// The same port with no appProtocol, as a placeholder's port is matched.
+    init(ignoringAppProtocol backend: Backend) {
+        self.init(backend)
+        appProtocol = nil
+    }
+
     var side: BackendSide {
         BackendSide(port: port, protocol: `protocol`, portName: portName, appProtocol: appProtocol)
     }

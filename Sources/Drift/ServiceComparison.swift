@@ -20,6 +20,9 @@ public struct ServiceComparison: Sendable {
     public var live: BackendSet
     public var desiredObjects: [ObjectRef]
     public var liveObjects: [ObjectRef]
+    /// Live backends taken to be the value of a placeholder in git (`${NAS_IP}` on the same port):
+    /// placeholder → the live addresses, shown beside it instead of being reported as stale.
+    public var placeholderValues: [String: [String]] = [:]
 
     public init(
         key: ServiceKey, outcome: Outcome, findings: [Finding] = [], desired: BackendSet = BackendSet(),

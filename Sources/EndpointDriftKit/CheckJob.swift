@@ -251,7 +251,7 @@ public enum CheckJob {
         DriftCheck.Desired(
             revision: DriftReport.Revision(
                 repository: scan.repositoryPath, revision: scan.revision, commit: scan.commitID),
-            records: scan.records, errors: scan.errors, notes: scan.notes)
+            records: scan.records, errors: scan.errors, notes: scan.notes, uncomparable: scan.uncomparable)
     }
 }
 

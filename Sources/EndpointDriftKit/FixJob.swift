@@ -147,7 +147,7 @@ public enum FixJob {
             desiredInventory = FixTargets.keepingIgnored(
                 source: desiredInventory, kept: liveInventory, findings: check.findings, sourceIsLive: false)
         }
-        let plan = FixPlanner(
+        var plan = FixPlanner(
             options: FixPlanner.Options(
                 direction: configuration.direction, prune: configuration.prune,
                 adoptDirectory: configuration.adoptDirectory)
@@ -156,6 +156,7 @@ public enum FixJob {
             // A service whose namespace could not be read is not planned: its absence is not drift.
             services: Set(check.services.filter { $0.status != .error }.map(\.key)),
             takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
+        BuiltValueGuard.apply(&plan, desired: scan.inventory)
         CheckJob.reportFailedNamespaces(live.failedNamespaces)
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,

@@ -26,19 +26,52 @@ public enum ManifestFileReader {
         }
     }
 
+    /// One parsed document of a file, kept as a tree (for the steps that transform objects before
+    /// decoding them: kustomize patches, Flux variable substitution).
+    public struct Document: Sendable {
+        public var root: Node
+        /// 0-based index of the document in the file (documents without content are not counted).
+        public var index: Int
+    }
+
     public struct Output: Sendable {
         public var objects: [FileObject] = []
         public var errors: [ManifestError] = []
         public var notes: [ScanNote] = []
+        /// `.documents` mode: the parsed documents that may hold a Service, Endpoints or EndpointSlice.
+        public var documents: [Document] = []
+        /// Documents that tell how the repository is deployed: Flux `Kustomization`s, Argo CD
+        /// `Application`s and the `argocd-cm` ConfigMap. Few, small, and read in every mode.
+        public var gitOpsDocuments: [Document] = []
+        /// Whether a document is a ConfigMap or Secret: a possible source of Flux variables, parsed
+        /// later only if a Flux Kustomization asks for one.
+        public var mayHoldVariables = false
+        /// A document that may hold our objects contains `${` or `<path:`: a placeholder to fill in.
+        public var hasPlaceholders = false
         /// Documents that were parsed (for statistics and benchmarks).
         public var parsedDocuments = 0
         public var skippedDocuments = 0
     }
 
+    /// What to do with a file's documents.
+    public enum Mode: Sendable {
+        /// Decode the Services, Endpoints and EndpointSlices (and note the GitOps documents).
+        case objects
+        /// Keep the documents that may hold them as trees, undecoded.
+        case documents
+        /// Only the GitOps documents and whether variables may be defined here: the file is not
+        /// selected for checking, but may say how the selected files are deployed.
+        case discovery
+    }
+
     /// The kinds worth parsing a document for.
     static let interestingKinds: Set<Substring> = ["Service", "Endpoints", "EndpointSlice"]
+    /// Flux `Kustomization` (kustomize's own kustomization files are read by name) and Argo CD `Application`.
+    static let gitOpsKinds: Set<Substring> = ["Kustomization", "Application"]
 
-    public static func read(_ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits = .standard) -> Output {
+    public static func read(
+        _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits = .standard, mode: Mode = .objects
+    ) -> Output {
         var output = Output()
         if ByteSearch.hasPrefix(bytes, "version https://git-lfs.github.com/spec/") {
             output.notes.append(
@@ -55,27 +88,38 @@ public enum ManifestFileReader {
             return output
         }
         if path.lowercased().hasSuffix(".json") {
-            readJSON(bytes, path: path, limits: limits, into: &output)
+            readJSON(bytes, path: path, limits: limits, mode: mode, into: &output)
         } else {
-            readYAML(bytes, path: path, limits: limits, into: &output)
+            readYAML(bytes, path: path, limits: limits, mode: mode, into: &output)
         }
         return output
     }
 
-    public static func read(_ text: String, path: String, limits: ParseLimits = .standard) -> Output {
+    public static func read(
+        _ text: String, path: String, limits: ParseLimits = .standard, mode: Mode = .objects
+    ) -> Output {
         var copy = text
-        return copy.withUTF8 { read(UnsafeRawBufferPointer($0), path: path, limits: limits) }
+        return copy.withUTF8 { read(UnsafeRawBufferPointer($0), path: path, limits: limits, mode: mode) }
     }
 
     private static func readYAML(
-        _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits, into output: inout Output
+        _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits, mode: Mode, into output: inout Output
     ) {
         var documentIndex = 0
+        // argocd-cm is looked for only where Argo CD's settings live (install manifests, an argocd
+        // folder): searching every ConfigMap of a large repository for it would cost a pass over its text.
+        let mayHoldArgoSettings = path.lowercased().contains("argo")
         for piece in DocumentSplitter.split(bytes) {
             let text = UnsafeRawBufferPointer(rebasing: bytes[piece.range])
             guard DocumentSplitter.hasContent(text) else { continue }
             defer { documentIndex += 1 }
-            guard worthParsing(yamlDocument: text) else {
+            let kinds = DocumentSplitter.topLevelKinds(text)
+            let gitOps = isGitOps(kinds: kinds, text: text, argoSettings: mayHoldArgoSettings)
+            if !output.mayHoldVariables, kinds.contains(where: { $0 == "ConfigMap" || $0 == "Secret" }) {
+                output.mayHoldVariables = true
+            }
+            let wanted = mode != .discovery && worthParsing(yamlDocument: text, kinds: kinds)
+            guard wanted || gitOps else {
                 output.skippedDocuments += 1
                 continue
             }
@@ -87,20 +131,41 @@ public enum ManifestFileReader {
                 continue
             }
             output.parsedDocuments += 1
+            if wanted && !output.hasPlaceholders {
+                output.hasPlaceholders = ByteSearch.contains(text, "${") || ByteSearch.contains(text, "<path:")
+            }
             let origin = Mark(offset: piece.range.lowerBound, line: piece.line, column: 1)
             do {
                 for root in try YAMLReader.documents(in: text, origin: origin, limits: limits) {
-                    collect(ObjectDecoder.decode(root), path: path, documentIndex: documentIndex, into: &output)
+                    if gitOps { output.gitOpsDocuments.append(Document(root: root, index: documentIndex)) }
+                    guard wanted else { continue }
+                    if mode == .documents {
+                        output.documents.append(Document(root: root, index: documentIndex))
+                    } else {
+                        collect(ObjectDecoder.decode(root), path: path, documentIndex: documentIndex, into: &output)
+                    }
                 }
             } catch {
-                output.errors.append(error.inFile(path))
+                // A broken GitOps document outside the selection is not this file's problem to report.
+                if wanted { output.errors.append(error.inFile(path)) }
             }
         }
     }
 
+    /// A Flux Kustomization, an Argo CD Application, or Argo CD's `argocd-cm` ConfigMap.
+    static func isGitOps(kinds: [Substring], text: UnsafeRawBufferPointer, argoSettings: Bool) -> Bool {
+        for kind in kinds {
+            if gitOpsKinds.contains(kind) { return true }
+            if argoSettings && kind == "ConfigMap" && ByteSearch.contains(text, "argocd-cm") { return true }
+        }
+        return false
+    }
+
     private static func readJSON(
-        _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits, into output: inout Output
+        _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits, mode: Mode, into output: inout Output
     ) {
+        // GitOps controllers' own objects are written in YAML; a JSON file is only ever a manifest.
+        guard mode != .discovery else { return }
         // "EndpointSlice" does not contain "Endpoints": a lone JSON slice needs its own test.
         guard ByteSearch.contains(bytes, "\"kind\""),
             ByteSearch.contains(bytes, "Service") || ByteSearch.contains(bytes, "Endpoints")
@@ -110,9 +175,14 @@ public enum ManifestFileReader {
             return
         }
         output.parsedDocuments += 1
+        output.hasPlaceholders = ByteSearch.contains(bytes, "${") || ByteSearch.contains(bytes, "<path:")
         do {
             let root = try JSONReader.parse(bytes, limits: limits)
-            collect(ObjectDecoder.decode(root), path: path, documentIndex: 0, into: &output)
+            if mode == .documents {
+                output.documents.append(Document(root: root, index: 0))
+            } else {
+                collect(ObjectDecoder.decode(root), path: path, documentIndex: 0, into: &output)
+            }
         } catch {
             output.errors.append(error.inFile(path))
         }
@@ -120,8 +190,10 @@ public enum ManifestFileReader {
 
     /// The pre-filter. A top-level `kind:` line decides; without one (flow style, an indented root)
     /// the document is parsed when it mentions a kind we read.
-    static func worthParsing(yamlDocument text: UnsafeRawBufferPointer) -> Bool {
-        let kinds = DocumentSplitter.topLevelKinds(text)
+    static func worthParsing(
+        yamlDocument text: UnsafeRawBufferPointer, kinds: [Substring]? = nil
+    ) -> Bool {
+        let kinds = kinds ?? DocumentSplitter.topLevelKinds(text)
         if kinds.count == 1, let kind = kinds.first {
             return interestingKinds.contains(kind) || kind.hasSuffix("List")
         }

@@ -33,18 +33,98 @@ public struct SourceLocation: Sendable, Hashable, Codable {
 public enum NamespaceRule: Sendable, Hashable, Codable {
     /// `metadata.namespace` in the manifest.
     case metadata
-    /// The `namespace:` of this kustomization file.
+    /// The `namespace:` of this kustomization file (it overrides `metadata.namespace`).
     case kustomization(path: String)
-    /// Neither: `--default-namespace`.
+    /// `spec.targetNamespace` of a Flux Kustomization (`namespace/name`, defined in `path`).
+    case fluxTargetNamespace(kustomization: String, path: String)
+    /// `spec.destination.namespace` of an Argo CD Application, for objects that name none.
+    case argoDestination(application: String, path: String)
+    /// None of these: `--default-namespace`.
     case defaultNamespace
 
     public var name: String {
         switch self {
         case .metadata: "metadata"
         case .kustomization: "kustomization"
+        case .fluxTargetNamespace: "flux-target-namespace"
+        case .argoDestination: "argo-destination"
         case .defaultNamespace: "default"
         }
     }
+
+    /// Where the rule was written: a kustomization or the controller object's file.
+    public var path: String? {
+        switch self {
+        case .metadata, .defaultNamespace: nil
+        case .kustomization(let path), .fluxTargetNamespace(_, let path), .argoDestination(_, let path): path
+        }
+    }
+
+    /// `namespace from Flux Kustomization flux-system/proxy (targetNamespace)`.
+    public var explanation: String {
+        switch self {
+        case .metadata: "namespace from metadata.namespace"
+        case .kustomization(let path): "namespace from \(path)"
+        case .fluxTargetNamespace(let name, let path):
+            "namespace from Flux Kustomization \(name) (targetNamespace, \(path))"
+        case .argoDestination(let name, let path): "namespace from Argo CD Application \(name) (destination, \(path))"
+        case .defaultNamespace: "default namespace"
+        }
+    }
+}
+
+/// How one value of a desired object was decided, when it was not simply written: a Flux variable
+/// substituted into it, or a placeholder nothing could fill in.
+public struct ValueOrigin: Sendable, Hashable, Codable {
+    /// The field, e.g. `subsets[0].addresses[1].ip`.
+    public var field: String
+    /// Where the value is written (the line of the text with the placeholder).
+    public var path: String
+    public var line: Int
+    /// The text as written, e.g. `${NAS_IP}`.
+    public var written: String
+    /// The value after substitution; `nil` while a placeholder is left or when the value is secret.
+    public var value: String?
+    public var variables: [VariableOrigin]
+
+    public init(
+        field: String, path: String, line: Int, written: String, value: String?, variables: [VariableOrigin]
+    ) {
+        self.field = field
+        self.path = path
+        self.line = line
+        self.written = written
+        self.value = value
+        self.variables = variables
+    }
+
+    /// Whether a placeholder is left in the value.
+    public var isUnresolved: Bool { variables.contains { !$0.isResolved } || (value.map(Placeholder.occurs) ?? false) }
+}
+
+/// Where one variable's value came from, or why it has none.
+public struct VariableOrigin: Sendable, Hashable, Codable {
+    /// `NAS_IP`, or an argocd-vault-plugin path.
+    public var name: String
+    /// `ConfigMap cluster-settings`, `Flux Kustomization flux-system/proxy (substitute)`, `--vars FILE`,
+    /// `default in the placeholder`; `nil` when unresolved.
+    public var source: String?
+    /// `path:line` of the definition in git, when there is one.
+    public var location: String?
+    /// The value came from a Secret: never printed.
+    public var isSecret: Bool
+    /// For an unresolved variable: where the controller would take it from, and what to do.
+    public var hint: String?
+
+    public init(name: String, source: String?, location: String? = nil, isSecret: Bool = false, hint: String? = nil) {
+        self.name = name
+        self.source = source
+        self.location = location
+        self.isSecret = isSecret
+        self.hint = hint
+    }
+
+    public var isResolved: Bool { source != nil }
 }
 
 /// An object on either side with what we know of where it came from.
@@ -56,13 +136,22 @@ public struct ObjectRecord: Sendable, Hashable {
     public var source: SourceLocation?
     /// Desired side only.
     public var namespaceRule: NamespaceRule?
+    /// Desired side only: how the object was built, e.g. `kustomization overlays/prd/kustomization.yaml`
+    /// or `Flux Kustomization flux-system/proxy`; `nil` for a plain manifest.
+    public var build: String?
+    /// Desired side only: values filled in by variables or left as placeholders.
+    public var values: [ValueOrigin]
 
-    public init(object: KubeObject, ref: ObjectRef, source: SourceLocation? = nil, namespaceRule: NamespaceRule? = nil)
-    {
+    public init(
+        object: KubeObject, ref: ObjectRef, source: SourceLocation? = nil, namespaceRule: NamespaceRule? = nil,
+        build: String? = nil, values: [ValueOrigin] = []
+    ) {
         self.object = object
         self.ref = ref
         self.source = source
         self.namespaceRule = namespaceRule
+        self.build = build
+        self.values = values
     }
 
     /// A live object, namespaced as the API server returned it.

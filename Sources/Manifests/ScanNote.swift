@@ -10,6 +10,12 @@ public struct ScanNote: Sendable, Hashable, Codable, CustomStringConvertible {
         case tooLarge = "too-large"
         case template
         case unsupportedAPIVersion = "unsupported-api-version"
+        /// In a kustomization's folder tree, but no kustomization includes it: not deployed.
+        case notIncluded = "not-included"
+        /// A kustomize, Flux or Argo CD feature decides this object and is not reproduced.
+        case notReproduced = "not-reproduced"
+        /// How the repository is deployed (a GitOps controller's setting worth knowing).
+        case gitOps = "gitops"
     }
 
     public var path: String

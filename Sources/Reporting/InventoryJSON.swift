@@ -94,7 +94,12 @@ public enum InventoryJSON {
         if let rule = record.namespaceRule {
             members.append(("namespaceRule", .string(rule.name)))
             if case .kustomization(let path) = rule { members.append(("kustomization", .string(path))) }
+            if rule != .metadata && rule != .defaultNamespace {
+                members.append(("namespaceFrom", .string(rule.explanation)))
+            }
         }
+        if let build = record.build { members.append(("build", .string(build))) }
+        if !record.values.isEmpty { members.append(("values", .array(record.values.map(value)))) }
         let metadata = record.object.metadata
         if let version = metadata.resourceVersion { members.append(("resourceVersion", .string(version))) }
         if case .endpointSlice(let slice) = record.object {
@@ -103,6 +108,26 @@ public enum InventoryJSON {
             members.append(("mirrored", .bool(slice.isMirrored)))
         }
         return .compactObject(members)
+    }
+
+    /// How one value was decided: the placeholder as written, the value (never a secret's), the variables.
+    static func value(_ value: ValueOrigin) -> StructuredValue {
+        .compactObject([
+            ("field", .string(value.field)), ("path", .string(value.path)), ("line", .int(value.line)),
+            ("written", .string(value.written)), ("value", .optional(value.value)),
+            ("resolved", .bool(!value.isUnresolved)),
+            (
+                "variables",
+                .array(
+                    value.variables.map { variable in
+                        .compactObject([
+                            ("name", .string(variable.name)), ("source", .optional(variable.source)),
+                            ("location", .optional(variable.location)), ("secret", .bool(variable.isSecret)),
+                            ("hint", .optional(variable.hint)),
+                        ])
+                    })
+            ),
+        ])
     }
 
     static func message(_ message: InventoryDocument.Message) -> StructuredValue {

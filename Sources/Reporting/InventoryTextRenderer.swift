@@ -35,6 +35,7 @@ public struct InventoryTextRenderer: Sendable {
             if backends.isEmpty { lines.append("  " + style.dim("(no backends)")) }
             for record in entry.records {
                 lines.append("  " + style.dim(sourceLine(record)))
+                for value in record.values { lines.append("    " + style.dim(Self.valueLine(value))) }
             }
         }
         if !document.inventory.unlinked.isEmpty {
@@ -75,12 +76,31 @@ public struct InventoryTextRenderer: Sendable {
         return text
     }
 
+    /// `ip from ${NAS_IP} = 192.0.2.10 (ConfigMap cluster-settings, kubernetes/flux/vars/cluster-settings.yaml:7)`.
+    static func valueLine(_ value: ValueOrigin) -> String {
+        let name = value.field.split(separator: ".").last.map(String.init) ?? value.field
+        var text = "\(name) from \(value.written)"
+        if let result = value.value {
+            text += " = \(result)"
+        } else if value.variables.contains(where: \.isSecret) && !value.isUnresolved {
+            text += " = <secret>"
+        } else {
+            text += " = unresolved"
+        }
+        let origins = value.variables.map { variable -> String in
+            guard let source = variable.source else { return "\(variable.name): \(variable.hint ?? "no value")" }
+            return variable.location.map { "\(source), \($0)" } ?? source
+        }
+        if !origins.isEmpty { text += " (" + origins.joined(separator: "; ") + ")" }
+        return text + "  \(value.path):\(value.line)"
+    }
+
     private func sourceLine(_ record: ObjectRecord) -> String {
         var text = "\(record.ref.kind.rawValue) \(record.ref.name)"
         if let source = record.source {
             text += "  \(source.path):\(source.line)"
-            if case .kustomization(let path) = record.namespaceRule { text += "  (namespace from \(path))" }
-            if record.namespaceRule == .defaultNamespace { text += "  (default namespace)" }
+            if let rule = record.namespaceRule, rule != .metadata { text += "  (\(rule.explanation))" }
+            if let build = record.build { text += "  built by \(build)" }
         } else {
             if let version = record.object.metadata.resourceVersion { text += "  resourceVersion \(version)" }
             if case .endpointSlice(let slice) = record.object, let managedBy = slice.managedBy {

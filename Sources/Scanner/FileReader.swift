@@ -6,13 +6,15 @@ import Manifests
 struct FileReader: Sendable {
     let commitID: String
     let options: ScanOptions
-    let namespaces: KustomizationNamespaces
 
-    func read(_ entry: TreeEntry, _ repository: Repository) -> FileResult {
-        var result = FileResult()
+    /// Reads one file. `selected`: a file to check; otherwise read only for what it says about how
+    /// the repository is deployed (Flux Kustomizations, Argo CD Applications, variable sources).
+    func read(_ entry: TreeEntry, selected: Bool, _ repository: Repository) -> FileResult {
+        var result = FileResult(path: entry.path, selected: selected)
         do {
             let size = try repository.objectSize(entry.id)
             if size > options.maxFileSize {
+                guard selected else { return result }
                 result.notes.append(
                     ScanNote(
                         path: entry.path, reason: .tooLarge,
@@ -20,30 +22,29 @@ struct FileReader: Sendable {
                 return result
             }
             let output = try repository.withBlob(entry.id) { bytes in
-                result.bytesRead += bytes.count
-                return ManifestFileReader.read(bytes, path: entry.path, limits: options.limits)
+                if selected { result.bytesRead += bytes.count }
+                return ManifestFileReader.read(
+                    bytes, path: entry.path, limits: options.limits, mode: selected ? .objects : .discovery)
             }
+            result.gitOpsDocuments = output.gitOpsDocuments.map(\.root)
+            result.mayHoldVariables = output.mayHoldVariables
+            guard selected else { return result }
+            result.hasPlaceholders = output.hasPlaceholders
             result.filesRead = 1
             result.documentsParsed = output.parsedDocuments
             result.documentsSkipped = output.skippedDocuments
             result.errors = output.errors
             result.notes = output.notes
             for object in output.objects {
-                let rule: NamespaceRule
-                let namespace: String
-                if let written = object.object.metadata.namespace {
-                    (namespace, rule) = (written, .metadata)
-                } else if let found = namespaces.namespace(for: entry.path) {
-                    (namespace, rule) = (found.namespace, .kustomization(path: found.kustomization))
-                } else {
-                    (namespace, rule) = (options.defaultNamespace, .defaultNamespace)
-                }
+                // kustomize, Flux and Argo CD may still move it: the desired-state step decides.
+                let written = object.object.metadata.namespace
                 result.records.append(
                     object.record(
-                        path: entry.path, namespace: namespace, rule: rule, blobID: entry.id.hex, commitID: commitID))
+                        path: entry.path, namespace: written ?? options.defaultNamespace,
+                        rule: written == nil ? .defaultNamespace : .metadata, blobID: entry.id.hex, commitID: commitID))
             }
         } catch {
-            result.errors.append(RepositorySnapshot.unreadable(entry, error))
+            if selected { result.errors.append(RepositorySnapshot.unreadable(entry, error)) }
         }
         return result
     }
@@ -51,6 +52,11 @@ struct FileReader: Sendable {
 
 /// What one file gave; merged into the scan result in the tree's order.
 struct FileResult: Sendable {
+    var path: String
+    var selected: Bool
+    var gitOpsDocuments: [Node] = []
+    var mayHoldVariables = false
+    var hasPlaceholders = false
     var notes: [ScanNote] = []
     var errors: [ManifestError] = []
     var records: [ObjectRecord] = []

@@ -6,15 +6,24 @@ import GitStore
 /// every other file; the results come back by index, to be merged in the tree's order, so the scan
 /// gives the same result, in the same order, as reading the files one after the other.
 enum ParallelRead {
+    /// One file to read, and whether it is selected for checking or read only for discovery.
+    struct ReadTask: Sendable {
+        var entry: TreeEntry
+        var selected: Bool
+    }
+
     /// One result per file; nil where no worker read the file (none could open the repository).
     static func run(
-        _ entries: [TreeEntry], gitDirectory: String, threads: Int, reader: FileReader
+        _ entries: [ReadTask], gitDirectory: String, threads: Int, reader: FileReader
     ) -> [FileResult?] {
         let work = Work(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             guard let repository = try? Repository.discover(from: gitDirectory) else { return }
             while let range = work.claim() {
-                for index in range { work.store(reader.read(entries[index], repository), at: index) }
+                for index in range {
+                    let task = entries[index]
+                    work.store(reader.read(task.entry, selected: task.selected, repository), at: index)
+                }
             }
         }
         return work.results

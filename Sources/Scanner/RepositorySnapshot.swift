@@ -1,3 +1,4 @@
+import DesiredState
 import GitStore
 import Manifests
 
@@ -44,21 +45,23 @@ public final class RepositorySnapshot {
         }
     }
 
-    /// Reads every selected manifest of the commit. Never throws for one bad file: its problem is in
-    /// `errors` and the scan goes on.
+    /// Reads every selected manifest of the commit, then builds the objects the GitOps controllers
+    /// would apply from them (kustomize, Flux, Argo CD; see `DesiredStateBuilder`). Never throws for
+    /// one bad file: its problem is in `errors` and the scan goes on.
     public func scan(_ options: ScanOptions = ScanOptions()) throws(ScanError) -> ScanResult {
         var result = ScanResult(
             repositoryPath: repository.displayPath, revision: revision, commitID: commit.id.hex,
             commitSummary: commit.summary, commitTime: commit.time)
-        var candidates: [TreeEntry] = []
-        var kustomizationEntries: [TreeEntry] = []
+        var tasks: [ParallelRead.ReadTask] = []
+        var kustomizations: [String] = []
         let filter = options.filter
+        let tree = GitFileTree(repository: repository, maxFileSize: options.maxFileSize)
         do {
-            try repository.walkTree(commit.treeID, descend: filter.shouldDescend) { entry in
-                result.stats.filesInTree += 1
-                if KustomizationNamespaces.isKustomization(entry.path) && entry.mode != .submodule {
-                    kustomizationEntries.append(entry)
-                }
+            // The whole tree: a kustomization or Flux Kustomization outside `--path` can still
+            // decide how the selected files are deployed.
+            try repository.walkTree(commit.treeID) { entry in
+                tree.add(entry)
+                if filter.isUnderPrefix(entry.path) { result.stats.filesInTree += 1 }
                 switch entry.mode {
                 case .submodule:
                     if filter.isUnderPrefix(entry.path) {
@@ -73,7 +76,12 @@ public final class RepositorySnapshot {
                             ScanNote(path: entry.path, reason: .symlink, message: "symbolic link; not followed"))
                     }
                 case .file, .executable:
-                    if filter.selects(entry.path) { candidates.append(entry) }
+                    if Kustomization.isKustomizationFile(entry.path) { kustomizations.append(entry.path) }
+                    if filter.selects(entry.path) {
+                        tasks.append(ParallelRead.ReadTask(entry: entry, selected: true))
+                    } else if entry.path.hasSuffix(".yaml") || entry.path.hasSuffix(".yml") {
+                        tasks.append(ParallelRead.ReadTask(entry: entry, selected: false))
+                    }
                 case .tree:
                     break
                 }
@@ -83,30 +91,56 @@ public final class RepositorySnapshot {
         } catch {
             throw ScanError(operation: "walk tree", subject: commit.id.hex, message: "\(error)")
         }
-        result.stats.filesSelected = candidates.count
+        result.stats.filesSelected = tasks.count { $0.selected }
 
-        var namespaces = KustomizationNamespaces()
-        for entry in kustomizationEntries {
-            do {
-                let broken = try repository.withBlob(entry.id) { namespaces.add(path: entry.path, bytes: $0) }
-                // A broken kustomization that is also a selected manifest is reported once, by the manifest read.
-                if let broken, !filter.selects(entry.path) { result.errors.append(broken) }
-            } catch {
-                result.errors.append(Self.unreadable(entry, error))
-            }
-        }
-
-        let reader = FileReader(commitID: commit.id.hex, options: options, namespaces: namespaces)
-        let threads = min(options.threads ?? ScanOptions.automaticThreads, max(1, candidates.count / 64))
-        let files =
+        let reader = FileReader(commitID: commit.id.hex, options: options)
+        let threads = min(options.threads ?? ScanOptions.automaticThreads, max(1, tasks.count / 64))
+        let read =
             threads > 1
-            ? ParallelRead.run(candidates, gitDirectory: repository.gitDirectory, threads: threads, reader: reader)
+            ? ParallelRead.run(tasks, gitDirectory: repository.gitDirectory, threads: threads, reader: reader)
             : []
-        for (index, entry) in candidates.enumerated() {
+        var files: [DesiredStateInput.ReadFile] = []
+        var gitOps: [DesiredStateInput.GitOpsDocument] = []
+        var variableSources: [String] = []
+        for (index, task) in tasks.enumerated() {
             // A file no worker read (none could open the repository) is read here.
-            let file = files.indices.contains(index) ? files[index] : nil
-            (file ?? reader.read(entry, repository)).merge(into: &result)
+            let file =
+                (read.indices.contains(index) ? read[index] : nil)
+                ?? reader.read(task.entry, selected: task.selected, repository)
+            gitOps += file.gitOpsDocuments.map { DesiredStateInput.GitOpsDocument(path: file.path, root: $0) }
+            if file.mayHoldVariables { variableSources.append(file.path) }
+            guard file.selected else { continue }
+            file.merge(into: &result)
+            files.append(
+                DesiredStateInput.ReadFile(
+                    path: file.path, records: file.records, hasPlaceholders: file.hasPlaceholders))
         }
+
+        // Plain manifests with nothing to build: the records are final as read.
+        guard
+            !kustomizations.isEmpty || !gitOps.isEmpty || files.contains(where: \.hasPlaceholders)
+                || !options.variableFiles.isEmpty
+        else { return result }
+        let prefixFilter = PathFilter(
+            prefixes: filter.prefixes, includes: ["*"], excludes: filter.excludes.map(\.pattern))
+        let input = DesiredStateInput(
+            tree: tree, kustomizationFiles: kustomizations, gitOpsDocuments: gitOps,
+            variableSourceFiles: variableSources, files: files, variableFiles: options.variableFiles,
+            selectsEntry: { prefixFilter.selects($0) }, selectsFile: { filter.selects($0) },
+            defaultNamespace: options.defaultNamespace, limits: options.limits, commitID: commit.id.hex)
+        let built = DesiredStateBuilder.build(input)
+        guard built.changedAnything else { return result }
+        let replaced = built.rebuiltFiles.union(built.excludedFiles)
+        result.errors = result.errors.filter { !replaced.contains($0.path) } + built.errors
+        result.notes = result.notes.filter { !built.rebuiltFiles.contains($0.path) } + built.notes
+        result.records = built.records.sorted { lhs, rhs in
+            let left = lhs.source ?? SourceLocation(path: "", line: 0)
+            let right = rhs.source ?? SourceLocation(path: "", line: 0)
+            if left.path != right.path { return left.path < right.path }
+            if left.line != right.line { return left.line < right.line }
+            return lhs.ref.namespace < rhs.ref.namespace
+        }
+        result.uncomparable = built.uncomparable
         return result
     }
 

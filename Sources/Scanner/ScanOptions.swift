@@ -1,3 +1,4 @@
+import DesiredState
 import Foundation
 import Manifests
 
@@ -12,16 +13,19 @@ public struct ScanOptions: Sendable, Hashable {
     /// Threads that read files; nil: one per core, at most eight (`automaticThreads`). The result
     /// is the same for any number.
     public var threads: Int?
+    /// `--vars FILE`: values for Flux variables that nothing in git defines.
+    public var variableFiles: [VariableFile]
 
     public init(
         filter: PathFilter = PathFilter(), maxFileSize: Int = 5 * 1024 * 1024, defaultNamespace: String = "default",
-        limits: ParseLimits = .standard, threads: Int? = nil
+        limits: ParseLimits = .standard, threads: Int? = nil, variableFiles: [VariableFile] = []
     ) {
         self.filter = filter
         self.maxFileSize = maxFileSize
         self.defaultNamespace = defaultNamespace
         self.limits = limits
         self.threads = threads
+        self.variableFiles = variableFiles
     }
 
     public static var automaticThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
@@ -51,6 +55,9 @@ public struct ScanResult: Sendable {
     public var records: [ObjectRecord]
     public var errors: [ManifestError]
     public var notes: [ScanNote]
+    /// Objects built from git that cannot be compared (a placeholder where it matters, or a
+    /// kustomize feature that is not reproduced); their Services are not compared.
+    public var uncomparable: [UncomparableObject] = []
     public var stats: ScanStats
 
     public init(

@@ -9,7 +9,8 @@ import Testing
 @Suite struct ParallelScanTests {
     @Test func everyThreadCountGivesTheSerialResultInTheSameOrder() throws {
         let repo = try TempGitRepository()
-        for team in 0..<6 {
+        // Teams 0–2 deploy through a kustomization that includes nothing: their files are not deployed.
+        for team in 0..<3 {
             try repo.write("teams/t\(team)/kustomization.yaml", "namespace: team-\(team)\n")
         }
         for index in 0..<400 {
@@ -46,7 +47,8 @@ import Testing
             try snapshot.scan(ScanOptions(maxFileSize: 1200, threads: threads))
         }
         let serial = try scan(1)
-        #expect(serial.records.count > 100)
+        #expect(serial.records.count > 50)
+        #expect(serial.notes.contains { $0.reason == .notIncluded })
         #expect(!serial.errors.isEmpty)
         #expect(serial.notes.contains { $0.reason == .tooLarge })
         #expect(serial.notes.contains { $0.reason == .template })

@@ -42,35 +42,44 @@ import Testing
         #expect(result.inventory["shop/db"]?.backends.count == 2)
     }
 
-    @Test func namespacesComeFromMetadataThenKustomizationThenTheDefault() throws {
+    @Test func namespacesComeFromTheKustomizationThenMetadataThenTheDefault() throws {
         let repo = try TempGitRepository()
         try repo.write(
             "apps/kustomization.yaml",
             "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources: [db]\n")
+        try repo.write("apps/db/kustomization.yaml", "resources: [ep.yaml, svc.yaml]\n")
         try repo.write("apps/db/ep.yaml", Fixture.endpoints("db", ips: ["10.0.0.1"]))
         try repo.write("apps/db/svc.yaml", Fixture.service("db", namespace: "explicit"))
         try repo.write("loose.yaml", Fixture.service("loose"))
+        try repo.write("pinned.yaml", Fixture.service("pinned", namespace: "explicit"))
         try repo.commitAll()
 
         let result = try RepositorySnapshot(repositoryPath: repo.path).scan(ScanOptions(defaultNamespace: "fallback"))
         let byName = Dictionary(uniqueKeysWithValues: result.records.map { ($0.source?.path ?? "", $0) })
         #expect(byName["apps/db/ep.yaml"]?.ref.namespace == "shop")
         #expect(byName["apps/db/ep.yaml"]?.namespaceRule == .kustomization(path: "apps/kustomization.yaml"))
-        #expect(byName["apps/db/svc.yaml"]?.ref.namespace == "explicit")
-        #expect(byName["apps/db/svc.yaml"]?.namespaceRule == .metadata)
+        // kustomize's namespace overrides what the manifest says.
+        #expect(byName["apps/db/svc.yaml"]?.ref.namespace == "shop")
+        #expect(byName["apps/db/svc.yaml"]?.namespaceRule == .kustomization(path: "apps/kustomization.yaml"))
+        #expect(byName["pinned.yaml"]?.ref.namespace == "explicit")
+        #expect(byName["pinned.yaml"]?.namespaceRule == .metadata)
         #expect(byName["loose.yaml"]?.ref.namespace == "fallback")
         #expect(byName["loose.yaml"]?.namespaceRule == .defaultNamespace)
+        // Cross-check: the files git has are the ones read.
+        #expect(try repo.git(["ls-files"]).contains("apps/db/kustomization.yaml"))
     }
 
-    @Test func kustomizationAboveAPathPrefixStillGivesTheNamespace() throws {
+    @Test func aKustomizationAboveAPathPrefixStillBuildsTheSelectedFiles() throws {
         let repo = try TempGitRepository()
-        try repo.write("apps/kustomization.yaml", "namespace: shop\n")
+        try repo.write("apps/kustomization.yaml", "namespace: shop\nresources: [db/ep.yaml]\n")
         try repo.write("apps/db/ep.yaml", Fixture.endpoints("db", ips: ["10.0.0.1"]))
+        try repo.write("apps/db/draft.yaml", Fixture.endpoints("draft", ips: ["10.0.0.2"]))
         try repo.write("other/x.yaml", Fixture.service("x"))
         try repo.commitAll()
         let options = ScanOptions(filter: PathFilter(prefixes: ["apps/db"]))
         let result = try RepositorySnapshot(repositoryPath: repo.path).scan(options)
         #expect(result.records.map(\.ref.description) == ["Endpoints/shop/db"])
+        #expect(result.notes.contains { $0.path == "apps/db/draft.yaml" && $0.reason == .notIncluded })
     }
 
     @Test func resolvesEveryKindOfRevisionLikeGit() throws {

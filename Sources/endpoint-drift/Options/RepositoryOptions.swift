@@ -1,5 +1,7 @@
 import ArgumentParser
+import DesiredState
 import EndpointDriftKit
+import Foundation
 import Scanner
 
 /// Where the desired state comes from: shared by `scan`, `lint`, `check` and `fix`.
@@ -31,10 +33,20 @@ struct RepositoryOptions: ParsableArguments {
     @Option(name: .long, help: "Namespace for objects that name none and have no kustomization namespace.")
     var defaultNamespace: String = "default"
 
+    @Option(
+        name: .customLong("vars"),
+        help: ArgumentHelp(
+            "Values for Flux variables (${VAR}) that git does not define: a YAML or JSON map, or KEY=value lines (repeatable; earlier files win).",
+            valueName: "file"))
+    var variableFiles: [String] = []
+
     @Flag(name: .long, help: "Exit 2 when any file cannot be read, not only when nothing could be.")
     var strict = false
 
     func validate() throws {
+        for path in variableFiles {
+            _ = try Self.loadVariables(path)
+        }
         guard ByteSize.parse(maxFileSize) != nil else {
             throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 5242880, 512Ki, 5Mi)")
         }
@@ -44,7 +56,23 @@ struct RepositoryOptions: ParsableArguments {
     var scanOptions: ScanOptions {
         ScanOptions(
             filter: PathFilter(prefixes: paths, includes: includes, excludes: excludes),
-            maxFileSize: ByteSize.parse(maxFileSize) ?? 5 * 1024 * 1024, defaultNamespace: defaultNamespace)
+            maxFileSize: ByteSize.parse(maxFileSize) ?? 5 * 1024 * 1024, defaultNamespace: defaultNamespace,
+            variableFiles: variableFiles.compactMap { try? Self.loadVariables($0) })
+    }
+
+    /// Reads one `--vars` file.
+    static func loadVariables(_ path: String) throws -> VariableFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ValidationError("--vars \(path): cannot read the file (\(error.localizedDescription))")
+        }
+        do {
+            return try VariableFile.parse(String(decoding: data, as: UTF8.self), path: path)
+        } catch {
+            throw ValidationError("--vars \(path): \(error.message)")
+        }
     }
 }
 

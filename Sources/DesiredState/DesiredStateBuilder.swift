@@ -1,0 +1,350 @@
+import Manifests
+
+/// What the scanner hands the desired-state step: the commit's files, what it already read of the
+/// selected ones, and the documents that say how the repository is deployed.
+public struct DesiredStateInput {
+    /// A selected file as the scanner read it, objects decoded as plain manifests.
+    public struct ReadFile: Sendable {
+        public var path: String
+        public var records: [ObjectRecord]
+        /// The file's documents hold `${…}` or `<path:…>`: built again with variables.
+        public var hasPlaceholders: Bool
+
+        public init(path: String, records: [ObjectRecord], hasPlaceholders: Bool) {
+            self.path = path
+            self.records = records
+            self.hasPlaceholders = hasPlaceholders
+        }
+    }
+
+    /// A Flux Kustomization, Argo CD Application or `argocd-cm` document, wherever it is in the commit.
+    public struct GitOpsDocument: Sendable {
+        public var path: String
+        public var root: Node
+
+        public init(path: String, root: Node) {
+            self.path = path
+            self.root = root
+        }
+    }
+
+    public var tree: any FileTree
+    /// Every kustomization file of the commit.
+    public var kustomizationFiles: [String]
+    public var gitOpsDocuments: [GitOpsDocument]
+    /// Files with ConfigMap or Secret documents (possible `substituteFrom` sources).
+    public var variableSourceFiles: [String]
+    /// The selected files, in tree order.
+    public var files: [ReadFile]
+    public var variableFiles: [VariableFile]
+    /// Whether a build that starts at this path (a kustomization, a Flux Kustomization's or an
+    /// Application's file, or its folder) is in the selection (`--path`, `--exclude`).
+    public var selectsEntry: @Sendable (String) -> Bool
+    /// Whether a file is selected for checking.
+    public var selectsFile: @Sendable (String) -> Bool
+    public var defaultNamespace: String
+    public var limits: ParseLimits
+    public var commitID: String
+
+    public init(
+        tree: any FileTree, kustomizationFiles: [String], gitOpsDocuments: [GitOpsDocument],
+        variableSourceFiles: [String], files: [ReadFile], variableFiles: [VariableFile] = [],
+        selectsEntry: @escaping @Sendable (String) -> Bool = { _ in true },
+        selectsFile: @escaping @Sendable (String) -> Bool = { _ in true }, defaultNamespace: String = "default",
+        limits: ParseLimits = .standard, commitID: String = ""
+    ) {
+        self.tree = tree
+        self.kustomizationFiles = kustomizationFiles
+        self.gitOpsDocuments = gitOpsDocuments
+        self.variableSourceFiles = variableSourceFiles
+        self.files = files
+        self.variableFiles = variableFiles
+        self.selectsEntry = selectsEntry
+        self.selectsFile = selectsFile
+        self.defaultNamespace = defaultNamespace
+        self.limits = limits
+        self.commitID = commitID
+    }
+}
+
+/// The objects the GitOps controllers would apply, built from git.
+public struct DesiredStateOutput: Sendable {
+    public var records: [ObjectRecord] = []
+    public var uncomparable: [UncomparableObject] = []
+    public var notes: [ScanNote] = []
+    public var errors: [ManifestError] = []
+    /// Files this step read again: the scanner's errors and notes for them are replaced by these.
+    public var rebuiltFiles: Set<String> = []
+    /// Files that are not deployed: the scanner's errors for them do not count.
+    public var excludedFiles: Set<String> = []
+    /// Whether any kustomization, controller or variable changed what the plain reading gave.
+    public var changedAnything = false
+}
+
+/// Turns the files of a commit into the objects that kustomize, Flux and Argo CD would apply:
+/// kustomizations followed from their roots (namespace, name prefix and suffix, labels, components),
+/// Flux Kustomizations (`path`, `targetNamespace`, variables), Argo CD Applications (`path`,
+/// destination namespace). Files outside every kustomization and controller path are plain
+/// manifests, as before. Pure apart from the file tree it is handed.
+public enum DesiredStateBuilder {
+    public static func build(_ input: DesiredStateInput) -> DesiredStateOutput {
+        var run = BuildRun(input: input)
+        run.run()
+        return run.output
+    }
+}
+
+/// What a build starts from.
+struct BuildUnit {
+    enum Controller {
+        case flux(FluxKustomization)
+        case argo(ArgoApplication, ArgoApplication.Source)
+        case kustomization(String)
+    }
+
+    var controller: Controller
+    var folder: String
+    /// The file that defines the unit.
+    var file: String
+
+    var title: String {
+        switch controller {
+        case .flux(let flux): "Flux Kustomization \(flux.id)"
+        case .argo(let app, _): "Argo CD Application \(app.name)"
+        case .kustomization(let path): "kustomization \(path)"
+        }
+    }
+}
+
+struct BuildRun {
+    let input: DesiredStateInput
+    var output = DesiredStateOutput()
+    var resolver: KustomizeResolver
+    private var documents: [String: [ManifestFileReader.Document]] = [:]
+    private var variableSources: [VariableSource]?
+    private var built: Set<String> = []
+
+    init(input: DesiredStateInput) {
+        self.input = input
+        resolver = KustomizeResolver(tree: input.tree)
+    }
+
+    mutating func run() {
+        var flux: [FluxKustomization] = []
+        var argo: [ArgoApplication] = []
+        var argocdCM: Node?
+        for document in input.gitOpsDocuments {
+            if let kustomization = FluxKustomization.read(document.root, file: document.path) {
+                flux.append(kustomization)
+            } else if let application = ArgoApplication.read(document.root, file: document.path) {
+                argo.append(application)
+            } else if document.root.value(at: ["metadata", "name"])?.stringValue == "argocd-cm" {
+                argocdCM = document.root
+            }
+        }
+
+        var units: [BuildUnit] = []
+        for kustomization in flux {
+            units.append(
+                BuildUnit(controller: .flux(kustomization), folder: kustomization.path, file: kustomization.file))
+        }
+        for application in argo {
+            for source in application.sources {
+                units.append(
+                    BuildUnit(controller: .argo(application, source), folder: source.path, file: application.file))
+            }
+        }
+        let unitFolders = Set(units.map(\.folder))
+        for unit in units {
+            guard input.tree.kind(of: unit.folder) == .folder else {
+                output.notes.append(
+                    ScanNote(
+                        path: unit.file, reason: .gitOps,
+                        message: "\(unit.title) builds \(unit.folder.isEmpty ? "." : unit.folder), which is not in "
+                            + "this commit (another repository or revision?): not read"))
+                continue
+            }
+            let generation: KustomizeResolver.Generation
+            if case .argo(_, let source) = unit.controller {
+                generation = .argoDirectory(recurse: source.recurse)
+            } else {
+                generation = .flux
+            }
+            let selected = input.selectsEntry(unit.file) || input.selectsEntry(unit.folder)
+            for file in resolver.build(folder: unit.folder, generation: generation) {
+                objects(of: file, unit: unit, unitSelected: selected)
+            }
+        }
+
+        // Plain kustomize roots: kustomizations that no other kustomization includes and no controller builds.
+        let reachedByControllers = resolver.visited
+        var referenced: Set<String> = []
+        for path in input.kustomizationFiles {
+            guard let kustomization = resolver.kustomization(in: RepoPath.folder(of: path)) else { continue }
+            for entry in kustomization.resources + kustomization.components {
+                guard let folder = RepoPath.resolve(entry.text, in: kustomization.folder),
+                    let target = resolver.kustomization(in: folder)
+                else { continue }
+                referenced.insert(target.path)
+            }
+        }
+        for path in input.kustomizationFiles.sorted()
+        where !referenced.contains(path) && !reachedByControllers.contains(path)
+            && !unitFolders.contains(RepoPath.folder(of: path))
+        {
+            guard let root = resolver.kustomization(in: RepoPath.folder(of: path)), !root.isComponent else { continue }
+            let unit = BuildUnit(controller: .kustomization(path), folder: root.folder, file: path)
+            let selected = input.selectsEntry(path)
+            for file in resolver.build(folder: root.folder, generation: .required) {
+                objects(of: file, unit: unit, unitSelected: selected)
+            }
+        }
+        output.errors += resolver.errors
+        output.notes += resolver.notes
+        if !resolver.errors.isEmpty || !resolver.notes.isEmpty { output.changedAnything = true }
+
+        let kustomizationFolders = Set(input.kustomizationFiles.map(RepoPath.folder(of:)))
+        let controllerFolders = unitFolders
+        for file in input.files {
+            if built.contains(file.path) {
+                output.rebuiltFiles.insert(file.path)
+                continue
+            }
+            if Self.isInside(file.path, kustomizationFolders) || Self.isInside(file.path, controllerFolders) {
+                output.excludedFiles.insert(file.path)
+                output.changedAnything = true
+                if !file.records.isEmpty || file.hasPlaceholders {
+                    output.notes.append(
+                        ScanNote(
+                            path: file.path, reason: .notIncluded,
+                            message: "not included by any kustomization: not deployed, not compared"))
+                }
+                continue
+            }
+            if file.hasPlaceholders {
+                output.rebuiltFiles.insert(file.path)
+                objects(of: BuildFile(path: file.path, layers: []), unit: nil, unitSelected: true)
+                continue
+            }
+            output.records += file.records
+        }
+
+        if !argo.isEmpty || argocdCM != nil {
+            let verdict = ArgoApplication.excludesEndpoints(argocdCM: argocdCM)
+            if verdict.excluded {
+                output.notes.append(
+                    ScanNote(
+                        path: argo.first?.file ?? "", reason: .gitOps,
+                        message: "Argo CD does not apply Endpoints or EndpointSlices here (\(verdict.why)): they "
+                            + "are applied by hand or by another controller, so drift in them is not reverted"))
+            }
+        }
+    }
+
+    /// Whether `path` is inside one of `folders` (a folder's own files and everything below).
+    static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
+        var folder = RepoPath.folder(of: path)
+        while true {
+            if folders.contains(folder) { return true }
+            if folder.isEmpty { return false }
+            folder = RepoPath.folder(of: folder)
+        }
+    }
+
+    // MARK: Objects
+
+    /// Builds the objects of one file of a build and adds them to the output.
+    private mutating func objects(of file: BuildFile, unit: BuildUnit?, unitSelected: Bool) {
+        built.insert(file.path)
+        output.changedAnything = true
+        guard unitSelected || input.selectsFile(file.path) else { return }
+        let scope = variableScope(for: unit)
+        for document in parsedDocuments(file.path) {
+            for (itemIndex, node) in Self.items(of: document.root) {
+                var build = ObjectBuild(
+                    node: node, file: file.path, documentIndex: document.index, itemIndex: itemIndex)
+                for layer in file.layers { build.apply(layer) }
+                if let unit { build.apply(unit) }
+                if !scope.isEmpty || Self.mentionsPlaceholder(node) {
+                    build.substitute(scope, disabled: build.substitutionDisabled)
+                }
+                build.decode(
+                    defaultNamespace: input.defaultNamespace, contentID: input.tree.contentID(of: file.path),
+                    commitID: input.commitID, unit: unit, into: &output)
+            }
+        }
+    }
+
+    /// The documents of a file that may hold our objects, parsed once per run.
+    private mutating func parsedDocuments(_ path: String) -> [ManifestFileReader.Document] {
+        if let known = documents[path] { return known }
+        var result: [ManifestFileReader.Document] = []
+        do {
+            let bytes = try input.tree.bytes(of: path)
+            let read = bytes.withUnsafeBytes {
+                ManifestFileReader.read($0, path: path, limits: input.limits, mode: .documents)
+            }
+            output.errors += read.errors
+            output.notes += read.notes
+            result = read.documents
+        } catch {
+            output.errors.append(
+                ManifestError(kind: .unreadable, path: path, line: 0, column: 0, message: error.description))
+        }
+        documents[path] = result
+        return result
+    }
+
+    /// A `kind: List` is its items, each an object of its own (as kustomize reads it).
+    static func items(of root: Node) -> [(Int?, Node)] {
+        guard let kind = root.value(at: ["kind"])?.stringValue, kind.hasSuffix("List"),
+            let items = root.value(at: ["items"])?.sequence?.items
+        else { return [(nil, root)] }
+        return items.enumerated().map { ($0.offset, $0.element) }
+    }
+
+    static func mentionsPlaceholder(_ node: Node) -> Bool {
+        switch node {
+        case .scalar(let scalar): Placeholder.occurs(in: scalar.value)
+        case .sequence(let sequence): sequence.items.contains(where: mentionsPlaceholder)
+        case .mapping(let mapping): mapping.entries.contains { mentionsPlaceholder($0.value) }
+        }
+    }
+
+    private mutating func variableScope(for unit: BuildUnit?) -> VariableScope {
+        guard case .flux(let flux)? = unit?.controller else {
+            return VariableScope(flux: nil, references: [], files: input.variableFiles)
+        }
+        var references: [(FluxKustomization.Reference, VariableSource?)] = []
+        if !flux.substituteFrom.isEmpty {
+            let sources = loadVariableSources()
+            for reference in flux.substituteFrom {
+                let candidates = sources.filter { $0.kind.rawValue == reference.kind && $0.name == reference.name }
+                // Flux reads them from the Kustomization's own namespace.
+                let found = candidates.first { $0.namespace == flux.namespace } ?? candidates.first
+                references.append((reference, found))
+            }
+        }
+        return VariableScope(flux: flux, references: references, files: input.variableFiles)
+    }
+
+    private mutating func loadVariableSources() -> [VariableSource] {
+        if let known = variableSources { return known }
+        var sources: [VariableSource] = []
+        for path in input.variableSourceFiles {
+            guard let bytes = try? input.tree.bytes(of: path) else { continue }
+            let roots = bytes.withUnsafeBytes { raw -> [Node] in
+                var roots: [Node] = []
+                for piece in DocumentSplitter.split(raw) {
+                    let text = UnsafeRawBufferPointer(rebasing: raw[piece.range])
+                    let origin = Mark(offset: piece.range.lowerBound, line: piece.line, column: 1)
+                    roots += (try? YAMLReader.documents(in: text, origin: origin, limits: input.limits)) ?? []
+                }
+                return roots
+            }
+            sources += VariableSource.read(roots, file: path)
+        }
+        variableSources = sources
+        return sources
+    }
+}

@@ -1,0 +1,63 @@
+import Manifests
+
+/// Where the variables of one build come from, in the order that decides: the Flux
+/// Kustomization's `postBuild.substitute`, then its `substituteFrom` ConfigMaps and Secrets found in
+/// the same commit (a later one overrides an earlier one, as in Flux), then `--vars` files.
+struct VariableScope {
+    /// The Flux Kustomization, or `nil` for files no Flux Kustomization builds (only `--vars` apply).
+    var flux: FluxKustomization?
+    /// `substituteFrom`, each with the source found in git (or `nil`).
+    var references: [(reference: FluxKustomization.Reference, source: VariableSource?)]
+    var files: [VariableFile]
+
+    var isEmpty: Bool { flux == nil && files.isEmpty }
+
+    /// A variable's value and where it came from.
+    func resolve(_ name: String) -> (value: String, origin: VariableOrigin)? {
+        if let flux, let inline = flux.substitute[name] {
+            return (
+                inline.value,
+                VariableOrigin(
+                    name: name, source: "Flux Kustomization \(flux.id) (postBuild.substitute)",
+                    location: "\(flux.file):\(inline.line)")
+            )
+        }
+        for (reference, source) in references.reversed() {
+            guard let source, !source.isEncrypted, let entry = source.values[name] else { continue }
+            return (
+                entry.value,
+                VariableOrigin(
+                    name: name, source: "\(reference.kind) \(reference.name)", location: "\(source.file):\(entry.line)",
+                    isSecret: source.kind == .secret)
+            )
+        }
+        for file in files {
+            if let value = file.values[name] {
+                return (value, VariableOrigin(name: name, source: "--vars \(file.path)"))
+            }
+        }
+        return nil
+    }
+
+    /// Why a variable has no value, and what to do.
+    func hint(for name: String) -> String {
+        guard let flux else {
+            return "no Flux Kustomization in this repository substitutes variables into this file; pass --vars FILE"
+        }
+        var elsewhere: [String] = []
+        for (reference, source) in references {
+            let title = "\(reference.kind) \(reference.name)"
+            if let source {
+                if source.isEncrypted { elsewhere.append("\(title) (SOPS-encrypted in \(source.file))") }
+            } else {
+                elsewhere.append("\(title), not in git")
+            }
+        }
+        if !elsewhere.isEmpty {
+            return "Flux Kustomization \(flux.id) takes it from " + elsewhere.joined(separator: " or ")
+                + ": pass --vars FILE with \(name)"
+        }
+        return "not defined by Flux Kustomization \(flux.id) (postBuild) or anything it reads; Flux substitutes an "
+            + "empty string, which the API server rejects here"
+    }
+}

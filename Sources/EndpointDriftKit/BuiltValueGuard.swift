@@ -1,0 +1,42 @@
+import Manifests
+import Remediation
+
+/// Keeps `fix` from writing over what a build decides: an address written as a Flux variable
+/// (`${NAS_IP}`) would be replaced by its value, and addresses written by an inline or JSON 6902
+/// kustomize patch are not an object's text to edit (a patch file that is the object's shape is:
+/// its record points there). Such services are left as they are, with where to change
+/// them instead.
+enum BuiltValueGuard {
+    static func apply(_ plan: inout FixPlan, desired: ServiceInventory) {
+        guard plan.direction == .live else { return }
+        for index in plan.services.indices {
+            let key = plan.services[index].service
+            guard let entry = desired[key], let reason = reason(entry.records), plan.services[index].hasActions
+            else { continue }
+            plan.services[index].edits = []
+            plan.services[index].newObjects = []
+            plan.services[index].removals = []
+            plan.services[index].unresolved.append(reason)
+        }
+    }
+
+    /// Why `fix` leaves a service's objects alone, or `nil` when it may edit them.
+    static func reason(_ records: [ObjectRecord]) -> String? {
+        for record in records {
+            if let value = record.values.first {
+                let origin = value.variables.first.map { variable -> String in
+                    guard let source = variable.source else { return "\(variable.name) has no value in git" }
+                    return variable.location.map { "\(variable.name) from \(source), \($0)" }
+                        ?? "\(variable.name) from \(source)"
+                }
+                return "\(record.ref) takes \(value.field) from a variable (\(origin ?? value.written)): change the "
+                    + "value where the variable is defined; endpoint-drift does not edit variables"
+            }
+            if let build = record.build, build.contains("fix cannot edit") {
+                return "\(record.ref) gets its addresses from an inline or JSON kustomize patch (\(build)): edit "
+                    + "the patch by hand"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,67 @@
+import DesiredState
+import GitStore
+
+/// The files of one commit for the desired-state step: the listing made by the scan's tree walk,
+/// and blobs read on demand. Symbolic links and submodules are not files here (never followed).
+final class GitFileTree: FileTree {
+    private let repository: Repository
+    private let maxFileSize: Int
+    private var files: [String: TreeEntry] = [:]
+    private var folders: [String: [String]] = ["": []]
+
+    init(repository: Repository, maxFileSize: Int) {
+        self.repository = repository
+        self.maxFileSize = maxFileSize
+    }
+
+    /// Records one entry of the walk (in the walk's order, which is git's sorted order per folder).
+    func add(_ entry: TreeEntry) {
+        guard entry.mode == .file || entry.mode == .executable else { return }
+        files[entry.path] = entry
+        var child = entry.path
+        var folder = RepoPath.folder(of: child)
+        while true {
+            if folders[folder] == nil {
+                folders[folder] = [child]
+            } else if folders[folder]?.last != child {
+                folders[folder]?.append(child)
+            }
+            if folder.isEmpty { break }
+            // A folder already listed in its parent has all its ancestors listed too.
+            if folders[RepoPath.folder(of: folder)]?.contains(folder) == true { break }
+            child = folder
+            folder = RepoPath.folder(of: folder)
+        }
+    }
+
+    func kind(of path: String) -> FileTreeKind? {
+        if files[path] != nil { return .file }
+        return folders[path] != nil ? .folder : nil
+    }
+
+    func children(of folder: String) -> [String] { (folders[folder] ?? []).sorted() }
+
+    func bytes(of path: String) throws(DesiredStateError) -> [UInt8] {
+        guard let entry = files[path] else {
+            throw DesiredStateError(operation: "read file", subject: path, message: "no such file in the commit")
+        }
+        do {
+            let size = try repository.objectSize(entry.id)
+            guard size <= maxFileSize else {
+                throw DesiredStateError(
+                    operation: "read file", subject: path,
+                    message: "\(size) bytes, over the \(maxFileSize)-byte limit (--max-file-size)")
+            }
+            return try repository.blobBytes(entry.id)
+        } catch let error as DesiredStateError {
+            throw error
+        } catch {
+            throw DesiredStateError(
+                operation: "read file", subject: path,
+                message: "cannot read blob \(entry.id.short): \(error) (a partial or shallow clone? try "
+                    + "`git fetch --unshallow`)")
+        }
+    }
+
+    func contentID(of path: String) -> String { files[path]?.id.hex ?? "" }
+}
