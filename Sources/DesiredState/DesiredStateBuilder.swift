@@ -123,10 +123,13 @@ struct BuildRun {
     private var documents: [String: [ManifestFileReader.Document]] = [:]
     private var variableSources: [VariableSource]?
     private var built: Set<String> = []
+    /// What the scanner read of the selected files, by path.
+    private let readFiles: [String: DesiredStateInput.ReadFile]
 
     init(input: DesiredStateInput) {
         self.input = input
         resolver = KustomizeResolver(tree: input.tree)
+        readFiles = Dictionary(input.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     mutating func run() {
@@ -206,10 +209,7 @@ struct BuildRun {
         let kustomizationFolders = Set(input.kustomizationFiles.map(RepoPath.folder(of:)))
         let controllerFolders = unitFolders
         for file in input.files {
-            if built.contains(file.path) {
-                output.rebuiltFiles.insert(file.path)
-                continue
-            }
+            if built.contains(file.path) { continue }
             if Self.isInside(file.path, kustomizationFolders) || Self.isInside(file.path, controllerFolders) {
                 output.excludedFiles.insert(file.path)
                 output.changedAnything = true
@@ -258,6 +258,15 @@ struct BuildRun {
         built.insert(file.path)
         output.changedAnything = true
         guard unitSelected || input.selectsFile(file.path) else { return }
+        if let read = readFiles[file.path], Self.needsOnlyMetadata(file, unit: unit, read: read) {
+            for record in read.records {
+                var transform = RecordTransform(record)
+                for layer in file.layers { transform.apply(layer) }
+                if let unit { transform.apply(unit) }
+                output.records.append(transform.finished(defaultNamespace: input.defaultNamespace))
+            }
+            return
+        }
         let scope = variableScope(for: unit)
         for document in parsedDocuments(file.path) {
             for (itemIndex, node) in Self.items(of: document.root) {
@@ -275,9 +284,19 @@ struct BuildRun {
         }
     }
 
+    /// Whether a file's build changes only metadata (no patch, no variable, nothing left to name), so
+    /// that the objects the scanner decoded can be used as they are.
+    static func needsOnlyMetadata(_ file: BuildFile, unit: BuildUnit?, read: DesiredStateInput.ReadFile) -> Bool {
+        guard !read.hasPlaceholders else { return false }
+        guard file.layers.allSatisfy({ $0.patches.isEmpty && $0.notReproduced.isEmpty }) else { return false }
+        if case .flux(let flux)? = unit?.controller { return flux.notReproduced.isEmpty }
+        return true
+    }
+
     /// The documents of a file that may hold our objects, parsed once per run.
     private mutating func parsedDocuments(_ path: String) -> [ManifestFileReader.Document] {
         if let known = documents[path] { return known }
+        output.rebuiltFiles.insert(path)
         var result: [ManifestFileReader.Document] = []
         do {
             let bytes = try input.tree.bytes(of: path)

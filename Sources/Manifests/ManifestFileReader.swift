@@ -46,7 +46,7 @@ public enum ManifestFileReader {
         /// Whether a document is a ConfigMap or Secret: a possible source of Flux variables, parsed
         /// later only if a Flux Kustomization asks for one.
         public var mayHoldVariables = false
-        /// A document that may hold our objects contains `${` or `<path:`: a placeholder to fill in.
+        /// A document that may hold our objects contains `$` or `<path:`: a variable or placeholder may be there.
         public var hasPlaceholders = false
         /// Documents that were parsed (for statistics and benchmarks).
         public var parsedDocuments = 0
@@ -132,7 +132,8 @@ public enum ManifestFileReader {
             }
             output.parsedDocuments += 1
             if wanted && !output.hasPlaceholders {
-                output.hasPlaceholders = ByteSearch.contains(text, "${") || ByteSearch.contains(text, "<path:")
+                // Flux substitutes `$VAR` as well as `${VAR}`: any `$` may be a variable.
+                output.hasPlaceholders = ByteSearch.contains(text, "$") || ByteSearch.contains(text, "<path:")
             }
             let origin = Mark(offset: piece.range.lowerBound, line: piece.line, column: 1)
             do {
@@ -175,7 +176,7 @@ public enum ManifestFileReader {
             return
         }
         output.parsedDocuments += 1
-        output.hasPlaceholders = ByteSearch.contains(bytes, "${") || ByteSearch.contains(bytes, "<path:")
+        output.hasPlaceholders = ByteSearch.contains(bytes, "$") || ByteSearch.contains(bytes, "<path:")
         do {
             let root = try JSONReader.parse(bytes, limits: limits)
             if mode == .documents {

@@ -21,7 +21,7 @@ struct BenchScale: Sendable, Hashable, CustomStringConvertible {
     var drifts: Int { scaled(200) }
 
     /// Everything the data depends on; a change regenerates it.
-    var stamp: String { "endpoint-drift-bench data v1, scale \(factor)" }
+    var stamp: String { "endpoint-drift-bench data v2, scale \(factor)" }
 
     static let standard: [BenchScale] = [BenchScale(factor: 0.25), BenchScale(factor: 1), BenchScale(factor: 4)]
 }

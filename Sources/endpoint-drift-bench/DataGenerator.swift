@@ -31,24 +31,32 @@ struct DataGenerator {
     /// Every file of the repository, in a fixed order.
     private func files(_ stats: inout BenchData.Stats) -> [(path: String, text: String)] {
         var files: [(String, String)] = []
-        for namespace in world.namespaces {
-            files.append(
-                (
-                    "clusters/prod/\(namespace)/kustomization.yaml",
-                    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: \(namespace)\nresources:\n  - external/\n"
-                ))
-        }
         var externalDocuments = ByteSink?.none
         externalDocuments = try? ByteSink(creating: data.externalDocuments)
+        var externalFiles: [(String, String)] = []
+        var listed: [String: [String]] = [:]
         for service in world.externals {
             let (name, text) = ExternalManifests.file(service)
-            files.append(("clusters/prod/\(service.namespace)/external/\(name)", text))
+            externalFiles.append(("clusters/prod/\(service.namespace)/external/\(name)", text))
+            listed[service.namespace, default: []].append("external/\(name)")
             externalDocuments?.write("---\n")
             externalDocuments?.write(text)
             stats.externalDocuments += 1 + max(service.slices, 1)
             stats.externalDocumentBytes += text.utf8.count
         }
         try? externalDocuments?.close()
+        // A kustomization per namespace that lists its files, as kustomize requires (a folder as a
+        // resource needs a kustomization of its own) and as real repositories write it.
+        for namespace in world.namespaces {
+            let resources = (listed[namespace] ?? []).map { "  - \($0)\n" }.joined()
+            files.append(
+                (
+                    "clusters/prod/\(namespace)/kustomization.yaml",
+                    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: \(namespace)\n"
+                        + "resources:\n" + (resources.isEmpty ? "  []\n" : resources)
+                ))
+        }
+        files += externalFiles
         stats.externalServices = world.externals.count
 
         var app = 0
