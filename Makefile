@@ -13,7 +13,7 @@ PYTOOLS := .build/pytools
 PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
-.PHONY: all deps jsonschema pytools build test demo demo-fleet bench format lint release clean
+.PHONY: all deps jsonschema pytools build test demo demo-fleet bench bench-flux format lint release clean
 
 all: build
 
@@ -85,6 +85,12 @@ bench: deps
 	@dpkg -s python3-yaml >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-yaml
 	$(SWIFT) build -c release
 	.build/release/endpoint-drift-bench run $(BENCH_ARGS)
+
+## Benchmark of a generated Flux-layout repository (10,000 files: ks.yaml, kustomizations,
+## variables from a ConfigMap): the scan's figures beside git cat-file --batch on the same blobs.
+bench-flux: deps
+	$(SWIFT) build -c release --product endpoint-drift-bench
+	.build/release/endpoint-drift-bench flux $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
