@@ -19,7 +19,7 @@ struct FluxCommand: ParsableCommand {
         let root = "\(dataDirectory)/flux-\(files)"
         let repository = "\(root)/repo.git"
         let stamp = "\(root)/stamp"
-        let version = "flux layout v1, \(files) files"
+        let version = "flux layout v2, \(files) files"
         if (try? String(contentsOfFile: stamp, encoding: .utf8)) != version {
             try generate(root: root, repository: repository)
             try version.write(toFile: stamp, atomically: true, encoding: .utf8)
