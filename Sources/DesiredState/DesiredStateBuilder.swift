@@ -125,6 +125,8 @@ struct BuildRun {
     private var built: Set<String> = []
     /// What the scanner read of the selected files, by path.
     private let readFiles: [String: DesiredStateInput.ReadFile]
+    /// Kustomization files that builds in the selection went through.
+    private var selectedKustomizations: Set<String> = []
 
     init(input: DesiredStateInput) {
         self.input = input
@@ -174,9 +176,11 @@ struct BuildRun {
                 generation = .flux
             }
             let selected = input.selectsEntry(unit.file) || input.selectsEntry(unit.folder)
+            let before = resolver.visited
             for file in resolver.build(folder: unit.folder, generation: generation) {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
+            if selected { selectedKustomizations.formUnion(resolver.visited.subtracting(before)) }
         }
 
         // Plain kustomize roots: kustomizations that no other kustomization includes and no controller builds.
@@ -198,12 +202,19 @@ struct BuildRun {
             guard let root = resolver.kustomization(in: RepoPath.folder(of: path)), !root.isComponent else { continue }
             let unit = BuildUnit(controller: .kustomization(path), folder: root.folder, file: path)
             let selected = input.selectsEntry(path)
+            let before = resolver.visited
             for file in resolver.build(folder: root.folder, generation: .required) {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
+            if selected { selectedKustomizations.formUnion(resolver.visited.subtracting(before)) }
         }
-        output.errors += resolver.errors
-        output.notes += resolver.notes
+        // A broken kustomization outside the selection is not this check's business, unless a selected
+        // build goes through it.
+        let selectedKustomizations = self.selectedKustomizations
+        let selectsEntry = input.selectsEntry
+        let reported = { (path: String) in selectedKustomizations.contains(path) || selectsEntry(path) }
+        output.errors += resolver.errors.filter { reported($0.path) }
+        output.notes += resolver.notes.filter { reported($0.path) }
         if !resolver.errors.isEmpty || !resolver.notes.isEmpty { output.changedAnything = true }
 
         let kustomizationFolders = Set(input.kustomizationFiles.map(RepoPath.folder(of:)))

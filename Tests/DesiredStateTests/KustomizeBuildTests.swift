@@ -58,6 +58,21 @@ import Testing
         #expect(harness.run().refs == ["Service/prd/db"])
     }
 
+    @Test func aBrokenKustomizationOutsideTheSelectionIsNotReported() {
+        var harness = BuildHarness([
+            "prd/kustomization.yaml": "namespace: prd\nresources: [../base]\n",
+            "base/kustomization.yaml": "resources: [db.yaml, gone.yaml]\n",
+            "base/db.yaml": Manifest.service("db"),
+            "stg/kustomization.yaml": "resources: [missing.yaml]\n",
+        ])
+        harness.selected = { $0.hasPrefix("prd/") }
+        harness.entries = { $0.hasPrefix("prd") }
+        let output = harness.run()
+        // The base is reached from the selected overlay: its error counts; stg's does not.
+        #expect(output.errors.map(\.path) == ["base/kustomization.yaml"])
+        #expect(output.refs == ["Service/prd/db"])
+    }
+
     @Test func commonLabelsGiveTheServiceASelector() {
         let output = BuildHarness([
             "kustomization.yaml": "commonLabels: {app: nas}\nresources: [nas.yaml]\n",
