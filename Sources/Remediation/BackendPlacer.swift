@@ -188,15 +188,17 @@ struct BackendPlacer {
         var elsewhere: [String: Set<PortIdentity>] = [:]
         for other in containers.indices where other != index {
             for placement in containers[other].placements where addresses.contains(placement.address) {
-                elsewhere[placement.address, default: []].formUnion(containers[other].ports.map(\.identity))
+                elsewhere[placement.address, default: []].formUnion(
+                    containers[other].allPorts ? [Self.allPorts] : containers[other].ports.map(\.identity))
             }
         }
         let identities = Set(container.ports.map(\.identity))
         let stale = container.ports.indices.filter { port in
             addresses.allSatisfy { live($0)[container.ports[port].identity] == nil }
         }
+        // "All ports" (a port-less slice or subset) is never a port to add to a list of ports.
         let extra: [PortSpec] = live(addresses[0]).keys.filter { identity in
-            !identities.contains(identity)
+            identity != Self.allPorts && !identities.contains(identity)
                 && addresses.allSatisfy { live($0)[identity] != nil && !(elsewhere[$0]?.contains(identity) ?? false) }
         }.compactMap { identity in
             live(addresses[0])[identity].map(PortSpec.init)
@@ -215,6 +217,20 @@ struct BackendPlacer {
         }
         pair { !$0.name.isEmpty && $0.name == $1.name }
         pair { $0.port == $1.port && $0.protocol == $1.protocol }
+        // A port whose addresses the cluster serves on it only through other subsets/slices (an
+        // endpoint listed in two slices) was renamed or renumbered here when a live port of the same
+        // name replaces it: edit it in place. Never removed on this evidence alone.
+        for port in container.ports.indices where !stale.contains(port) && !container.ports[port].name.isEmpty {
+            let identity = container.ports[port].identity
+            let lacking = addresses.filter { live($0)[identity] == nil }
+            let explained = addresses.allSatisfy {
+                live($0)[identity] == nil || (elsewhere[$0]?.contains(identity) ?? false)
+            }
+            guard !lacking.isEmpty, explained,
+                let match = unpairedExtra.firstIndex(where: { $0.name == container.ports[port].name })
+            else { continue }
+            pairs.append((port, unpairedExtra.remove(at: match)))
+        }
         if unpairedStale.count == 1 && unpairedExtra.count == 1 { pair { _, _ in true } }
         var ports = container.ports
         let isSlice = container.subset == nil
@@ -281,7 +297,7 @@ struct BackendPlacer {
     private func decide(_ placement: Placement, in container: Container) -> Decision {
         let identities: [PortIdentity] =
             container.allPorts
-            ? [PortIdentity(name: "", port: nil, protocol: "TCP")] : container.ports.map(\.identity)
+            ? [Self.allPorts] : container.ports.map(\.identity)
         guard let live = liveByAddress[placement.address], !identities.isEmpty else { return .remove }
         var readiness: Set<Bool> = []
         for identity in identities {
@@ -299,7 +315,13 @@ struct BackendPlacer {
                 .removeAddress(
                     subset: subset, notReady: placement.inNotReadyList, index: placement.index, ip: placement.written),
                 to: container.recordIndex)
-            add(.addAddress(subset: subset, notReady: !ready, ip: placement.written), to: container.recordIndex)
+            // Written in both lists (the mirrored slice makes that one not-ready endpoint): only remove.
+            let alreadyThere = container.placements.contains {
+                $0.address == placement.address && $0.inNotReadyList == !ready
+            }
+            if !alreadyThere {
+                add(.addAddress(subset: subset, notReady: !ready, ip: placement.written), to: container.recordIndex)
+            }
         } else {
             add(
                 .setReady(endpoint: placement.index, address: placement.written, ready: ready),
@@ -485,7 +507,7 @@ struct BackendPlacer {
     private func liveSliceName(ports: [PortSpec], addresses: [String]) -> String? {
         guard !liveOnlySliceNames.isEmpty else { return nil }
         let identities: [PortIdentity] =
-            ports.isEmpty ? [PortIdentity(name: "", port: nil, protocol: "TCP")] : ports.map(\.identity)
+            ports.isEmpty ? [Self.allPorts] : ports.map(\.identity)
         var candidates = liveOnlySliceNames
         for address in addresses {
             for identity in identities {
@@ -498,6 +520,9 @@ struct BackendPlacer {
         }
         return candidates.sorted().first
     }
+
+    /// The backend identity of a port-less slice or subset.
+    static let allPorts = PortIdentity(name: "", port: nil, protocol: "TCP")
 
     // MARK: Port lists the API server accepts
 
