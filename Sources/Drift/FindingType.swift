@@ -104,7 +104,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
         case .invalidAddress:
             "An Endpoints or EndpointSlice address is not a valid IP address."
         case .reservedAddress:
-            "Loopback, link-local, multicast and unspecified addresses, and other Services' cluster IPs, are rejected by the API server."
+            "Unspecified, loopback, link-local and link-local multicast addresses, and other Services' cluster IPs, are rejected by the API server."
         case .addressTypeMismatch:
             "An EndpointSlice address is not of the slice's addressType."
         case .duplicateBackend:
