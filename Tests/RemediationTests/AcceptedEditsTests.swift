@@ -295,6 +295,35 @@ import Testing
         #expect(text.components(separatedBy: "192.0.2.2").count == 2, "\(text)")
     }
 
+    /// A replaced address keeps the trailing comment that names the backend (issue 13).
+    @Test func aReplacedAddressKeepsItsTrailingComment() throws {
+        let git = """
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: db}
+            subsets:
+              - addresses:
+                  - ip: 192.0.2.12  # rgw-a1
+                  - ip: 192.0.2.13  # rgw-b1
+                ports: [{name: rgw, port: 8080}]
+
+            """
+        let live = """
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: db, namespace: default}
+            subsets:
+            - addresses: [{ip: 192.0.2.12}, {ip: 192.0.2.23}]
+              ports: [{name: rgw, port: 8080}]
+
+            """
+        let result = fix(["db.yaml": git], live: live)
+        #expect(result.output.services.map(\.status) == [.fixed])
+        #expect(
+            result.text("db.yaml") == git.replacingOccurrences(of: "192.0.2.13  # rgw-b1", with: "192.0.2.23  # rgw-b1")
+        )
+    }
+
     /// `--adopt` adopts Services with their backends; an orphan (live Endpoints with no Service
     /// anywhere) is check's `orphan-live-object`, whose hint says to delete it: adopt leaves it.
     @Test func adoptLeavesOrphansAlone() {
