@@ -85,11 +85,15 @@ public enum DriftDetector {
         let objects = handWrittenObjects(key, live: live)
         guard !objects.isEmpty else { return nil }
         let count = live.backends.count
+        // Without a Service nothing mirrors or serves these backends: an orphan, not a service git lacks.
+        let orphan = live.service == nil
         let findings = objects.map { record in
             Finding(
-                type: .unmanagedLiveObject, service: key, object: record.ref,
+                type: orphan ? .orphanLiveObject : .unmanagedLiveObject, service: key, object: record.ref,
                 message: "\(record.ref.kind.rawValue) \(record.ref.namespace)/\(record.ref.name) is in the cluster "
-                    + "(\(plural(count, "backend")) for \(key)) but not in git")
+                    + (orphan
+                        ? "(\(plural(count, "backend"))) but no Service \(key) exists in git or in the cluster"
+                        : "(\(plural(count, "backend")) for \(key)) but not in git"))
         }
         return ServiceComparison(
             key: key, outcome: .unmanaged, findings: findings, live: live.backends,

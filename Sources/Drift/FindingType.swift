@@ -24,6 +24,9 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
     case unnamedPort = "unnamed-port"
     case tooManyEndpoints = "too-many-endpoints"
     case reservedManagedBy = "reserved-managed-by"
+    case invalidField = "invalid-field"
+    /// Drift, declared last to keep the order (and SARIF rule indexes) of the others.
+    case orphanLiveObject = "orphan-live-object"
     case unresolvedVariable = "unresolved-variable"
 
     /// Drift needs the cluster; lint needs only the repository.
@@ -34,7 +37,8 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
 
     public var category: Category {
         switch self {
-        case .missingBackend, .staleBackend, .portDrift, .readinessDrift, .missingLiveObject, .unmanagedLiveObject:
+        case .missingBackend, .staleBackend, .portDrift, .readinessDrift, .missingLiveObject, .unmanagedLiveObject,
+            .orphanLiveObject:
             .drift
         default:
             .lint
@@ -46,7 +50,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
     public var defaultSeverity: Severity {
         switch self {
         case .unmanagedLiveObject, .duplicateBackend, .endpointsWithoutService, .sliceWithoutService,
-            .externalNameWithEndpoints, .unresolvedVariable:
+            .externalNameWithEndpoints, .orphanLiveObject, .unresolvedVariable:
             .warning
         default:
             .error
@@ -76,6 +80,8 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
         case .unnamedPort: "Unnamed port on a multi-port Service"
         case .tooManyEndpoints: "Over 1000 endpoints in one object"
         case .reservedManagedBy: "EndpointSlice claims a controller's managed-by"
+        case .invalidField: "Field the API server rejects"
+        case .orphanLiveObject: "Live backends of no Service"
         case .unresolvedVariable: "Unresolved variable"
         }
     }
@@ -100,7 +106,7 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
         case .invalidAddress:
             "An Endpoints or EndpointSlice address is not a valid IP address."
         case .reservedAddress:
-            "Loopback, link-local, multicast and unspecified addresses, and other Services' cluster IPs, are rejected by the API server."
+            "Unspecified, loopback, link-local and link-local multicast addresses, and other Services' cluster IPs, are rejected by the API server."
         case .addressTypeMismatch:
             "An EndpointSlice address is not of the slice's addressType."
         case .duplicateBackend:
@@ -123,6 +129,10 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
             "Endpoints over 1000 addresses are truncated; an EndpointSlice over 1000 endpoints is rejected."
         case .reservedManagedBy:
             "The endpointslice.kubernetes.io/managed-by value belongs to a control-plane controller, which deletes or overwrites the slice."
+        case .orphanLiveObject:
+            "Endpoints or a hand-written EndpointSlice exists in the cluster for a Service that neither git nor the cluster has; nothing uses it."
+        case .invalidField:
+            "A name, namespace, port, port name, protocol, label or count that the API server's validation (v1.23) refuses."
         case .unresolvedVariable:
             "A value is a Flux variable or argocd-vault-plugin placeholder whose value is not in git; it is not compared."
         }
@@ -171,6 +181,10 @@ public enum FindingType: String, Sendable, Hashable, Codable, CaseIterable, Comp
             "split the backends over several EndpointSlices"
         case .reservedManagedBy:
             "set endpointslice.kubernetes.io/managed-by to your own value, e.g. gitops"
+        case .orphanLiveObject:
+            "delete it (`kubectl delete`), or add its Service to git and the cluster; `fix --adopt` does not adopt objects without a Service"
+        case .invalidField:
+            "correct the field as the message says; `kubectl apply` refuses the object as it is"
         case .unresolvedVariable:
             "pass the value with --vars FILE (YAML, JSON or KEY=value lines), or define it in git"
         }

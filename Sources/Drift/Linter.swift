@@ -15,8 +15,10 @@ public enum Linter {
         var findings: [Finding] = []
         for record in records {
             switch record.object {
-            case .service:
-                break
+            case .service(let service):
+                findings += validationFindings(
+                    APIValidation.validate(service, namespace: record.ref.namespace), record,
+                    service: ServiceKey(namespace: record.ref.namespace, name: record.ref.name))
             case .endpoints(let endpoints):
                 findings += lint(
                     endpoints, record, service: definedService(named: record.ref.name, record, inventory),
@@ -104,10 +106,12 @@ public enum Linter {
                 "\(count) addresses; the API server keeps \(maxEndpoints) and annotates the object "
                     + "\(WellKnown.overCapacityAnnotation)")
         }
+        findings += validationFindings(
+            APIValidation.validate(endpoints, namespace: record.ref.namespace), record, service: key)
         for subset in endpoints.subsets {
             for address in subset.addresses + subset.notReadyAddresses {
-                if let problem = addressProblem(address.ip, addressType: nil, clusterIPs: clusterIPs) {
-                    add(problem.type, line: address.line, address: address.ip, problem.message)
+                if let problem = clusterIPProblem(address.ip, clusterIPs: clusterIPs) {
+                    add(.reservedAddress, line: address.line, address: address.ip, problem)
                 }
             }
             if let service {
@@ -155,22 +159,13 @@ public enum Linter {
                     + "overwrites slices it did not make")
         }
 
-        let knownType = ["IPv4", "IPv6", "FQDN"].contains(slice.addressType)
-        if !knownType {
-            add(.addressTypeMismatch, "addressType '\(slice.addressType)' is not IPv4, IPv6 or FQDN")
-        }
-        if slice.endpoints.count > maxEndpoints {
-            add(
-                .tooManyEndpoints,
-                "\(slice.endpoints.count) endpoints; the API server rejects slices over \(maxEndpoints)")
-        }
-        if slice.addressType != "FQDN" {
+        findings += validationFindings(
+            APIValidation.validate(slice, namespace: record.ref.namespace), record, service: key)
+        if IPFamily(rawValue: slice.addressType) != nil {
             for endpoint in slice.endpoints {
                 for address in endpoint.addresses {
-                    if let problem = addressProblem(
-                        address, addressType: knownType ? slice.addressType : nil, clusterIPs: clusterIPs)
-                    {
-                        add(problem.type, line: endpoint.line, address: address, problem.message)
+                    if let problem = clusterIPProblem(address, clusterIPs: clusterIPs) {
+                        add(.reservedAddress, line: endpoint.line, address: address, problem)
                     }
                 }
             }
@@ -187,26 +182,36 @@ public enum Linter {
 
     // MARK: Rules
 
-    private static func addressProblem(
-        _ text: String, addressType: String?, clusterIPs: [String: ServiceKey]
-    ) -> (
-        type: FindingType, message: String
-    )? {
-        // A placeholder is reported as unresolved-variable, not as a bad address.
-        if Placeholder.occurs(in: text) { return nil }
-        guard let address = IPAddress(text) else {
-            return (.invalidAddress, "'\(text)' is not an IP address")
+    /// The API server's own validation of the object (see `APIValidation`), as findings.
+    private static func validationFindings(
+        _ problems: [ValidationProblem], _ record: ObjectRecord, service: ServiceKey?
+    ) -> [Finding] {
+        // A placeholder (`${NAS_IP}`) is reported as unresolved-variable, not as a bad address.
+        problems.filter { !($0.address.map(Placeholder.occurs) ?? false) }.map { problem in
+            let type: FindingType
+            switch problem.kind {
+            case .invalidAddress: type = .invalidAddress
+            case .addressFamily, .unknownAddressType: type = .addressTypeMismatch
+            case .specialAddress: type = .reservedAddress
+            case .tooManyEndpoints: type = .tooManyEndpoints
+            case .invalidField: type = .invalidField
+            }
+            // Addresses and counts say what is wrong in their own words; other fields need their path.
+            let message =
+                switch problem.kind {
+                case .invalidField: "\(problem.field): \(problem.message); the API server rejects it"
+                case .specialAddress: "\(problem.message); the API server rejects it"
+                default: problem.message
+                }
+            return finding(
+                type, record, service: service, line: problem.line, address: problem.address, port: nil, message)
         }
-        if let addressType, address.family.rawValue != addressType {
-            return (.addressTypeMismatch, "\(text) is \(address.family.rawValue) in an \(addressType) EndpointSlice")
-        }
-        if let range = address.specialRange {
-            return (.reservedAddress, "\(text) is \(range); the API server rejects it")
-        }
-        if let owner = clusterIPs[address.canonical] {
-            return (.reservedAddress, "\(text) is the cluster IP of Service \(owner); the API server rejects it")
-        }
-        return nil
+    }
+
+    /// Another Service's cluster IP (valid as an address, but refused for endpoints).
+    private static func clusterIPProblem(_ text: String, clusterIPs: [String: ServiceKey]) -> String? {
+        guard let address = IPAddress(text), let owner = clusterIPs[address.canonical] else { return nil }
+        return "\(text) is the cluster IP of Service \(owner); the API server rejects it"
     }
 
     /// Endpoint ports are matched to Service ports by name, the empty name included.

@@ -74,12 +74,46 @@ public struct BackendSet: Sendable, Equatable {
     }
 
     /// Adds every backend of an Endpoints object.
+    ///
+    /// An address written more than once for the same port set (ready in `addresses`, not ready in
+    /// `notReadyAddresses`, or in two subsets) is one endpoint in the mirrored slice, which kube-proxy
+    /// reads: the copy written last wins (subsets in order, `addresses` before `notReadyAddresses`),
+    /// as in the mirroring controller's `desiredCalc.addAddress`. So ready and not ready in one subset
+    /// is not ready.
     public mutating func add(_ endpoints: Endpoints, ref: ObjectRef, path: String? = nil) {
+        struct MirroredEndpoint: Hashable {
+            var ports: Set<PortSignature>
+            var address: String
+            var hostname: String
+        }
+        struct PortSignature: Hashable {
+            var name: String
+            var port: Int?
+            var `protocol`: String
+            var appProtocol: String?
+        }
+        func key(_ subset: EndpointSubset, _ address: EndpointAddress) -> MirroredEndpoint {
+            MirroredEndpoint(
+                ports: Set(
+                    subset.ports.map {
+                        PortSignature(
+                            name: $0.name, port: $0.port, protocol: $0.effectiveProtocol, appProtocol: $0.appProtocol)
+                    }), address: IPAddress.canonicalText(address.ip), hostname: address.hostname ?? "")
+        }
+        // Only an object with not-ready addresses can have a conflict (and most have none).
+        var last: [MirroredEndpoint: Bool] = [:]
+        if endpoints.subsets.contains(where: { !$0.notReadyAddresses.isEmpty }) {
+            for subset in endpoints.subsets {
+                for address in subset.addresses { last[key(subset, address)] = true }
+                for address in subset.notReadyAddresses { last[key(subset, address)] = false }
+            }
+        }
         for subset in endpoints.subsets {
             let ports: [EndpointPort?] = subset.ports.isEmpty ? [nil] : subset.ports
-            for (addresses, ready) in [(subset.addresses, true), (subset.notReadyAddresses, false)] {
+            for (addresses, written) in [(subset.addresses, true), (subset.notReadyAddresses, false)] {
                 for address in addresses {
                     let canonical = IPAddress.canonicalText(address.ip)
+                    let ready = last.isEmpty ? written : last[key(subset, address)] ?? written
                     for port in ports {
                         insert(
                             Backend(

@@ -46,33 +46,6 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { canonical }
 
-    /// Why the API server would reject this address in Endpoints or an EndpointSlice, or `nil`.
-    public var specialRange: String? {
-        switch family {
-        case .ipv4:
-            if bytes == [0, 0, 0, 0] { return "unspecified (0.0.0.0)" }
-            if bytes[0] == 127 { return "loopback (127.0.0.0/8)" }
-            if bytes[0] == 169 && bytes[1] == 254 { return "link-local (169.254.0.0/16)" }
-            if bytes[0] >= 224 && bytes[0] <= 239 { return "multicast (224.0.0.0/4)" }
-            return nil
-        case .ipv6:
-            if bytes.allSatisfy({ $0 == 0 }) { return "unspecified (::)" }
-            if bytes.dropLast().allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return "loopback (::1)" }
-            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return "link-local (fe80::/10)" }
-            if bytes[0] == 0xff { return "multicast (ff00::/8)" }
-            if let mapped = ipv4Mapped { return mapped.specialRange }
-            return nil
-        }
-    }
-
-    /// The IPv4 address inside `::ffff:a.b.c.d`, if this is one.
-    public var ipv4Mapped: IPAddress? {
-        guard family == .ipv6, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff else {
-            return nil
-        }
-        return IPAddress(bytes[12..<16].map(String.init).joined(separator: "."))
-    }
-
     /// Canonical text for an address as written in a manifest: the canonical IP when it parses,
     /// otherwise the text itself in lower case (FQDN slices, or an invalid address the linter reports).
     /// A placeholder (`${NAS_IP}`) is kept byte for byte: it is a name, not an address.

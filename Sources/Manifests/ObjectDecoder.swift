@@ -135,7 +135,8 @@ public enum ObjectDecoder {
             result.append(
                 EndpointAddress(
                     ip: ip, hostname: try address.string("hostname"), nodeName: try address.string("nodeName"),
-                    line: item.node.span.start.line))
+                    // The address's own line, also in flow and JSON items that span several lines.
+                    line: (address.node("ip") ?? item.node).span.start.line))
         }
         return result
     }
@@ -153,7 +154,10 @@ public enum ObjectDecoder {
             result.append(
                 EndpointPort(
                     name: try port.string("name") ?? "", port: number, protocol: try port.string("protocol"),
-                    appProtocol: try port.string("appProtocol"), line: item.node.span.start.line))
+                    appProtocol: try port.string("appProtocol"),
+                    // The port's first field: its own line in flow and JSON items that span several lines.
+                    line: ["name", "port", "protocol"].compactMap { port.node($0)?.span.start.line }.min()
+                        ?? item.node.span.start.line))
         }
         return result
     }
@@ -167,7 +171,9 @@ public enum ObjectDecoder {
         for item in try fields.list("endpoints") {
             let endpoint = try FieldReader(node: item.node, path: item.path)
             var addresses: [String] = []
+            var line = item.node.span.start.line
             for address in try endpoint.list("addresses") {
+                if addresses.isEmpty { line = address.node.span.start.line }
                 guard let text = address.node.stringValue else {
                     throw FieldReader.wrongType(path: address.path, expected: "a string", found: address.node)
                 }
@@ -183,7 +189,8 @@ public enum ObjectDecoder {
                 SliceEndpoint(
                     addresses: addresses, conditions: conditions, hostname: try endpoint.string("hostname"),
                     nodeName: try endpoint.string("nodeName"), zone: try endpoint.string("zone"),
-                    line: item.node.span.start.line))
+                    // The first address's line: the one consumers use, and what findings point at.
+                    line: line))
         }
         return EndpointSlice(
             metadata: meta, addressType: addressType, endpoints: endpoints,

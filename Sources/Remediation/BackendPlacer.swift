@@ -8,6 +8,10 @@ import Manifests
 /// 2. Each written address is kept, has its readiness flipped, or is removed.
 /// 3. Backends still missing join the subset/slice whose port set they match (the one that already
 ///    holds that address family); only when none fits is a new subset or a new slice made.
+///
+/// Every port list it writes is one the API server accepts (`acceptsPorts`): a port that would
+/// repeat a slice's port name, or leave a port unnamed in a subset with several, is not added in
+/// place; its backends go to a new subset or slice instead.
 struct BackendPlacer {
     /// One Endpoints subset or one EndpointSlice: a set of ports and the addresses that serve all of them.
     struct Container {
@@ -61,6 +65,9 @@ struct BackendPlacer {
     let records: [ObjectRecord]
     let target: BackendSet
     let takenSliceNames: Set<String>
+    /// Hand-written slices of the service that the cluster has and git does not: a new slice that
+    /// holds only their backends is written under their name, so that the object exists on both sides.
+    let liveOnlySliceNames: Set<String>
     private var containers: [Container] = []
     private var liveByAddress: [String: [PortIdentity: Backend]] = [:]
     private var operations: [Int: [EditOperation]] = [:]
@@ -68,10 +75,13 @@ struct BackendPlacer {
     private(set) var portRewrites: [PortRewrite] = []
     private(set) var unresolved: [String] = []
 
-    init(records: [ObjectRecord], target: BackendSet, takenSliceNames: Set<String>) {
+    init(
+        records: [ObjectRecord], target: BackendSet, takenSliceNames: Set<String>, liveOnlySliceNames: Set<String> = []
+    ) {
         self.records = records
         self.target = target
         self.takenSliceNames = takenSliceNames
+        self.liveOnlySliceNames = liveOnlySliceNames
         for key in target.keys {
             guard let backend = target[key] else { continue }
             liveByAddress[backend.address, default: [:]][PortIdentity(backend.key)] = backend
@@ -178,15 +188,17 @@ struct BackendPlacer {
         var elsewhere: [String: Set<PortIdentity>] = [:]
         for other in containers.indices where other != index {
             for placement in containers[other].placements where addresses.contains(placement.address) {
-                elsewhere[placement.address, default: []].formUnion(containers[other].ports.map(\.identity))
+                elsewhere[placement.address, default: []].formUnion(
+                    containers[other].allPorts ? [Self.allPorts] : containers[other].ports.map(\.identity))
             }
         }
         let identities = Set(container.ports.map(\.identity))
         let stale = container.ports.indices.filter { port in
             addresses.allSatisfy { live($0)[container.ports[port].identity] == nil }
         }
+        // "All ports" (a port-less slice or subset) is never a port to add to a list of ports.
         let extra: [PortSpec] = live(addresses[0]).keys.filter { identity in
-            !identities.contains(identity)
+            identity != Self.allPorts && !identities.contains(identity)
                 && addresses.allSatisfy { live($0)[identity] != nil && !(elsewhere[$0]?.contains(identity) ?? false) }
         }.compactMap { identity in
             live(addresses[0])[identity].map(PortSpec.init)
@@ -205,9 +217,31 @@ struct BackendPlacer {
         }
         pair { !$0.name.isEmpty && $0.name == $1.name }
         pair { $0.port == $1.port && $0.protocol == $1.protocol }
+        // A port whose addresses the cluster serves on it only through other subsets/slices (an
+        // endpoint listed in two slices) was renamed or renumbered here when a live port of the same
+        // name replaces it: edit it in place. Never removed on this evidence alone.
+        for port in container.ports.indices where !stale.contains(port) && !container.ports[port].name.isEmpty {
+            let identity = container.ports[port].identity
+            let lacking = addresses.filter { live($0)[identity] == nil }
+            let explained = addresses.allSatisfy {
+                live($0)[identity] == nil || (elsewhere[$0]?.contains(identity) ?? false)
+            }
+            guard !lacking.isEmpty, explained,
+                let match = unpairedExtra.firstIndex(where: { $0.name == container.ports[port].name })
+            else { continue }
+            pairs.append((port, unpairedExtra.remove(at: match)))
+        }
         if unpairedStale.count == 1 && unpairedExtra.count == 1 { pair { _, _ in true } }
         var ports = container.ports
+        let isSlice = container.subset == nil
         for (port, replacement) in pairs {
+            var candidate = ports
+            candidate[port] = replacement
+            // A rename onto a name the slice already has would be refused: leave the port stale.
+            guard Self.acceptsPorts(candidate, slice: isSlice) else {
+                unpairedStale.append(port)
+                continue
+            }
             add(
                 .replacePort(subset: container.subset, index: port, from: container.ports[port], to: replacement),
                 to: container.recordIndex)
@@ -215,9 +249,17 @@ struct BackendPlacer {
                 PortRewrite(object: container.location.ref, from: container.ports[port], to: replacement))
             ports[port] = replacement
         }
+        // Only the extra ports the API server accepts beside the kept ones are added here; the
+        // backends of the others are placed in a new subset or slice by step 3.
+        let kept = ports.indices.filter { !unpairedStale.contains($0) }.map { ports[$0] }
+        var accepted: [PortSpec] = []
+        for port in unpairedExtra where Self.acceptsPorts(kept + accepted + [port], slice: isSlice) {
+            accepted.append(port)
+        }
+        unpairedExtra = accepted
         var removed: Set<Int> = []
-        if container.ports.count - unpairedStale.count + unpairedExtra.count >= 1 {
-            for port in unpairedStale {
+        if kept.count + unpairedExtra.count >= 1 {
+            for port in unpairedStale.sorted() {
                 add(
                     .removePort(subset: container.subset, index: port, port: container.ports[port]),
                     to: container.recordIndex)
@@ -255,7 +297,7 @@ struct BackendPlacer {
     private func decide(_ placement: Placement, in container: Container) -> Decision {
         let identities: [PortIdentity] =
             container.allPorts
-            ? [PortIdentity(name: "", port: nil, protocol: "TCP")] : container.ports.map(\.identity)
+            ? [Self.allPorts] : container.ports.map(\.identity)
         guard let live = liveByAddress[placement.address], !identities.isEmpty else { return .remove }
         var readiness: Set<Bool> = []
         for identity in identities {
@@ -273,7 +315,13 @@ struct BackendPlacer {
                 .removeAddress(
                     subset: subset, notReady: placement.inNotReadyList, index: placement.index, ip: placement.written),
                 to: container.recordIndex)
-            add(.addAddress(subset: subset, notReady: !ready, ip: placement.written), to: container.recordIndex)
+            // Written in both lists (the mirrored slice makes that one not-ready endpoint): only remove.
+            let alreadyThere = container.placements.contains {
+                $0.address == placement.address && $0.inNotReadyList == !ready
+            }
+            if !alreadyThere {
+                add(.addAddress(subset: subset, notReady: !ready, ip: placement.written), to: container.recordIndex)
+            }
         } else {
             add(
                 .setReady(endpoint: placement.index, address: placement.written, ready: ready),
@@ -348,13 +396,17 @@ struct BackendPlacer {
         for (recordIndex, byPorts) in newSubsets {
             for ports in byPorts.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
                 guard let lists = byPorts[ports] else { continue }
-                add(.addSubset(ready: lists.ready, notReady: lists.notReady, ports: ports), to: recordIndex)
+                for group in Self.acceptedGroups(ports, slice: false) {
+                    add(.addSubset(ready: lists.ready, notReady: lists.notReady, ports: group), to: recordIndex)
+                }
             }
         }
         for family in newSlices.keys.sorted() {
             guard let byPorts = newSlices[family] else { continue }
             for ports in byPorts.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                addSlice(family: family, ports: ports, endpoints: byPorts[ports] ?? [])
+                for group in Self.acceptedGroups(ports, slice: true) {
+                    addSlice(family: family, ports: group, endpoints: byPorts[ports] ?? [])
+                }
             }
         }
         return received
@@ -413,7 +465,11 @@ struct BackendPlacer {
         var name = "\(service)-\(family.lowercased())"
         var suffix = 2
         let taken = takenSliceNames.union(newObjects.map(\.object.metadata.name))
-        while taken.contains(name) {
+        let liveName = liveSliceName(ports: ports, addresses: endpoints.map(\.0)).flatMap { name in
+            newObjects.contains { $0.object.metadata.name == name } ? nil : name
+        }
+        if let liveName { name = liveName }
+        while taken.contains(name) && name != liveName {
             name = "\(service)-\(family.lowercased())-\(suffix)"
             suffix += 1
         }
@@ -445,6 +501,49 @@ struct BackendPlacer {
             NewObject(
                 object: .endpointSlice(slice), namespace: location.ref.namespace,
                 writesNamespace: anchor.metadata.namespace != nil, placement: placement))
+    }
+
+    /// The live-only slice that serves every one of these backends, if any (the first by name).
+    private func liveSliceName(ports: [PortSpec], addresses: [String]) -> String? {
+        guard !liveOnlySliceNames.isEmpty else { return nil }
+        let identities: [PortIdentity] =
+            ports.isEmpty ? [Self.allPorts] : ports.map(\.identity)
+        var candidates = liveOnlySliceNames
+        for address in addresses {
+            for identity in identities {
+                let names = target.origins(of: identity.key(address: address)).filter {
+                    $0.object.kind == .endpointSlice
+                }.map(\.object.name)
+                candidates.formIntersection(names)
+                if candidates.isEmpty { return nil }
+            }
+        }
+        return candidates.sorted().first
+    }
+
+    /// The backend identity of a port-less slice or subset.
+    static let allPorts = PortIdentity(name: "", port: nil, protocol: "TCP")
+
+    // MARK: Port lists the API server accepts
+
+    /// `validatePorts` refuses a repeated name in a slice (the empty name too); `validateEndpointPort`
+    /// requires every port of a subset with several to be named.
+    static func acceptsPorts(_ ports: [PortSpec], slice: Bool) -> Bool {
+        if slice { return Set(ports.map(\.name)).count == ports.count }
+        return ports.count <= 1 || ports.allSatisfy { !$0.name.isEmpty }
+    }
+
+    /// `ports` split into the fewest groups (first fit, in port order) that are each accepted.
+    static func acceptedGroups(_ ports: [PortSpec], slice: Bool) -> [[PortSpec]] {
+        var groups: [[PortSpec]] = []
+        for port in ports.sorted() {
+            if let index = groups.firstIndex(where: { acceptsPorts($0 + [port], slice: slice) }) {
+                groups[index].append(port)
+            } else {
+                groups.append([port])
+            }
+        }
+        return groups
     }
 
     // MARK: Helpers

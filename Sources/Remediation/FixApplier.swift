@@ -68,6 +68,7 @@ public struct FixApplier: Sendable {
         var active = plan.services.filter(\.hasActions)
         var failures: [ServiceKey: [String]] = [:]
         var files: [ManifestEditor.FileResult] = []
+        var remaining: [ServiceKey: [String]] = [:]
         attempt: while true {
             files = []
             let requests = Self.requests(for: active)
@@ -95,7 +96,8 @@ public struct FixApplier: Sendable {
                 files.append(ManifestEditor.newFile(path: path, objects: objects))
             }
             switch verify(files, active: active) {
-            case .success:
+            case .success(let drift):
+                remaining = drift
                 break attempt
             case .failure(let problem):
                 // Never loop: a problem no service can be blamed for stops every edit.
@@ -111,7 +113,9 @@ public struct FixApplier: Sendable {
             var reasons = service.unresolved + (failures[service.service] ?? [])
             let status: Status
             if activeKeys.contains(service.service) {
-                status = service.unresolved.isEmpty ? .fixed : .partial
+                let notFixed = remaining[service.service] ?? []
+                reasons += notFixed
+                status = service.unresolved.isEmpty && notFixed.isEmpty ? .fixed : .partial
             } else {
                 status = .unfixed
                 if reasons.isEmpty && !service.changes.isEmpty {
@@ -176,8 +180,12 @@ public struct FixApplier: Sendable {
         var reason: String
     }
 
-    /// Re-reads the changed files as the scanner would and compares the services' backends.
-    private func verify(_ files: [ManifestEditor.FileResult], active: [ServicePlan]) -> Result<Void, Problem> {
+    /// Re-reads the changed files as the scanner would, checks every object in them with the API
+    /// server's validation, and compares the services' backends. On success, returns what still
+    /// differs from the cluster for the services planned as fully fixed ("not fixed: …").
+    private func verify(
+        _ files: [ManifestEditor.FileResult], active: [ServicePlan]
+    ) -> Result<[ServiceKey: [String]], Problem> {
         let changed = Set(files.map(\.path))
         var records = desired.filter { !changed.contains($0.source?.path ?? "") }
         for file in files {
@@ -198,6 +206,7 @@ public struct FixApplier: Sendable {
                 records.append(object.record(path: file.path, namespace: namespace, rule: nil))
             }
         }
+        if let problem = refusedObject(records, changed: changed, active: active) { return .failure(problem) }
         // Only services with an object in a changed file (or being fixed) can have changed.
         var touched = Set(active.map(\.service))
         for record in desired where changed.contains(record.source?.path ?? "") {
@@ -230,6 +239,51 @@ public struct FixApplier: Sendable {
                         "internal check failed: after the edit the backends still differ; the file was left as it was"
                 ))
         }
-        return .success(())
+        // Equal backends are not all of it: an object git defines that the cluster does not have is
+        // still drift (`missing-live-object`).
+        var notFixed: [ServiceKey: [String]] = [:]
+        for plan in active where plan.unresolved.isEmpty {
+            let liveRefs = Set(live[plan.service]?.records.map(\.ref) ?? [])
+            let missing = (after[plan.service]?.records ?? []).filter { !liveRefs.contains($0.ref) }
+            guard !missing.isEmpty else { continue }
+            let names = missing.map { "\($0.ref.kind.rawValue) \($0.ref.namespace)/\($0.ref.name)" }
+            notFixed[plan.service] = [
+                "not fixed: \(names.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") in git but not in the cluster"
+            ]
+        }
+        return .success(notFixed)
+    }
+
+    /// The first object in a changed file that the API server would refuse (`APIValidation`) for a
+    /// reason it did not have before the fix, blamed on the services that edit or create it.
+    private func refusedObject(_ records: [ObjectRecord], changed: Set<String>, active: [ServicePlan]) -> Problem? {
+        func problems(_ record: ObjectRecord) -> [ValidationProblem] {
+            APIValidation.validate(record.object, namespace: record.ref.namespace)
+        }
+        // Field paths move when items are added or removed: compare what is wrong, not where.
+        var before: [ObjectRef: Set<String>] = [:]
+        for record in desired where changed.contains(record.source?.path ?? "") {
+            before[record.ref, default: []].formUnion(problems(record).map { "\($0.rule): \($0.message)" })
+        }
+        for record in records where changed.contains(record.source?.path ?? "") {
+            let known = before[record.ref] ?? []
+            guard let problem = problems(record).first(where: { !known.contains("\($0.rule): \($0.message)") }) else {
+                continue
+            }
+            var blamed = Set(
+                active.filter { plan in
+                    plan.edits.contains { $0.location.ref == record.ref }
+                        || plan.newObjects.contains { $0.ref == record.ref }
+                }.map(\.service))
+            if blamed.isEmpty {
+                blamed = Set(active.filter { $0.paths.contains(record.source?.path ?? "") }.map(\.service))
+            }
+            return Problem(
+                services: blamed,
+                reason:
+                    "the API server would refuse the edited \(record.ref.kind.rawValue) \(record.ref.namespace)/\(record.ref.name) (\(problem)); it was not written"
+            )
+        }
+        return nil
     }
 }

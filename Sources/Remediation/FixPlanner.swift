@@ -209,7 +209,13 @@ public struct FixPlanner: Sendable {
             }
             return
         }
-        var placer = BackendPlacer(records: editable, target: target, takenSliceNames: takenSliceNames)
+        // Hand-written live slices git does not have: a new slice for their backends takes their name.
+        let desiredRefs = Set(desired.records.map(\.ref))
+        let liveOnlySlices = Set(
+            (live.map(Self.adoptable) ?? []).filter { $0.ref.kind == .endpointSlice && !desiredRefs.contains($0.ref) }
+                .map(\.ref.name))
+        var placer = BackendPlacer(
+            records: editable, target: target, takenSliceNames: takenSliceNames, liveOnlySliceNames: liveOnlySlices)
         placer.run()
         plan.edits = placer.objectEdits
         plan.newObjects += placer.newObjects

@@ -48,6 +48,19 @@ public enum ManifestEditor {
 
     /// Applies the request's changes; throws when the file cannot be edited safely (then it is left as it was).
     public static func apply(_ request: FileRequest) throws(RemediationError) -> FileResult {
+        // A UTF-8 byte-order mark stays, and the text after it is edited: the parser's positions
+        // count from there.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        guard request.original.starts(with: bom) else { return try applyToText(request) }
+        var inner = request
+        inner.original = Array(request.original.dropFirst(bom.count))
+        var result = try applyToText(inner)
+        result.original = request.original
+        result.edited = result.edited.map { bom + $0 }
+        return result
+    }
+
+    private static func applyToText(_ request: FileRequest) throws(RemediationError) -> FileResult {
         let text = SourceText(request.original)
         let json = isJSON(request.path)
         let documents = try Documents(text: text, json: json, path: request.path)

@@ -329,8 +329,8 @@ struct NodeEditor {
         return try TextEdit.apply(shifted, to: Array(text.bytes[region]), subject: subject)
     }
 
-    /// Deletions that take out the comments in `region`: a trailing comment with the blanks before
-    /// it, or a whole comment-only line.
+    /// Deletions that take out the comments in `region` (a trailing comment with the blanks before
+    /// it, or a whole comment-only line) and the anchors (`&name`) outside scalars.
     func commentDeletions(in region: Range<Int>, scalars: [Range<Int>]) -> [TextEdit] {
         var edits: [TextEdit] = []
         let sortedScalars = scalars.sorted { $0.lowerBound < $1.lowerBound }
@@ -362,11 +362,39 @@ struct NodeEditor {
                     edits.append(TextEdit(delete: cut == lineStart ? lineStart..<lineEnd : cut..<contentEnd))
                     break scan
                 }
+                // An anchor (`&ok`): a copy must not define it a second time (PyYAML refuses that).
+                if text.bytes[index] == UInt8(ascii: "&"),
+                    index == lineStart || Self.precedesNode(text.bytes[index - 1])
+                {
+                    var end = index + 1
+                    while end < contentEnd, !Self.endsAnchor(text.bytes[end]) { end += 1 }
+                    if end < contentEnd && text.bytes[end] == UInt8(ascii: " ") {
+                        edits.append(TextEdit(delete: index..<(end + 1)))
+                    } else if index > lineStart && text.bytes[index - 1] == UInt8(ascii: " ") {
+                        edits.append(TextEdit(delete: (index - 1)..<end))
+                    } else {
+                        edits.append(TextEdit(delete: index..<end))
+                    }
+                    index = end
+                    continue
+                }
                 index += 1
             }
             lineStart = lineEnd
         }
         return edits
+    }
+
+    /// Bytes after which a node (and so an anchor) can start.
+    private static func precedesNode(_ byte: UInt8) -> Bool {
+        [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(byte)
+    }
+
+    private static func endsAnchor(_ byte: UInt8) -> Bool {
+        [
+            UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ","),
+            UInt8(ascii: "]"), UInt8(ascii: "}"),
+        ].contains(byte)
     }
 
     /// Moves every line of `lines` right (or left, over spaces only) by `delta` columns.

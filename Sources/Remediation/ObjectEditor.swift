@@ -95,6 +95,13 @@ struct ObjectEditor {
         return edits
     }
 
+    /// Whether a comment follows the scalar on its line.
+    private func hasTrailingComment(_ node: Node) -> Bool {
+        let end = node.span.end.offset
+        let lineEnd = editor.text.lineEnd(end)
+        return editor.text.bytes[end..<lineEnd].contains(UInt8(ascii: "#"))
+    }
+
     private func addressListEdits(_ subset: Mapping, _ change: SubsetChanges) throws(RemediationError) -> [TextEdit] {
         var edits: [TextEdit] = []
         func finalCount(_ notReady: Bool) -> Int {
@@ -145,8 +152,8 @@ struct ObjectEditor {
         }
         for notReady in [false, true] {
             let key = notReady ? "notReadyAddresses" : "addresses"
-            let removals = change.removals[notReady] ?? []
-            let additions = (change.additions[notReady] ?? []).sorted(by: AddressOrderProxy.less)
+            var removals = change.removals[notReady] ?? []
+            var additions = (change.additions[notReady] ?? []).sorted(by: AddressOrderProxy.less)
             guard !removals.isEmpty || !additions.isEmpty else { continue }
             let entry = subset.entry(key)
             let siblings = allAddressItems()
@@ -156,6 +163,24 @@ struct ObjectEditor {
                         IPAddress.canonicalText(list.items[index].mapping?["ip"]?.stringValue ?? "")
                             == IPAddress.canonicalText(change.expected[notReady]?[index] ?? "")
                     else { throw mismatch("\(key)[\(index)] is not \(change.expected[notReady]?[index] ?? "?")") }
+                }
+                // An address replaced by another keeps its line when a trailing comment names the
+                // backend (`- ip: 192.0.2.13  # rgw-b1`): only the value changes.
+                for index in removals.sorted() {
+                    guard let item = list.items[index].mapping, item.entries.count == 1, let ipNode = item["ip"],
+                        hasTrailingComment(ipNode)
+                    else { continue }
+                    // Not an address that only moves here from the other list (a readiness flip).
+                    let flipping = Set((change.expected[!notReady] ?? [:]).values.map(IPAddress.canonicalText))
+                    guard
+                        let replacement = additions.firstIndex(where: {
+                            !flipping.contains(IPAddress.canonicalText($0))
+                        })
+                    else { break }
+                    edits += try editor.replaceScalar(
+                        ipNode, with: .string(additions.remove(at: replacement)), inFlow: item.style == .flow,
+                        depth: 5)
+                    removals.remove(index)
                 }
                 let order = InsertionOrder(
                     existing: list.items.map { IPAddress.canonicalText($0.mapping?["ip"]?.stringValue ?? "") },

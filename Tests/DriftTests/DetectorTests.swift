@@ -202,6 +202,28 @@ import Testing
         #expect(report.summary.outcome == .pass)
     }
 
+    /// Live Endpoints (or a hand-written slice) whose Service exists neither in git nor in the
+    /// cluster back nothing: an orphan, whose hint does not promise `fix --adopt` (which, like
+    /// docs/fix.md says, adopts only Services with their backends).
+    @Test func liveEndpointsWithoutAnyServiceAreOrphans() throws {
+        let orphan = DriftFixtures.endpoints("gone", subsets: "- addresses: [{ip: 10.9.0.1}]\n  ports: [{port: 21}]")
+        let slice = DriftFixtures.slice(
+            "gone-x", service: "gone", managedBy: "gitops", endpoints: "- addresses: [10.9.0.1]", ports: "- port: 21")
+        let report = DriftFixtures.check(
+            desired: ["db.yaml": DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))],
+            live: DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"), orphan, slice))
+        #expect(report.active(.unmanagedLiveObject).isEmpty)
+        #expect(
+            report.active(.orphanLiveObject).map { $0.object?.description ?? "" } == [
+                "Endpoints/shop/gone", "EndpointSlice/shop/gone-x",
+            ])
+        let finding = try #require(report.active(.orphanLiveObject).first)
+        #expect(finding.severity == .warning)
+        #expect(finding.message.contains("no Service shop/gone exists in git or in the cluster"))
+        #expect(finding.hint.contains("kubectl delete"))
+        #expect(finding.hint.contains("does not adopt"))
+    }
+
     /// A live Service without a selector and without backends is not an external service to adopt.
     @Test func liveServiceWithoutBackendsIsNotUnmanaged() {
         let report = DriftFixtures.check(desired: [:], live: DriftFixtures.service("empty"))

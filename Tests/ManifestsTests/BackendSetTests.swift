@@ -15,17 +15,22 @@ import Testing
         #expect(IPAddress("fe80::1%eth0") == nil)
     }
 
+    /// `APIValidation` parses as the API server does (`ParseIPSloppy`) and refuses only what
+    /// `ValidateNonSpecialIP` refuses.
     @Test func classifiesAddressesTheAPIServerRejects() {
-        #expect(IPAddress("127.0.0.5")?.specialRange?.hasPrefix("loopback") == true)
-        #expect(IPAddress("::1")?.specialRange?.hasPrefix("loopback") == true)
-        #expect(IPAddress("169.254.1.1")?.specialRange?.hasPrefix("link-local") == true)
-        #expect(IPAddress("fe80::1")?.specialRange?.hasPrefix("link-local") == true)
-        #expect(IPAddress("224.0.0.1")?.specialRange?.hasPrefix("multicast") == true)
-        #expect(IPAddress("ff02::1")?.specialRange?.hasPrefix("multicast") == true)
-        #expect(IPAddress("0.0.0.0")?.specialRange?.hasPrefix("unspecified") == true)
-        #expect(IPAddress("::")?.specialRange?.hasPrefix("unspecified") == true)
-        #expect(IPAddress("10.1.2.3")?.specialRange == nil)
-        #expect(IPAddress("2001:db8::1")?.specialRange == nil)
+        let refused = [
+            "127.0.0.5", "::1", "169.254.1.1", "fe80::1", "224.0.0.1", "ff02::1", "0.0.0.0", "::", "::ffff:127.0.0.1",
+        ]
+        for text in refused {
+            let endpoints = Endpoints(
+                metadata: ObjectMeta(name: "db"), subsets: [EndpointSubset(addresses: [EndpointAddress(ip: text)])])
+            #expect(APIValidation.validate(endpoints, namespace: "shop").map(\.kind) == [.specialAddress], "\(text)")
+        }
+        for text in ["10.1.2.3", "2001:db8::1", "239.1.1.1", "ff05::1", "192.0.2.010", "::ffff:10.0.0.1"] {
+            let endpoints = Endpoints(
+                metadata: ObjectMeta(name: "db"), subsets: [EndpointSubset(addresses: [EndpointAddress(ip: text)])])
+            #expect(APIValidation.validate(endpoints, namespace: "shop").isEmpty, "\(text)")
+        }
     }
 
     @Test func repackedSubsetsGiveTheSameSet() {

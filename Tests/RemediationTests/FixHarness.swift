@@ -48,7 +48,19 @@ struct FixHarness {
         return Result(plan: plan, output: output, edited: edited)
     }
 
-    /// The desired backends after applying `edited` equal the live ones, for every service.
+    /// What the API server's validation says of every object in a file.
+    static func validationProblems(_ text: String, path: String) -> [String] {
+        let read = ManifestFileReader.read(text, path: path)
+        return read.errors.map(\.description)
+            + read.objects.flatMap { object in
+                APIValidation.validate(object.object, namespace: object.object.metadata.namespace ?? "default").map {
+                    "\(object.object.kind.rawValue) \(object.object.metadata.name): \($0)"
+                }
+            }
+    }
+
+    /// The desired backends after applying `edited` equal the live ones, for every service, and
+    /// every object git then defines exists in the cluster.
     static func remainingDrift(files: [String: String], edited: [String: String?], live: String) -> [ServiceKey] {
         var after = files
         for (path, text) in edited { after[path] = text }
@@ -62,6 +74,8 @@ struct FixHarness {
             {
                 return false
             }
+            let liveRefs = Set(liveInventory[key]?.records.map(\.ref) ?? [])
+            if (desired[key]?.records ?? []).contains(where: { !liveRefs.contains($0.ref) }) { return true }
             return (desired[key]?.backends ?? BackendSet()) != (liveInventory[key]?.backends ?? BackendSet())
         }
     }

@@ -16,6 +16,11 @@ import Testing
         #expect(
             result.output.services.allSatisfy { $0.status == .fixed },
             "seed \(seed): \(outcome)\n\(scenario.desired.text)")
+        for (path, text) in result.edited {
+            guard let text else { continue }
+            let problems = FixHarness.validationProblems(text, path: path)
+            #expect(problems.isEmpty, "seed \(seed): the API server would refuse \(path): \(problems)\n\(text)")
+        }
         let drift = FixHarness.remainingDrift(
             files: [scenario.path: scenario.desired.text], edited: result.edited, live: scenario.liveText)
         #expect(
@@ -429,11 +434,22 @@ struct Scenario {
 
     static func liveSlices(_ containers: [Container]) -> String {
         var documents: [String] = []
+        // A slice holds one address family: IPv6 addresses live in a slice of their own.
+        var split: [(name: String, family: String, container: Container)] = []
         for (index, container) in containers.enumerated() {
+            var v4 = container
+            v4.ready = container.ready.filter { !$0.contains(":") }
+            split.append(("svc-\(index)", "IPv4", v4))
+            let v6 = container.ready.filter { $0.contains(":") }
+            if !v6.isEmpty {
+                split.append(("svc-\(index)-v6", "IPv6", Container(ready: v6, notReady: [], ports: container.ports)))
+            }
+        }
+        for (name, family, container) in split {
             var lines = [
                 "apiVersion: discovery.k8s.io/v1", "kind: EndpointSlice",
-                "metadata: {name: svc-\(index), namespace: default, labels: {kubernetes.io/service-name: svc}}",
-                "addressType: IPv4",
+                "metadata: {name: \(name), namespace: default, labels: {kubernetes.io/service-name: svc}}",
+                "addressType: \(family)",
                 "ports: [{name: \(container.ports[0].name), port: \(container.ports[0].number), protocol: TCP}]",
                 "endpoints:",
             ]
