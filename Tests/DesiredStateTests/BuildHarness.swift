@@ -8,6 +8,9 @@ struct BuildHarness {
     var variableFiles: [VariableFile] = []
     var selected: @Sendable (String) -> Bool = { _ in true }
     var entries: @Sendable (String) -> Bool = { _ in true }
+    /// Every selected file read again as trees (as when it holds a variable), instead of reusing the
+    /// objects the scanner decoded: both ways must build the same records.
+    var forceTrees = false
 
     init(_ files: [String: String]) {
         self.files = files

@@ -60,6 +60,22 @@ import Testing
         #expect(built == expected)
     }
 
+    @Test(arguments: cases.map { "\($0.layout):\($0.root)" })
+    func reusingScannedObjectsBuildsTheSameRecordsAsTrees(_ name: String) throws {
+        let parts = name.split(separator: ":").map(String.init)
+        let (layout, buildRoot) = (parts[0], parts[1])
+        var harness = BuildHarness(try Self.tree(layout))
+        harness.entries = { RepoPath.isWithin($0, buildRoot) }
+        let reused = harness.run()
+        harness.forceTrees = true
+        let trees = harness.run()
+        let key = { (record: ObjectRecord) in
+            "\(Self.describe(record.object, namespace: record.ref.namespace)) \(record.namespaceRule.map { "\($0)" } ?? "-") "
+                + "\(record.build ?? "-") \(record.source?.path ?? "-"):\(record.source?.line ?? 0)"
+        }
+        #expect(reused.records.map(key).sorted() == trees.records.map(key).sorted())
+    }
+
     /// What decides drift, in one comparable line per object.
     static func describe(_ object: KubeObject, namespace: String) -> String {
         let meta = object.metadata
