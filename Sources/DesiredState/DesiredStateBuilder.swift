@@ -1,5 +1,11 @@
 import Manifests
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// What the scanner hands the desired-state step: the commit's files, what it already read of the
 /// selected ones, and the documents that say how the repository is deployed.
 public struct DesiredStateInput {
@@ -121,7 +127,10 @@ struct BuildRun {
     var output = DesiredStateOutput()
     var resolver: KustomizeResolver
     private var documents: [String: [ManifestFileReader.Document]] = [:]
-    private var variableSources: [VariableSource]?
+    /// `substituteFrom` sources by kind and name, loaded once for every Flux Kustomization's references.
+    private var variableSources: [String: [VariableSource]]?
+    /// The names any Flux Kustomization takes variables from.
+    private var wantedSourceNames: Set<String> = []
     private var built: Set<String> = []
     /// What the scanner read of the selected files, by path.
     private let readFiles: [String: DesiredStateInput.ReadFile]
@@ -148,6 +157,7 @@ struct BuildRun {
             }
         }
 
+        wantedSourceNames = Set(flux.flatMap { $0.substituteFrom.map(\.name) })
         var units: [BuildUnit] = []
         for kustomization in flux {
             units.append(
@@ -176,11 +186,11 @@ struct BuildRun {
                 generation = .flux
             }
             let selected = input.selectsEntry(unit.file) || input.selectsEntry(unit.folder)
-            let before = resolver.visited
+            let before = resolver.visitOrder.count
             for file in resolver.build(folder: unit.folder, generation: generation) {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
-            if selected { selectedKustomizations.formUnion(resolver.visited.subtracting(before)) }
+            if selected { selectedKustomizations.formUnion(resolver.visitOrder[before...]) }
         }
 
         // Plain kustomize roots: kustomizations that no other kustomization includes and no controller builds.
@@ -202,11 +212,11 @@ struct BuildRun {
             guard let root = resolver.kustomization(in: RepoPath.folder(of: path)), !root.isComponent else { continue }
             let unit = BuildUnit(controller: .kustomization(path), folder: root.folder, file: path)
             let selected = input.selectsEntry(path)
-            let before = resolver.visited
+            let before = resolver.visitOrder.count
             for file in resolver.build(folder: root.folder, generation: .required) {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
-            if selected { selectedKustomizations.formUnion(resolver.visited.subtracting(before)) }
+            if selected { selectedKustomizations.formUnion(resolver.visitOrder[before...]) }
         }
         // A broken kustomization outside the selection is not this check's business, unless a selected
         // build goes through it.
@@ -349,7 +359,7 @@ struct BuildRun {
         if !flux.substituteFrom.isEmpty {
             let sources = loadVariableSources()
             for reference in flux.substituteFrom {
-                let candidates = sources.filter { $0.kind.rawValue == reference.kind && $0.name == reference.name }
+                let candidates = sources["\(reference.kind)/\(reference.name)"] ?? []
                 // Flux reads them from the Kustomization's own namespace.
                 let found = candidates.first { $0.namespace == flux.namespace } ?? candidates.first
                 references.append((reference, found))
@@ -358,23 +368,47 @@ struct BuildRun {
         return VariableScope(flux: flux, references: references, files: input.variableFiles)
     }
 
-    private mutating func loadVariableSources() -> [VariableSource] {
+    private mutating func loadVariableSources() -> [String: [VariableSource]] {
         if let known = variableSources { return known }
-        var sources: [VariableSource] = []
+        var sources: [String: [VariableSource]] = [:]
         for path in input.variableSourceFiles {
             guard let bytes = try? input.tree.bytes(of: path) else { continue }
             let roots = bytes.withUnsafeBytes { raw -> [Node] in
                 var roots: [Node] = []
                 for piece in DocumentSplitter.split(raw) {
                     let text = UnsafeRawBufferPointer(rebasing: raw[piece.range])
+                    // Only documents that mention a wanted name are parsed: a repository has far
+                    // more ConfigMaps than variable sources.
+                    guard wantedSourceNames.contains(where: { Self.mentions(text, $0) }) else { continue }
                     let origin = Mark(offset: piece.range.lowerBound, line: piece.line, column: 1)
                     roots += (try? YAMLReader.documents(in: text, origin: origin, limits: input.limits)) ?? []
                 }
                 return roots
             }
-            sources += VariableSource.read(roots, file: path)
+            for source in VariableSource.read(roots, file: path) {
+                sources["\(source.kind.rawValue)/\(source.name)", default: []].append(source)
+            }
         }
         variableSources = sources
         return sources
+    }
+
+    /// Whether `name` occurs in `text`, at memory speed.
+    static func mentions(_ text: UnsafeRawBufferPointer, _ name: String) -> Bool {
+        var pattern = Array(name.utf8)
+        guard let base = text.baseAddress, !pattern.isEmpty else { return false }
+        return pattern.withUnsafeMutableBytes { needle in
+            guard let needleBase = needle.baseAddress, let first = needle.first, text.count >= needle.count else {
+                return false
+            }
+            var offset = 0
+            let lastStart = text.count - needle.count
+            // memchr finds candidates for the first byte at memory speed; memcmp confirms.
+            while offset <= lastStart, let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) {
+                if memcmp(hit, needleBase, needle.count) == 0 { return true }
+                offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+            }
+            return false
+        }
     }
 }

@@ -41,7 +41,7 @@ public struct FluxKustomization: Sendable {
         for entry in spec?.value(at: ["postBuild", "substitute"])?.mapping?.entries ?? [] {
             guard let key = entry.key.scalar?.value, let value = entry.value.scalar?.value else { continue }
             // Flux drops line breaks from values.
-            substitute[key] = (value.replacingOccurrences(of: "\n", with: ""), entry.value.span.start.line)
+            substitute[key] = (Self.oneLine(value), entry.value.span.start.line)
         }
         var references: [Reference] = []
         for item in spec?.value(at: ["postBuild", "substituteFrom"])?.sequence?.items ?? [] {

@@ -28,6 +28,8 @@ struct KustomizeResolver {
     private(set) var notes: [ScanNote] = []
     /// Every kustomization file a build went through.
     private(set) var visited: Set<String> = []
+    /// The same, in the order first visited: what one build went through is a suffix of it.
+    private(set) var visitOrder: [String] = []
 
     init(tree: any FileTree) {
         self.tree = tree
@@ -123,7 +125,7 @@ struct KustomizeResolver {
                         + (stack + [kustomization.path]).joined(separator: " → ")))
             return []
         }
-        visited.insert(kustomization.path)
+        if visited.insert(kustomization.path).inserted { visitOrder.append(kustomization.path) }
         let inner = stack + [kustomization.path]
         var files: [BuildFile] = []
         for entry in kustomization.resources {
@@ -136,7 +138,7 @@ struct KustomizeResolver {
                 missing(entry, of: kustomization, what: "component")
                 continue
             }
-            visited.insert(component.path)
+            if visited.insert(component.path).inserted { visitOrder.append(component.path) }
             for resourceEntry in component.resources {
                 files += resource(resourceEntry, of: component, stack: inner + [component.path])
             }

@@ -45,12 +45,12 @@ public struct VariableSource: Sendable {
             } else {
                 value = raw
             }
-            source.values[key] = (value.replacingOccurrences(of: "\n", with: ""), entry.value.span.start.line)
+            source.values[key] = (Self.oneLine(value), entry.value.span.start.line)
         }
         for entry in mapping["stringData"]?.mapping?.entries ?? [] where kind == .secret {
             guard let key = entry.key.scalar?.value, let raw = entry.value.scalar?.value else { continue }
             if raw.hasPrefix("ENC[") { source.isEncrypted = true }
-            source.values[key] = (raw.replacingOccurrences(of: "\n", with: ""), entry.value.span.start.line)
+            source.values[key] = (Self.oneLine(raw), entry.value.span.start.line)
         }
         return source
     }
@@ -108,4 +108,15 @@ public struct VariableFile: Sendable, Hashable {
         }
         return VariableFile(path: path, values: values)
     }
+}
+
+extension VariableSource {
+    /// Flux drops line breaks from variable values.
+    static func oneLine(_ value: String) -> String {
+        value.contains("\n") ? value.filter { $0 != "\n" } : value
+    }
+}
+
+extension FluxKustomization {
+    static func oneLine(_ value: String) -> String { VariableSource.oneLine(value) }
 }
