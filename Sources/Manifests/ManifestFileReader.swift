@@ -108,13 +108,18 @@ public enum ManifestFileReader {
         var documentIndex = 0
         // argocd-cm is looked for only where Argo CD's settings live (install manifests, an argocd
         // folder): searching every ConfigMap of a large repository for it would cost a pass over its text.
-        let mayHoldArgoSettings = path.lowercased().contains("argo")
+        var argoSettings: Bool?
         for piece in DocumentSplitter.split(bytes) {
             let text = UnsafeRawBufferPointer(rebasing: bytes[piece.range])
             guard DocumentSplitter.hasContent(text) else { continue }
             defer { documentIndex += 1 }
             let kinds = DocumentSplitter.topLevelKinds(text)
-            let gitOps = isGitOps(kinds: kinds, text: text, argoSettings: mayHoldArgoSettings)
+            let gitOps = isGitOps(kinds: kinds, text: text) {
+                if let known = argoSettings { return known }
+                let found = path.utf8.count >= 4 && path.lowercased().contains("argo")
+                argoSettings = found
+                return found
+            }
             if !output.mayHoldVariables, kinds.contains(where: { $0 == "ConfigMap" || $0 == "Secret" }) {
                 output.mayHoldVariables = true
             }
@@ -154,10 +159,12 @@ public enum ManifestFileReader {
     }
 
     /// A Flux Kustomization, an Argo CD Application, or Argo CD's `argocd-cm` ConfigMap.
-    static func isGitOps(kinds: [Substring], text: UnsafeRawBufferPointer, argoSettings: Bool) -> Bool {
+    static func isGitOps(
+        kinds: [Substring], text: UnsafeRawBufferPointer, argoSettings: () -> Bool
+    ) -> Bool {
         for kind in kinds {
             if gitOpsKinds.contains(kind) { return true }
-            if argoSettings && kind == "ConfigMap" && ByteSearch.contains(text, "argocd-cm") { return true }
+            if kind == "ConfigMap" && argoSettings() && ByteSearch.contains(text, "argocd-cm") { return true }
         }
         return false
     }
