@@ -83,7 +83,18 @@ public struct SnapshotFileSource: LiveStateSource {
                 roots = try YAMLReader.documents(in: bytes)
             }
             var records: [ObjectRecord] = []
-            for root in roots {
+            // YAML `---` separators leave null documents; they say nothing (a lone `null` is named).
+            let documents = roots.count > 1 ? roots.filter { !$0.isNull } : roots
+            guard !documents.isEmpty else {
+                throw ManifestError(kind: .invalidValue, line: 0, column: 0, message: "it has no documents; \(hint)")
+            }
+            for root in documents {
+                if let problem = SnapshotShape.problem(root) {
+                    let start = root.span.start
+                    throw ManifestError(
+                        kind: .invalidValue, line: start.line, column: start.column,
+                        message: SnapshotShape.message(problem))
+                }
                 if let typed = try typedListItems(root) {
                     records += typed
                     continue
