@@ -28,7 +28,9 @@ public enum OutputPath {
             guard let resolved = realpath(path, nil) else {
                 throw AtomicFile.WriteError(
                     path: path,
-                    message: "it is a symbolic link to a missing file (\(String(cString: strerror(errno)))); it is not replaced")
+                    message:
+                        "it is a symbolic link to a missing file (\(String(cString: strerror(errno)))); it is not replaced"
+                )
             }
             target = String(cString: resolved)
             free(resolved)

@@ -127,7 +127,9 @@ import Testing
         #expect(Self.mode(folder + "/private.txt").map { $0 & 0o777 } == 0o600)
     }
 
-    @Test("paths under a folder stay inside it", arguments: ["../x", "a/../../x", "/etc/passwd", "", "a//b", "./a", "a/."])
+    @Test(
+        "paths under a folder stay inside it",
+        arguments: ["../x", "a/../../x", "/etc/passwd", "", "a//b", "./a", "a/."])
     func containedRefusals(relative: String) throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -21,7 +21,10 @@ struct SnapshotShapeTests {
         ("{\"kind\":\"List\",\"apiVersion\":\"v1\",\"items\":null}", "it is a List whose `items` is null,"),
         ("{\"kind\":\"List\",\"apiVersion\":\"v1\"}", "it is a List without `items`,"),
         ("{\"kind\":\"List\",\"items\":[]}", "it is a List without `apiVersion`,"),
-        ("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"name\":\"a\"}}]}", "it is a PodList,"),
+        (
+            "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":{\"name\":\"a\"}}]}",
+            "it is a PodList,"
+        ),
         ("{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"items\":[]}", "it is a PodList,"),
         (
             "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}},{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"b\"}}]}",

@@ -43,7 +43,8 @@ struct SnapshotStreamTests {
             .filter { $0.hasPrefix("list-") || $0.hasPrefix("page") }.filter { $0.hasSuffix(".body.json") }
         #expect(names.count >= 8)
         // A NamespaceList is not a snapshot: neither reader may take it for an empty cluster.
-        let namespaces = try Data(contentsOf: Fixtures.kubernetesAPI.appendingPathComponent("list-namespaces.body.json"))
+        let namespaces = try Data(
+            contentsOf: Fixtures.kubernetesAPI.appendingPathComponent("list-namespaces.body.json"))
         #expect(namespaces.withUnsafeBytes { SnapshotStream.records($0) } == nil)
         #expect(throws: LiveError.self) { try SnapshotFileSource.parse(namespaces, name: "namespaces") }
         for name in names where name != "list-namespaces.body.json" {
