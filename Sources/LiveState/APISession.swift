@@ -29,7 +29,7 @@ final class APISession: Sendable {
         warnings = WarningLog(sink: diagnostics)
         transport = try HTTPTransport(
             connection: connection, connectTimeout: Self.timeAmount(options.connectTimeout),
-            userAgent: options.userAgent)
+            readTimeout: Self.timeAmount(options.idleReadTimeout), userAgent: options.userAgent)
     }
 
     func shutdown() async { await transport.shutdown() }
@@ -40,7 +40,9 @@ final class APISession: Sendable {
     }
 
     private static func timeAmount(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1e9))
+        // NaN and negatives (never parsed, but never a trap either) are no time at all.
+        guard seconds > 0 else { return .nanoseconds(0) }
+        return .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1e9))
     }
 
     // MARK: Jobs
@@ -139,6 +141,9 @@ final class APISession: Sendable {
         var result = ListResult()
         var continueToken: String?
         var restarted = false
+        // A server (or proxy) that repeats a token, or never stops giving one, would page for ever.
+        var seenTokens: Set<String> = []
+        var pages = 0
         // The next page, asked for while this one is decoded.
         var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
         defer { prefetched?.task.cancel() }
@@ -180,6 +185,23 @@ final class APISession: Sendable {
                 result.documents += page.documents
                 result.problems += page.problems
                 guard let next = page.continueToken else { return result }
+                pages += 1
+                guard seenTokens.insert(next).inserted else {
+                    throw LiveError(
+                        kind: .invalidResponse, operation: "list", resource: resource.qualifiedName,
+                        namespace: namespace,
+                        message:
+                            "the API server gave the same continue token again after \(pages) pages; paging would never end"
+                    )
+                }
+                guard pages < options.maximumPages else {
+                    throw LiveError(
+                        kind: .invalidResponse, operation: "list", resource: resource.qualifiedName,
+                        namespace: namespace,
+                        message:
+                            "the list did not end after \(pages) pages; stopped (raise --chunk-size if the cluster really has that many objects)"
+                    )
+                }
                 continueToken = next
             case 410 where continueToken != nil:
                 // The continue token outlived etcd's compaction. Starting over once gives a consistent
@@ -193,6 +215,8 @@ final class APISession: Sendable {
                 }
                 restarted = true
                 continueToken = nil
+                seenTokens = []
+                pages = 0
                 result = ListResult()
             case 404 where namespace != nil:
                 // Not a cluster-wide 404: the namespace does not exist, so it holds no objects.
@@ -303,7 +327,7 @@ final class APISession: Sendable {
 
     private func sleep(_ seconds: Double, verb: String, resource: String, namespace: String?) async throws(LiveError) {
         do {
-            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            try await Task.sleep(for: .milliseconds(Int64(min(max(seconds, 0), 86_400) * 1000)))
         } catch {
             throw LiveError(
                 kind: .network, operation: verb, resource: resource, namespace: namespace, message: "cancelled")
@@ -364,6 +388,7 @@ final class APISession: Sendable {
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s"
+        guard seconds.isFinite, seconds < 1e9 else { return "a very long time" }
+        return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s"
     }
 }
