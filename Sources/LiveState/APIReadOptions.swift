@@ -10,6 +10,8 @@ public struct APIReadOptions: Sendable {
     /// `--request-timeout`, a stalled answer fails instead of hanging.
     public var idleReadTimeout: Double = 120
     public var retry: RetryPolicy
+    /// The clock retries are timed and waited with (a virtual one in tests).
+    public var retryClock: RetryClock = .system
     /// `--save-live`: write what was read here, as `kubectl get … -o json` would.
     public var savePath: String?
     /// Sent as `User-Agent`.

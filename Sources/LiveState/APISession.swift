@@ -274,20 +274,21 @@ final class APISession: Sendable {
     func fetch(
         _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?
     ) async throws(LiveError) -> APIResponse {
-        let started = ContinuousClock.now
+        let clock = options.retryClock
+        let started = clock.now()
         var attempt = 0
         var refreshedCredentials = false
         while true {
             attempt += 1
             let credentials = try await self.credentials.current()
-            let elapsed = Self.seconds(ContinuousClock.now - started)
+            let elapsed = clock.now() - started
             let response: APIResponse
             do {
                 response = try await transport.get(
                     path, query: query, credentials: credentials, timeout: requestTimeout)
             } catch {
                 try checkCancellation(resource: resource, verb: verb, namespace: namespace)
-                let elapsed = Self.seconds(ContinuousClock.now - started)
+                let elapsed = clock.now() - started
                 if error.kind == .transient,
                     let delay = options.retry.delay(afterAttempt: attempt, elapsed: elapsed, retryAfter: nil)
                 {
@@ -307,7 +308,7 @@ final class APISession: Sendable {
             }
             if response.status == 429 || (500...599).contains(response.status) {
                 let delay = options.retry.delay(
-                    afterAttempt: attempt, elapsed: Self.seconds(ContinuousClock.now - started),
+                    afterAttempt: attempt, elapsed: clock.now() - started,
                     retryAfter: response.retryAfter)
                 if let delay {
                     try await sleep(delay, verb: verb, resource: resource, namespace: namespace)
@@ -327,7 +328,7 @@ final class APISession: Sendable {
 
     private func sleep(_ seconds: Double, verb: String, resource: String, namespace: String?) async throws(LiveError) {
         do {
-            try await Task.sleep(for: .milliseconds(Int64(min(max(seconds, 0), 86_400) * 1000)))
+            try await options.retryClock.sleep(seconds)
         } catch {
             throw LiveError(
                 kind: .network, operation: verb, resource: resource, namespace: namespace, message: "cancelled")

@@ -91,6 +91,14 @@ actor HTTPTransport {
         request.headers.add(name: "User-Agent", value: userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let authorization = credentials.authorization {
+            // A header cannot carry these, and the HTTP stack's error would print the value.
+            guard Self.isSendable(authorization.reveal()) else {
+                throw Failure(
+                    kind: .permanent,
+                    message:
+                        "the credential contains a line break, NUL or another control character, or is not UTF-8, so it cannot be sent in an HTTP header; check the token or password (a file saved with CRLF line ends?)"
+                )
+            }
             request.headers.add(name: "Authorization", value: authorization.revealText())
         }
         if let impersonation = connection.impersonation {
@@ -136,6 +144,11 @@ actor HTTPTransport {
             }
             throw HTTPClientError.deadlineExceeded
         }
+    }
+
+    /// Visible ASCII, spaces, tabs and valid UTF-8 beyond: what a header value may hold.
+    static func isSendable(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) } && String(validating: bytes, as: UTF8.self) != nil
     }
 
     private func tlsConfiguration(for identity: ClientIdentity?) throws(LiveError) -> TLSConfiguration {
@@ -226,6 +239,13 @@ actor HTTPTransport {
     static func classify(_ error: any Error, timeout: TimeAmount?) -> Failure {
         let limit = timeout.map { " within \(Self.describe($0)) (--request-timeout)" } ?? ""
         if let error = error as? HTTPClientError {
+            // `invalidHeaderFieldValues`/`Names` carry the values, which may be a credential, and
+            // cannot be matched without them: recognised by name, never printed.
+            if String(describing: error).contains("invalidHeaderField") {
+                return Failure(
+                    kind: .permanent,
+                    message: "a request header holds a character HTTP does not allow (values not shown)")
+            }
             switch error {
             case .deadlineExceeded:
                 return Failure(kind: .timeout, message: "no complete answer\(limit)")

@@ -22,15 +22,13 @@ public struct SnapshotFileSource: LiveStateSource {
         } else {
             let data: Data
             do {
-                if path == "-" {
-                    data = FileHandle.standardInput.readDataToEndOfFile()
-                } else {
-                    data = try Data(contentsOf: URL(fileURLWithPath: path))
-                }
+                // stdin, a FIFO, `<(kubectl get …)`: read as a stream, up to the snapshot limit.
+                data = Data(try InputFile.read(path == "-" ? "/dev/stdin" : path, limit: Self.maximumBytes))
             } catch {
+                let message =
+                    path == "-" ? error.message.replacingOccurrences(of: "/dev/stdin", with: "stdin") : error.message
                 throw LiveError(
-                    kind: .snapshotFile, operation: "read", resource: name,
-                    message: "\(FileErrors.describe(error, path: path)); \(Self.hint)")
+                    kind: .snapshotFile, operation: "read", resource: name, message: "\(message); \(Self.hint)")
             }
             let result: Result<[ObjectRecord], LiveError> = data.withUnsafeBytes { bytes in
                 Result { () throws(LiveError) in try Self.records(bytes, name: name) }
@@ -42,6 +40,10 @@ public struct SnapshotFileSource: LiveStateSource {
         return LiveSnapshot(
             records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
     }
+
+    /// The most a snapshot read from a pipe (held in memory) may hold: `kubectl get -o json` of a
+    /// cluster of over two million objects. A regular file is mapped, not held, and has no limit.
+    static let maximumBytes = 4 << 30
 
     static let hint = "pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
 

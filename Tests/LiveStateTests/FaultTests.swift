@@ -63,9 +63,11 @@ struct FaultTests {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
         server.on("/api/v1/services", respond: [.tooManyRequests(retryAfter: 1), .cluster])
-        let started = ContinuousClock.now
-        let snapshot = try await source(server).read(scope: .all)
-        #expect(ContinuousClock.now - started >= .seconds(1))
+        let (clock, elapsed) = RetryClock.virtual()
+        var options = Harness.options()
+        options.retryClock = clock
+        let snapshot = try await source(server, options: options).read(scope: .all)
+        #expect(elapsed() >= 1)
         #expect(snapshot.inventory.count == 8)
         #expect(count(server, "/api/v1/services") == 2)
     }
