@@ -107,7 +107,10 @@ public enum FixJob {
             early.cancel()
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
         }
-        if !scan.errors.isEmpty && (configuration.strict || scan.records.isEmpty), let first = scan.errors.first {
+        // An unreadable blob (a partial clone) hides objects: planning without them would add or
+        // prune the wrong things, so it stops the run as it does for `check`.
+        let stopping = scan.errors.first { $0.kind == .unreadable }
+        if let first = stopping ?? (configuration.strict || scan.records.isEmpty ? scan.errors.first : nil) {
             early.cancel()
             throw RunError(operation: "read manifests", subject: first.path, message: first.description)
         }
@@ -234,6 +237,17 @@ public enum FixJob {
         for service in plan.services {
             for path in service.paths {
                 if contents[path] == nil, let bytes = try? snapshot.readFile(path) { contents[path] = bytes }
+            }
+        }
+        // The editor places edits by UTF-8 offsets; a UTF-16/32 file (read through its BOM) is left
+        // to the user rather than garbled.
+        for (path, bytes) in contents.sorted(by: { $0.key < $1.key }) where configuration.writesSomething {
+            if let encoding = bytes.withUnsafeBytes({ UnicodeBOM.detect($0) }) {
+                throw RunError(
+                    operation: "fix", subject: path,
+                    message:
+                        "the file is \(encoding.rawValue); fix edits UTF-8 files only: convert it first (iconv -f \(encoding.rawValue) -t UTF-8), nothing was written"
+                )
             }
         }
         let files = contents

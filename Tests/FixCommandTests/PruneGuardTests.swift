@@ -66,3 +66,24 @@ struct PruneGuardTests {
         #expect(!tree.contains("ldap.json") && !tree.contains("postgres.yaml") && tree.contains("rgw.yaml"))
     }
 }
+
+@Suite("fix on a partial desired state")
+struct PartialDesiredStateTests {
+    @Test("an unreadable blob stops fix as it stops check (exit 2), before anything is planned or written")
+    func unreadableBlob() async throws {
+        let repository = try FixFixture.repository()
+        let blob = try repository.git(["rev-parse", "HEAD:" + FixFixture.paths[2]]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let object = repository.path + "/.git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2)
+        try FileManager.default.removeItem(atPath: object)
+        var configuration = FixFixture.configuration(repository)
+        configuration.prune = true
+        configuration.commit = true
+        await #expect {
+            try await FixJob.execute(configuration)
+        } throws: { error in
+            "\(error)".contains(FixFixture.paths[2]) && "\(error)".contains("cannot read blob")
+        }
+        #expect(try repository.git(["branch", "--list"]).split(separator: "\n").count == 1)
+    }
+}
