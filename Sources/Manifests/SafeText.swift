@@ -13,6 +13,33 @@ public enum SafeText {
         escape(text, keepingNewlines: true)
     }
 
+    /// Lines for a terminal report, joined with line feeds: each line escaped as by `escape` (a line
+    /// feed inside a value cannot start a forged line), except the colour sequences `TextStyle`
+    /// writes (bold, dim, red, green, yellow, cyan, reset), which stay.
+    public static func terminalLines(_ lines: [String]) -> String {
+        lines.map(escapeKeepingStyles).joined(separator: "\n")
+    }
+
+    static let styles: [[UInt8]] = ["0", "1", "2", "31", "32", "33", "36"].map { Array("\u{1B}[\($0)m".utf8) }
+
+    static func escapeKeepingStyles(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { needsEscape($0, keepingNewlines: false) }) else { return line }
+        var result = ""
+        var rest = Substring(line)
+        while let mark = rest.firstIndex(of: "\u{1B}") {
+            result += escape(String(rest[..<mark]), keepingNewlines: false)
+            let tail = rest[mark...]
+            if let style = styles.first(where: { tail.utf8.starts(with: $0) }) {
+                result += String(decoding: style, as: UTF8.self)
+                rest = tail.dropFirst(style.count)
+            } else {
+                result += "\\x1b"
+                rest = tail.dropFirst()
+            }
+        }
+        return result + escape(String(rest), keepingNewlines: false)
+    }
+
     private static func escape(_ text: String, keepingNewlines: Bool) -> String {
         guard text.unicodeScalars.contains(where: { needsEscape($0, keepingNewlines: keepingNewlines) }) else {
             return text

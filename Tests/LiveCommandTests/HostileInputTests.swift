@@ -106,3 +106,63 @@ struct HostileInputTests {
         }
     }
 }
+
+/// Control characters from outside (object names, file names) are escaped in every text output.
+@Suite("Terminal and log injection")
+struct InjectionTests {
+    static let hostile = "evil\u{1B}]0;owned\u{07}\u{1B}[2J\nFORGED: everything is fine"
+
+    static func check(_ output: String) {
+        // No BEL, no OSC or clear-screen sequence; colours (ESC[…m) are the tool's own.
+        #expect(!output.utf8.contains(0x07), "\(output)")
+        #expect(!output.contains("\u{1B}]") && !output.contains("\u{1B}[2J"), "\(output)")
+        #expect(!output.split(separator: "\n").contains { $0.hasPrefix("FORGED") }, "\(output)")
+    }
+
+    @Test("live: a hostile object name cannot drive the terminal or forge a line", arguments: ["text", "json", "yaml"])
+    func live(format: String) async throws {
+        let home = try TempFolder()
+        let name = Self.hostile.replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\u{1B}", with: "\\u001b").replacingOccurrences(of: "\u{07}", with: "\\u0007")
+        let snapshot = """
+            {"apiVersion":"v1","kind":"List","items":[
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"\(name)","namespace":"shop"},"spec":{"ports":[{"port":5432}]}},
+            {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"\(name)","namespace":"shop"},"subsets":[{"addresses":[{"ip":"10.0.0.1"}],"ports":[{"port":5432}]}]}
+            ]}
+            """
+        let path = try home.write("live.json", snapshot)
+        let result = try await CLI.run(["live", "--live-file", path, "-o", format, "--color", "always"], home: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        Self.check(result.stdout + result.stderr)
+    }
+
+    @Test(
+        "check: hostile names and file names are escaped in text, Markdown and GitHub annotations",
+        arguments: ["text", "markdown", "github"])
+    func check(format: String) async throws {
+        let home = try TempFolder()
+        let repository = try TempGitRepository()
+        let yamlName = "\"evil\\e]0;owned\\a\\e[2J\\nFORGED: everything is fine\""
+        try repository.write(
+            "clusters/db\u{1B}[2J.yaml",
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: \(yamlName), namespace: shop}
+            spec: {ports: [{port: 5432}]}
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: \(yamlName), namespace: shop}
+            subsets: [{addresses: [{ip: 10.0.0.1}], ports: [{port: 5432}]}]
+
+            """)
+        try repository.commitAll("hostile")
+        let live = try home.write("live.json", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}")
+        let result = try await CLI.run(
+            ["check", "--repo", repository.path, "--live-file", live, "-o", format, "--color", "always"], home: home)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("evil"))
+        Self.check(result.stdout + result.stderr)
+    }
+}
