@@ -12,8 +12,8 @@ import Testing
 /// `make test` runs a fixed number of iterations. To run longer, or replay a failure:
 ///     ENDPOINT_DRIFT_FUZZ_ITERATIONS=200000 ENDPOINT_DRIFT_FUZZ_SEED=7 \
 ///       swift test --filter ReaderMutationTests
-/// (`swift build -Xswiftc -sanitize=fuzzer` does not link on this toolchain's Linux build, so this
-/// stands in for a libFuzzer target.)
+/// (It stands in for a libFuzzer target: a `-sanitize=fuzzer` build of every dependency was not
+/// tried on the shared 2-core build machine.)
 @Suite("Mutated input never crashes a reader")
 struct ReaderMutationTests {
     static var iterations: Int {
@@ -36,10 +36,11 @@ struct ReaderMutationTests {
     }
 
     /// Bytes that matter to the grammars, plus controls and invalid UTF-8.
-    static let interesting: [[UInt8]] = [
-        "{", "}", "[", "]", "\"", ":", ",", "-", "---\n", "\n", "  ", "&a ", "*a", "!!str ", "? ", "|", ">", "#",
-        "\\u0000", "\\ud800", "1e999", "-0", "99999999999999999999999", "null", "true", "kind", "items", "\t",
-    ].map { Array($0.utf8) } + [[0], [0x1B], [0xFF], [0xC0, 0x80], [0xFE, 0xFF], [0xEF, 0xBB, 0xBF], [0x7F]]
+    static let interesting: [[UInt8]] =
+        [
+            "{", "}", "[", "]", "\"", ":", ",", "-", "---\n", "\n", "  ", "&a ", "*a", "!!str ", "? ", "|", ">", "#",
+            "\\u0000", "\\ud800", "1e999", "-0", "99999999999999999999999", "null", "true", "kind", "items", "\t",
+        ].map { Array($0.utf8) } + [[0], [0x1B], [0xFF], [0xC0, 0x80], [0xFE, 0xFF], [0xEF, 0xBB, 0xBF], [0x7F]]
 
     static func mutate(_ seed: [UInt8], _ random: inout Generator) -> [UInt8] {
         var bytes = seed
@@ -102,7 +103,8 @@ struct ReaderMutationTests {
                 } catch {
                     errors += 1
                     // Kubeconfig errors may be printed: they must not carry raw control characters.
-                    #expect(Self.noControls(error.description) || !Self.noControls(text), "seed \(Self.seed) #\(iteration)")
+                    #expect(
+                        Self.noControls(error.description) || !Self.noControls(text), "seed \(Self.seed) #\(iteration)")
                 }
             }
         }
