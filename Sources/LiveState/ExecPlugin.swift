@@ -143,9 +143,10 @@ public enum ExecPlugin {
                     executable, arguments: arguments, environment: environment, interactive: interactive,
                     timeout: timeout)
             } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) {
+                // Up to about 5 s: on a loaded machine the other process may take that long to exec.
                 attempt += 1
-                guard attempt < 5 else { throw error }
-                usleep(useconds_t(50_000 * attempt))
+                guard attempt < 10 else { throw error }
+                usleep(useconds_t(100_000 * attempt))
             }
         }
     }
