@@ -53,6 +53,11 @@ enum PluginProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
         }
+        // Last (after the dup2s, which read descriptors above 2): nothing else of ours reaches the
+        // plugin or the children it leaves behind. A descriptor opened without close-on-exec
+        // elsewhere in the process, such as a file being written, would stay open in them (a script
+        // being written then cannot be run: ETXTBSY).
+        Self.closeFrom(3, in: &actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -163,6 +168,15 @@ enum PluginProcess {
         // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
         if status & 0x7F == 0 { return .exited((status >> 8) & 0xFF) }
         return .signalled(status & 0x7F)
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), looked up at run time: Swift's
+    /// Glibc module leaves out the GNU declarations.
+    private static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+        _ = closeFrom(&actions, first)
     }
 
     private static func now() -> Double {

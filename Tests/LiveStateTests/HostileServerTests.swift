@@ -176,6 +176,17 @@ struct HostileServerTests {
         #expect(try await gone("hang.pids"))
     }
 
+    @Test("a plugin inherits none of the tool's other descriptors (a file being written stays ours)")
+    func noInheritedDescriptors() async throws {
+        let marker = folder.file("open-for-writing.txt")
+        let descriptor = open(marker, O_WRONLY | O_CREAT, 0o600)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let error = try await runPlugin("for f in /proc/$$/fd/*; do readlink \"$f\"; done >&2\nexit 3\n")
+        #expect(error?.message.contains("exited with status 3") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("open-for-writing.txt") == false, "\(String(describing: error))")
+    }
+
     @Test("a plugin that exits but leaves a child holding stdout is stopped at the timeout")
     func stdoutHeldOpen() async throws {
         let pids = folder.file("held.pids")
