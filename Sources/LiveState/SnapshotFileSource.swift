@@ -82,6 +82,12 @@ public struct SnapshotFileSource: LiveStateSource {
             if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
                 roots = [try JSONReader.parse(bytes)]
             } else {
+                // Small files are parsed for the exact message (`null`, a number); large ones are
+                // told from their first line, before megabytes of junk become a tree.
+                if bytes.count > 1 << 20, let problem = yamlShapeProblem(bytes) {
+                    throw ManifestError(
+                        kind: .invalidValue, line: 1, column: 1, message: SnapshotShape.message(problem))
+                }
                 roots = try YAMLReader.documents(in: bytes)
             }
             var records: [ObjectRecord] = []
@@ -113,6 +119,30 @@ public struct SnapshotFileSource: LiveStateSource {
             throw LiveError(
                 kind: .snapshotFile, operation: "parse", resource: name, message: error.inFile(name).description)
         }
+    }
+
+    /// What a YAML snapshot is, told from its first line of content, when that line cannot start a
+    /// mapping: text without a colon (a string) or `- ` (an array). Without this a large file of junk
+    /// was parsed whole (hundreds of megabytes of tree) before being refused.
+    static func yamlShapeProblem(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = bytes[start..<end].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            start = end + 1
+            guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "%"),
+                first != UInt8(ascii: "\r"), !line.starts(with: Array("---".utf8))
+            else { continue }
+            if first == UInt8(ascii: "-") && (line.count == 1 || line.dropFirst().first == UInt8(ascii: " ")) {
+                return "an array"
+            }
+            let quotes = [
+                UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "?"),
+            ]
+            if !quotes.contains(first) && !line.contains(UInt8(ascii: ":")) { return "a string" }
+            return nil
+        }
+        return nil
     }
 
     /// The items of an `EndpointsList`, `EndpointSliceList` or `ServiceList` as the API server

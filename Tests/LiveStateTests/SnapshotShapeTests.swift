@@ -1,7 +1,8 @@
 import Foundation
-import LiveState
 import TestSupport
 import Testing
+
+@testable import LiveState
 
 /// A snapshot that is not a list of the three kinds must never read as an empty cluster: `fix
 /// --prune` would delete every manifest.
@@ -78,6 +79,35 @@ struct SnapshotShapeTests {
             let path = try folder.write("ok-\(index).json", text)
             let snapshot = try await SnapshotFileSource(path: path).read(scope: .all)
             #expect(snapshot.records.count == count, "\(text)")
+        }
+    }
+}
+
+@Suite("A junk snapshot is refused from its first line")
+struct JunkSnapshotTests {
+    @Test("the first line of content tells a string or an array from a mapping")
+    func firstLine() {
+        func problem(_ text: String) -> String? {
+            Array(text.utf8).withUnsafeBytes { SnapshotFileSource.yamlShapeProblem($0) }
+        }
+        #expect(problem("lorem ipsum\nkind: List\n") == "a string")
+        #expect(problem("- a\n- b\n") == "an array")
+        #expect(problem("# kubectl output\n---\napiVersion: v1\nkind: List\n") == nil)
+        #expect(problem("%YAML 1.1\n---\nkind: List\n") == nil)
+        #expect(problem("\"kind\": List\n") == nil)
+        #expect(problem("-not-an-item: x\n") == nil)
+        #expect(problem("\n\n   \n") == nil)
+    }
+
+    @Test("32 MB of text is refused as a string, without building its tree")
+    func largeJunk() async throws {
+        let folder = try TempFolder()
+        let line = String(repeating: "lorem ipsum dolor sit amet ", count: 4) + "\n"
+        let path = try folder.write("junk.yaml", String(repeating: line, count: 32 << 20 / line.utf8.count))
+        await #expect {
+            try await SnapshotFileSource(path: path).read(scope: .all)
+        } throws: { error in
+            "\(error)".contains("\(path):1:1: it is a string, not a list")
         }
     }
 }
