@@ -65,7 +65,8 @@ let package = Package(
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation", "DesiredState", "Scanner",
+                "EndpointDriftKit", "Drift", "LiveState", "Manifests", "Reporting", "Remediation", "DesiredState",
+                "Scanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Drift
+import FileIO
 import Foundation
 import GitStore
 import LiveState
@@ -195,10 +196,15 @@ public enum CheckJob {
         let text: String
         let name: String
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw RunError(operation: "read", subject: file, message: "cannot read the configuration file")
+            // A pipe or `<(…)` too; refused only for a real reason, which the message gives.
+            let bytes: [UInt8]
+            do {
+                bytes = try InputFile.read(file)
+            } catch {
+                throw RunError(
+                    operation: "read", subject: file, message: "cannot read the configuration file: \(error)")
             }
-            text = String(decoding: data, as: UTF8.self)
+            text = String(decoding: bytes, as: UTF8.self)
             name = file
         } else {
             let bytes: [UInt8]?

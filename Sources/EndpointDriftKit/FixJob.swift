@@ -27,6 +27,8 @@ public enum FixJob {
         public var scope: NamespaceScope?
         public var direction: FixDirection = .live
         public var prune = false
+        /// `--prune-all`: prune even more than `PruneGuard.maximumShare` of the desired objects.
+        public var pruneAll = false
         /// A repository folder for adopted objects (`--adopt DIR`).
         public var adoptDirectory: String?
         /// Edit the working tree (`--write`).
@@ -64,13 +66,13 @@ public enum FixJob {
     /// Runs and prints; returns the exit status (0 fixed or nothing to fix, 1 drift remains).
     public static func run(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
         let (report, streams) = try await execute(configuration)
-        if let patch = streams.patch { StandardStreams.writeOut(patch) }
-        if let mbox = streams.mbox { StandardStreams.writeOut(mbox) }
-        if let manifests = streams.manifests { StandardStreams.writeOut(manifests) }
+        if let patch = streams.patch { try StandardStreams.emit(patch) }
+        if let mbox = streams.mbox { try StandardStreams.emit(mbox) }
+        if let manifests = streams.manifests { try StandardStreams.emit(manifests) }
         let reportToStderr = streams.patch != nil || streams.mbox != nil || streams.manifests != nil
         for target in configuration.outputs where target.writesToStdout {
             let text = render(report, format: target.format, color: configuration.color)
-            if reportToStderr { StandardStreams.writeError(text) } else { StandardStreams.writeOut(text) }
+            if reportToStderr { StandardStreams.writeError(text) } else { try StandardStreams.emit(text) }
         }
         return report.status
     }
@@ -105,7 +107,10 @@ public enum FixJob {
             early.cancel()
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
         }
-        if !scan.errors.isEmpty && (configuration.strict || scan.records.isEmpty), let first = scan.errors.first {
+        // An unreadable blob (a partial clone) hides objects: planning without them would add or
+        // prune the wrong things, so it stops the run as it does for `check`.
+        let stopping = scan.errors.first { $0.kind == .unreadable }
+        if let first = stopping ?? (configuration.strict || scan.records.isEmpty ? scan.errors.first : nil) {
             early.cancel()
             throw RunError(operation: "read manifests", subject: first.path, message: first.description)
         }
@@ -157,6 +162,10 @@ public enum FixJob {
             services: Set(check.services.filter { $0.status != .error }.map(\.key)),
             takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
         BuiltValueGuard.apply(&plan, desired: scan.inventory)
+        if configuration.prune {
+            try PruneGuard.check(
+                plan, desiredCount: scan.records.count, live: live, pruneAll: configuration.pruneAll)
+        }
         CheckJob.reportFailedNamespaces(live.failedNamespaces)
         var report = FixReport(
             direction: configuration.direction, repositoryPath: scan.repositoryPath, revision: scan.revision,
@@ -229,6 +238,17 @@ public enum FixJob {
         for service in plan.services {
             for path in service.paths {
                 if contents[path] == nil, let bytes = try? snapshot.readFile(path) { contents[path] = bytes }
+            }
+        }
+        // The editor places edits by UTF-8 offsets; a UTF-16/32 file (read through its BOM) is left
+        // to the user rather than garbled.
+        for (path, bytes) in contents.sorted(by: { $0.key < $1.key }) where configuration.writesSomething {
+            if let encoding = bytes.withUnsafeBytes({ UnicodeBOM.detect($0) }) {
+                throw RunError(
+                    operation: "fix", subject: path,
+                    message:
+                        "the file is \(encoding.rawValue); fix edits UTF-8 files only: convert it first (iconv -f \(encoding.rawValue) -t UTF-8), nothing was written"
+                )
             }
         }
         let files = contents
@@ -312,16 +332,17 @@ public enum FixJob {
             }
         }
         let transaction = FileTransaction(faultHook: fileHook)
+        try checkNewFileNames(plan)
         if let out = configuration.outDirectory {
             report.outDirectory = out
             for file in output.files {
                 guard let bytes = file.edited else { continue }
-                transaction.write(Data(bytes), to: join(out, file.path))
+                transaction.write(Data(bytes), to: try contained(file.path, under: out, flag: "--out", plan: plan))
             }
         }
         if configuration.write, let workingDirectory = repository.workingDirectory {
             for file in output.files {
-                let path = workingDirectory + file.path
+                let path = try contained(file.path, under: workingDirectory, flag: "--write", plan: plan)
                 if let bytes = file.edited {
                     transaction.write(Data(bytes), to: path)
                 } else {
@@ -421,8 +442,15 @@ public enum FixJob {
         report.outDirectory = out
         let transaction = FileTransaction()
         for object in report.apply {
+            try checkName(object.ref)
             let name = ApplyManifests.fileName(for: object)
-            transaction.write(Data(ApplyManifests.stream([object])), to: join(out, name))
+            let path: String
+            do {
+                path = try ContainedPath.resolve(name, under: out)
+            } catch {
+                throw RunError(operation: "--out", subject: object.ref.description, message: error.description)
+            }
+            transaction.write(Data(ApplyManifests.stream([object])), to: path)
             report.applyFiles.append(name)
         }
         for target in configuration.outputs {
@@ -450,8 +478,40 @@ public enum FixJob {
         try OutputWriter.emit(files)
     }
 
-    private static func join(_ folder: String, _ path: String) -> String {
-        folder.hasSuffix("/") ? folder + path : folder + "/" + path
+    /// `path` under `folder`, refused (naming the services that write it) when it would leave it.
+    private static func contained(
+        _ path: String, under folder: String, flag: String, plan: FixPlan
+    ) throws(RunError) -> String {
+        do {
+            return try ContainedPath.resolve(path, under: folder)
+        } catch {
+            let services = plan.services.filter { $0.paths.contains(path) }.map(\.service.description)
+            let subject = services.isEmpty ? path : "\(path) (for \(services.joined(separator: ", ")))"
+            throw RunError(operation: flag, subject: subject, message: error.message + "; nothing was written")
+        }
+    }
+
+    /// Objects that go into new files must have names that are names, not paths: a snapshot may say
+    /// anything, and the API server would never have accepted `a/b` or `..`.
+    private static func checkNewFileNames(_ plan: FixPlan) throws(RunError) {
+        for service in plan.services {
+            for object in service.newObjects {
+                guard case .newFile = object.placement else { continue }
+                try checkName(
+                    ObjectRef(kind: object.object.kind, namespace: object.namespace, name: object.object.metadata.name))
+            }
+        }
+    }
+
+    private static func checkName(_ ref: ObjectRef) throws(RunError) {
+        for part in [ref.namespace, ref.name]
+        where part.isEmpty || part == "." || part == ".." || part.contains("/") || part.utf8.contains(0) {
+            throw RunError(
+                operation: "fix", subject: ref.description,
+                message:
+                    "the name \"\(part)\" cannot be a file name (a Kubernetes name never contains `/` or is `.` or `..`); nothing was written"
+            )
+        }
     }
 
     private static func runError(_ error: any Error, subject: String) -> RunError {

@@ -13,7 +13,7 @@ public enum OutputWriter {
                     throw RunError(operation: "write", subject: file, message: error.message)
                 }
             } else {
-                StandardStreams.writeOut(text)
+                try StandardStreams.emit(text)
             }
         }
     }

@@ -2,6 +2,8 @@ import Foundation
 
 /// Writes files so that readers see the old content or the new, never a part: the data goes to a
 /// temporary file in the same folder (same file system), is flushed, then renamed over the target.
+/// Only regular files (and new paths) are replaced so; devices and FIFOs are written in place, and
+/// symbolic links are followed (`OutputPath`).
 public enum AtomicFile {
     /// The one error of this module: which step failed on which path.
     public struct WriteError: Error, CustomStringConvertible, Sendable {
@@ -18,37 +20,29 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` to `path`, creating missing folders. Keeps an existing file's permissions.
+    /// Writes `data` to `path`, creating missing folders. Keeps an existing file's permissions; a
+    /// new file gets the mode any new file gets (umask applied).
     public static func write(_ data: Data, to path: String) throws(WriteError) {
-        let url = URL(fileURLWithPath: path)
+        let (target, kind) = try OutputPath.resolve(path)
+        if kind == .stream {
+            try OutputPath.writeInPlace(data, to: target, name: path)
+            return
+        }
+        let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent()
-        let manager = FileManager.default
         do {
-            try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw WriteError(path: path, message: "cannot create folder \(folder.path): \(error.localizedDescription)")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
-        guard manager.createFile(atPath: temporary.path, contents: nil) else {
-            throw WriteError(path: path, message: "cannot create a temporary file in \(folder.path)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            if let attributes = try? manager.attributesOfItem(atPath: path), let mode = attributes[.posixPermissions] {
-                try manager.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary.path)
-            }
-            guard rename(temporary.path, path) == 0 else {
-                throw WriteError(path: path, message: String(cString: strerror(errno)))
-            }
-        } catch let error as WriteError {
-            try? manager.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? manager.removeItem(at: temporary)
-            throw WriteError(path: path, message: error.localizedDescription)
+            .path
+        try OutputPath.writeTemporary(data, to: temporary, name: path)
+        if kind == .regular { OutputPath.keepMode(of: target, on: temporary) }
+        guard rename(temporary, target) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(path: path, message: message)
         }
     }
 

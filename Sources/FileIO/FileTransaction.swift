@@ -36,6 +36,10 @@ public final class FileTransaction {
     private var operations: [Operation] = []
     private var temporaries: [String: String] = [:]
     private var createdFolders: [String] = []
+    /// Where each written path really goes (a symbolic link's target).
+    private var targets: [String: String] = [:]
+    /// Devices and FIFOs, written in place at the end of `commit`.
+    private var streams: [(path: String, target: String, data: Data)] = []
     private var done: [Done] = []
     private let faultHook: FaultHook?
     private let manager = FileManager.default
@@ -49,30 +53,28 @@ public final class FileTransaction {
 
     public func delete(_ path: String) { operations.append(.delete(path: path)) }
 
-    /// Writes every new content to a temporary file beside its target.
+    /// Writes every new content to a temporary file beside its target. A symbolic link's target is
+    /// written, never the link; a character device or FIFO is left for `commit` to write in place.
     public func stage() throws(AtomicFile.WriteError) {
         do throws(AtomicFile.WriteError) {
             for operation in operations {
                 guard case .write(let path, let data) = operation else { continue }
-                try createFolders(for: path)
-                let temporary = Self.siblingName(path, suffix: "tmp")
-                guard manager.createFile(atPath: temporary, contents: nil) else {
-                    throw AtomicFile.WriteError(operation: "stage", path: path, message: "cannot create \(temporary)")
-                }
-                temporaries[path] = temporary
+                let (target, kind): (String, OutputPath.Kind)
                 do {
-                    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-                    try handle.write(contentsOf: data)
-                    try handle.synchronize()
-                    try handle.close()
-                    if let attributes = try? manager.attributesOfItem(atPath: path),
-                        let mode = attributes[.posixPermissions]
-                    {
-                        try manager.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary)
-                    }
+                    (target, kind) = try OutputPath.resolve(path)
                 } catch {
-                    throw AtomicFile.WriteError(operation: "stage", path: path, message: error.localizedDescription)
+                    throw AtomicFile.WriteError(operation: "stage", path: path, message: error.message)
                 }
+                targets[path] = target
+                if kind == .stream {
+                    streams.append((path, target, data))
+                    continue
+                }
+                try createFolders(for: target)
+                let temporary = Self.siblingName(target, suffix: "tmp")
+                try OutputPath.writeTemporary(data, to: temporary, name: path, operation: "stage")
+                temporaries[path] = temporary
+                if kind == .regular { OutputPath.keepMode(of: target, on: temporary) }
             }
         } catch {
             rollback()
@@ -80,7 +82,8 @@ public final class FileTransaction {
         }
     }
 
-    /// Puts every staged file in place (and deletes what is to be deleted); all or nothing.
+    /// Puts every staged file in place (and deletes what is to be deleted); all or nothing, except
+    /// that devices and FIFOs, written last, cannot be taken back once written.
     public func commit() throws(AtomicFile.WriteError) {
         do throws(AtomicFile.WriteError) {
             for (index, operation) in operations.enumerated() {
@@ -90,18 +93,20 @@ public final class FileTransaction {
                     throw AtomicFile.WriteError(
                         operation: "commit", path: operation.path, message: "\(error)")
                 }
-                let backup = try backUp(operation.path)
                 switch operation {
                 case .write(let path, _):
                     guard let temporary = temporaries[path] else { continue }
-                    guard rename(temporary, path) == 0 else {
+                    let target = targets[path] ?? path
+                    let backup = try backUp(target)
+                    guard rename(temporary, target) == 0 else {
                         let message = String(cString: strerror(errno))
                         if let backup { try? manager.removeItem(atPath: backup) }
                         throw AtomicFile.WriteError(operation: "rename", path: path, message: message)
                     }
                     temporaries[path] = nil
-                    done.append(Done(path: path, backup: backup))
+                    done.append(Done(path: target, backup: backup))
                 case .delete(let path):
+                    let backup = try backUp(path)
                     guard backup != nil else { continue }
                     guard unlink(path) == 0 || errno == ENOENT else {
                         let message = String(cString: strerror(errno))
@@ -111,6 +116,10 @@ public final class FileTransaction {
                     done.append(Done(path: path, backup: backup))
                 }
             }
+            for (path, target, data) in streams {
+                try OutputPath.writeInPlace(data, to: target, name: path)
+            }
+            streams = []
         } catch {
             rollback()
             throw error
@@ -132,6 +141,7 @@ public final class FileTransaction {
         temporaries = [:]
         for folder in createdFolders.reversed() { _ = rmdir(folder) }
         createdFolders = []
+        streams = []
     }
 
     /// Drops the backups: the transaction can no longer be undone.
@@ -159,11 +169,14 @@ public final class FileTransaction {
 
     private func createFolders(for path: String) throws(AtomicFile.WriteError) {
         var missing: [String] = []
-        var folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        // Standardized first: the parent of `a/..` is `a/../..`, and the walk up would never end.
+        var components = URL(fileURLWithPath: path).standardizedFileURL.pathComponents.dropLast()
         var isFolder: ObjCBool = false
-        while !folder.isEmpty, folder != "/", !manager.fileExists(atPath: folder, isDirectory: &isFolder) {
+        while components.count > 1 {
+            let folder = "/" + components.dropFirst().joined(separator: "/")
+            if manager.fileExists(atPath: folder, isDirectory: &isFolder) { break }
             missing.append(folder)
-            folder = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+            components = components.dropLast()
         }
         for folder in missing.reversed() {
             guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {

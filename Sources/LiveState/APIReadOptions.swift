@@ -6,13 +6,21 @@ public struct APIReadOptions: Sendable {
     public var requestTimeout: Double?
     /// To open a connection (TCP, proxy and TLS handshakes), in seconds.
     public var connectTimeout: Double
+    /// The longest silence of the server within one answer, body included, in seconds: even without
+    /// `--request-timeout`, a stalled answer fails instead of hanging.
+    public var idleReadTimeout: Double = 120
     public var retry: RetryPolicy
+    /// The clock retries are timed and waited with (a virtual one in tests).
+    public var retryClock: RetryClock = .system
     /// `--save-live`: write what was read here, as `kubectl get … -o json` would.
     public var savePath: String?
     /// Sent as `User-Agent`.
     public var userAgent: String
     /// List requests in flight at once.
     public var concurrency: Int
+    /// Pages one list may take before it is taken for a server that never stops paging: 20 million
+    /// objects at the default chunk size.
+    public var maximumPages = 40_000
     /// Told after each list completes, for a progress display; never sees object contents.
     public var progress: (@Sendable (ListProgress) -> Void)?
 

@@ -7,11 +7,22 @@ struct APIResponse: Sendable {
     var headers: HTTPHeaders
     var body: ByteBuffer
 
-    /// `Retry-After` in seconds (a number, or an HTTP date).
-    var retryAfter: Double? {
-        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(value), seconds >= 0 { return seconds }
-        return HTTPDate.secondsUntil(value)
+    /// `Retry-After` in seconds (digits, or an HTTP date), at most `maximumRetryAfter`: the header
+    /// comes from the server (or a proxy), and `99999999999999999999999`, `inf` or `nan` must not
+    /// become a wait of ages or a trap.
+    var retryAfter: Double? { Self.retryAfter(headers.first(name: "Retry-After")) }
+
+    /// A day: longer than any retry budget, so such a wait is never made.
+    static let maximumRetryAfter = 86_400.0
+
+    static func retryAfter(_ header: String?) -> Double? {
+        guard let value = header?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            // RFC 9110 delay-seconds: digits only. Past a day's worth it is clamped, not parsed.
+            guard value.utf8.count <= 6, let seconds = Double(value) else { return maximumRetryAfter }
+            return min(seconds, maximumRetryAfter)
+        }
+        return HTTPDate.secondsUntil(value).map { min($0, maximumRetryAfter) }
     }
 
     /// The `message` of a `Status` body, when the body is one.

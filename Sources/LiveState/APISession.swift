@@ -29,7 +29,7 @@ final class APISession: Sendable {
         warnings = WarningLog(sink: diagnostics)
         transport = try HTTPTransport(
             connection: connection, connectTimeout: Self.timeAmount(options.connectTimeout),
-            userAgent: options.userAgent)
+            readTimeout: Self.timeAmount(options.idleReadTimeout), userAgent: options.userAgent)
     }
 
     func shutdown() async { await transport.shutdown() }
@@ -40,7 +40,9 @@ final class APISession: Sendable {
     }
 
     private static func timeAmount(_ seconds: Double) -> TimeAmount {
-        .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1e9))
+        // NaN and negatives (never parsed, but never a trap either) are no time at all.
+        guard seconds > 0 else { return .nanoseconds(0) }
+        return .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1e9))
     }
 
     // MARK: Jobs
@@ -139,6 +141,9 @@ final class APISession: Sendable {
         var result = ListResult()
         var continueToken: String?
         var restarted = false
+        // A server (or proxy) that repeats a token, or never stops giving one, would page for ever.
+        var seenTokens: Set<String> = []
+        var pages = 0
         // The next page, asked for while this one is decoded.
         var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
         defer { prefetched?.task.cancel() }
@@ -180,6 +185,23 @@ final class APISession: Sendable {
                 result.documents += page.documents
                 result.problems += page.problems
                 guard let next = page.continueToken else { return result }
+                pages += 1
+                guard seenTokens.insert(next).inserted else {
+                    throw LiveError(
+                        kind: .invalidResponse, operation: "list", resource: resource.qualifiedName,
+                        namespace: namespace,
+                        message:
+                            "the API server gave the same continue token again after \(pages) pages; paging would never end"
+                    )
+                }
+                guard pages < options.maximumPages else {
+                    throw LiveError(
+                        kind: .invalidResponse, operation: "list", resource: resource.qualifiedName,
+                        namespace: namespace,
+                        message:
+                            "the list did not end after \(pages) pages; stopped (raise --chunk-size if the cluster really has that many objects)"
+                    )
+                }
                 continueToken = next
             case 410 where continueToken != nil:
                 // The continue token outlived etcd's compaction. Starting over once gives a consistent
@@ -193,6 +215,8 @@ final class APISession: Sendable {
                 }
                 restarted = true
                 continueToken = nil
+                seenTokens = []
+                pages = 0
                 result = ListResult()
             case 404 where namespace != nil:
                 // Not a cluster-wide 404: the namespace does not exist, so it holds no objects.
@@ -250,20 +274,21 @@ final class APISession: Sendable {
     func fetch(
         _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?
     ) async throws(LiveError) -> APIResponse {
-        let started = ContinuousClock.now
+        let clock = options.retryClock
+        let started = clock.now()
         var attempt = 0
         var refreshedCredentials = false
         while true {
             attempt += 1
             let credentials = try await self.credentials.current()
-            let elapsed = Self.seconds(ContinuousClock.now - started)
+            let elapsed = clock.now() - started
             let response: APIResponse
             do {
                 response = try await transport.get(
                     path, query: query, credentials: credentials, timeout: requestTimeout)
             } catch {
                 try checkCancellation(resource: resource, verb: verb, namespace: namespace)
-                let elapsed = Self.seconds(ContinuousClock.now - started)
+                let elapsed = clock.now() - started
                 if error.kind == .transient,
                     let delay = options.retry.delay(afterAttempt: attempt, elapsed: elapsed, retryAfter: nil)
                 {
@@ -283,7 +308,7 @@ final class APISession: Sendable {
             }
             if response.status == 429 || (500...599).contains(response.status) {
                 let delay = options.retry.delay(
-                    afterAttempt: attempt, elapsed: Self.seconds(ContinuousClock.now - started),
+                    afterAttempt: attempt, elapsed: clock.now() - started,
                     retryAfter: response.retryAfter)
                 if let delay {
                     try await sleep(delay, verb: verb, resource: resource, namespace: namespace)
@@ -303,7 +328,7 @@ final class APISession: Sendable {
 
     private func sleep(_ seconds: Double, verb: String, resource: String, namespace: String?) async throws(LiveError) {
         do {
-            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            try await options.retryClock.sleep(seconds)
         } catch {
             throw LiveError(
                 kind: .network, operation: verb, resource: resource, namespace: namespace, message: "cancelled")
@@ -364,6 +389,7 @@ final class APISession: Sendable {
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s"
+        guard seconds.isFinite, seconds < 1e9 else { return "a very long time" }
+        return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds.rounded()))s"
     }
 }

@@ -18,6 +18,8 @@ public struct ConnectionEnvironment: Sendable {
     public var serviceAccountDirectory: String
     /// Whether an exec plugin could talk to a person (stdin is a terminal).
     public var stdinIsTerminal: Bool
+    /// Seconds an exec credential plugin may run (not an interactive one, which waits for a person).
+    public var execTimeout: Double = 60
 
     public init(
         variables: [String: String], serviceAccountDirectory: String? = nil, stdinIsTerminal: Bool = false

@@ -55,6 +55,8 @@ actor CredentialStore {
             cachedExec = nil
             return true
         case .tokenFile:
+            // A pipe was read once; reading it again would wait for a writer that never comes.
+            if tokenFileCache?.stamp?.regular == false { return false }
             let changed = tokenFileCache.map { FileStamp(path: pathOfTokenFile) != $0.stamp } ?? true
             tokenFileCache = nil
             return changed
@@ -74,7 +76,9 @@ actor CredentialStore {
 
     private func tokenFromFile(_ path: String, field: String) throws(LiveError) -> Secret {
         let stamp = FileStamp(path: path)
-        if let cached = tokenFileCache, stamp != nil, cached.stamp == stamp { return cached.token }
+        if let cached = tokenFileCache, stamp != nil, cached.stamp == stamp || cached.stamp?.regular == false {
+            return cached.token
+        }
         let bytes: [UInt8]
         do {
             bytes = try FileErrors.read(path)

@@ -37,14 +37,24 @@ public enum ExecPlugin {
         var variables = environment.variables
         for (name, value) in config.env { variables[name] = value }
         variables["KUBERNETES_EXEC_INFO"] = execInfo(config, cluster: cluster, interactive: interactive)
-        let outcome = await launch(executable, arguments: config.args, environment: variables, interactive: interactive)
+        let outcome = await launch(
+            executable, arguments: config.args, environment: variables, interactive: interactive,
+            timeout: environment.execTimeout)
         let result: ProcessOutcome
         switch outcome {
         case .success(let value): result = value
         case .failure(let error): throw failure(config, "could not be started: \(error.localizedDescription)")
         }
-        guard result.status == 0 else {
-            var message = "exited with status \(result.status)"
+        guard result.ending == .exited(0) else {
+            var message: String
+            switch result.ending {
+            case .exited(let status): message = "exited with status \(status)"
+            case .signalled(let signal): message = "was killed by signal \(signal)"
+            case .timedOut:
+                message =
+                    "did not finish within \(APISession.format(environment.execTimeout)); it was stopped (with its child processes)"
+            case .stdoutTooLarge: message = "wrote more than 1 MiB to stdout, which no credential needs; it was stopped"
+            }
             let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if !stderr.isEmpty { message += "; its stderr:\n\(tail(stderr))" }
             throw failure(config, message)
@@ -87,7 +97,8 @@ public enum ExecPlugin {
 
     private static func tail(_ text: String) -> String {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let kept = lines.suffix(20).map { "  " + $0 }.joined(separator: "\n")
+        // The plugin's words, not ours: no terminal escapes, no line of any length.
+        let kept = lines.suffix(20).map { "  " + SafeText.escape(String($0.prefix(500))) }.joined(separator: "\n")
         return lines.count > 20 ? "  …\n" + kept : kept
     }
 
@@ -98,21 +109,22 @@ public enum ExecPlugin {
     }
 
     struct ProcessOutcome: Sendable {
-        var status: Int32
+        var ending: PluginProcess.Ending
         var stdout: [UInt8]
         var stderr: [UInt8]
     }
 
     /// Runs the process on a thread of its own so that waiting for it never blocks the concurrency pool.
     private static func launch(
-        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool, timeout: Double
     ) async -> Result<ProcessOutcome, any Error> {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     returning: Result {
                         try runBlocking(
-                            executable, arguments: arguments, environment: environment, interactive: interactive)
+                            executable, arguments: arguments, environment: environment, interactive: interactive,
+                            timeout: timeout)
                     })
             }
         }
@@ -122,59 +134,31 @@ public enum ExecPlugin {
     /// another process still holds open for writing (a package manager updating it, or a concurrent
     /// fork that inherited the descriptor of a file just written) cannot be run for a moment.
     private static func runBlocking(
-        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool, timeout: Double
     ) throws -> ProcessOutcome {
         var attempt = 0
         while true {
             do {
-                return try runOnce(executable, arguments: arguments, environment: environment, interactive: interactive)
+                return try runOnce(
+                    executable, arguments: arguments, environment: environment, interactive: interactive,
+                    timeout: timeout)
             } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(ETXTBSY) {
+                // Up to about 5 s: on a loaded machine the other process may take that long to exec.
                 attempt += 1
-                guard attempt < 5 else { throw error }
-                usleep(useconds_t(50_000 * attempt))
+                guard attempt < 10 else { throw error }
+                usleep(useconds_t(100_000 * attempt))
             }
         }
     }
 
     private static func runOnce(
-        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool
+        _ executable: String, arguments: [String], environment: [String: String], interactive: Bool,
+        timeout: Double
     ) throws -> ProcessOutcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        let stderr = Pipe()
-        if interactive {
-            // The plugin may prompt (a browser login, an MFA code): let it use the terminal.
-            process.standardInput = FileHandle.standardInput
-            process.standardError = FileHandle.standardError
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            process.standardError = stderr
-        }
-        // Waiting with waitUntilExit spins a run loop on this thread; a semaphore sleeps.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let group = DispatchGroup()
-        let errorBox = ByteBox()
-        if !interactive {
-            group.enter()
-            DispatchQueue.global().async {
-                errorBox.bytes = Array(stderr.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
-        }
-        let output = Array(stdout.fileHandleForReading.readDataToEndOfFile())
-        exited.wait()
-        group.wait()
-        return ProcessOutcome(status: process.terminationStatus, stdout: output, stderr: errorBox.bytes)
-    }
-
-    /// Filled by one reader thread, read after `DispatchGroup.wait`, which orders the two.
-    private final class ByteBox: @unchecked Sendable {
-        var bytes: [UInt8] = []
+        // kubectl waits for a person for as long as it takes; everything else is bounded.
+        let limits = PluginProcess.Limits(timeout: interactive ? nil : timeout)
+        let outcome = try PluginProcess.run(
+            executable, arguments: arguments, environment: environment, interactive: interactive, limits: limits)
+        return ProcessOutcome(ending: outcome.ending, stdout: outcome.stdout, stderr: outcome.stderr)
     }
 }

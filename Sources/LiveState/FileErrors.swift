@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Short, path-naming messages for file errors, instead of Foundation's long localized sentences.
@@ -28,12 +29,12 @@ enum FileErrors {
         }
     }
 
-    /// Reads a whole file, with `describe`'s messages.
-    static func read(_ path: String) throws(FileReadError) -> [UInt8] {
+    /// Reads a whole file, pipe or device (`InputFile`), with `describe`'s messages.
+    static func read(_ path: String, limit: Int = InputFile.standardLimit) throws(FileReadError) -> [UInt8] {
         do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            return try InputFile.read(path, limit: limit)
         } catch {
-            throw FileReadError(message: describe(error, path: path))
+            throw FileReadError(message: error.message)
         }
     }
 }

@@ -3,7 +3,9 @@
 public enum GoDuration {
     /// Seconds, or nil when the text is not a duration.
     public static func parse(_ text: String) -> Double? {
-        if let seconds = Double(text), seconds >= 0, !text.contains("e"), !text.contains("E") { return seconds }
+        if let seconds = Double(text), seconds >= 0, !text.contains("e"), !text.contains("E") {
+            return seconds.isFinite && seconds <= 86_400 * 365 * 100 ? seconds : nil
+        }
         let units: [(String, Double)] = [
             ("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600),
         ]
@@ -19,7 +21,8 @@ public enum GoDuration {
             rest = rest.dropFirst(unit.count)
             total += value * factor
         }
-        return total
+        // `99999999999999999999999h` is a number, but not a duration anyone means.
+        return total.isFinite && total <= 86_400 * 365 * 100 ? total : nil
     }
 
     /// `m` must not match the start of `ms`.

@@ -34,11 +34,15 @@ actor HTTPTransport {
     private let userAgent: String
     private var tlsConfigurations: [ClientIdentity?: TLSConfiguration] = [:]
 
-    init(connection: ClusterConnection, connectTimeout: TimeAmount, userAgent: String) throws(LiveError) {
+    init(
+        connection: ClusterConnection, connectTimeout: TimeAmount, readTimeout: TimeAmount, userAgent: String
+    ) throws(LiveError) {
         self.connection = connection
         self.userAgent = userAgent
+        // The read timeout is an idle timeout: no byte for that long, even mid-body, fails the request.
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout))
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout))
         // A refused connection or a failed TLS handshake should fail now, not after the connect
         // timeout of silent retries; transient failures are retried by `APISession`'s policy.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -87,6 +91,14 @@ actor HTTPTransport {
         request.headers.add(name: "User-Agent", value: userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let authorization = credentials.authorization {
+            // A header cannot carry these, and the HTTP stack's error would print the value.
+            guard Self.isSendable(authorization.reveal()) else {
+                throw Failure(
+                    kind: .permanent,
+                    message:
+                        "the credential contains a line break, NUL or another control character, or is not UTF-8, so it cannot be sent in an HTTP header; check the token or password (a file saved with CRLF line ends?)"
+                )
+            }
             request.headers.add(name: "Authorization", value: authorization.revealText())
         }
         if let impersonation = connection.impersonation {
@@ -103,12 +115,40 @@ actor HTTPTransport {
         }
         let deadline = timeout.map { NIODeadline.now() + $0 } ?? .distantFuture
         do {
+            // async-http-client's deadline ends at the response head; the body gets its own race
+            // against the same deadline, so that a body that trickles or stalls cannot hang the run.
             let response = try await client.execute(request, deadline: deadline)
-            let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+            let body = try await Self.collect(response.body, deadline: deadline)
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch {
             throw Self.classify(error, timeout: timeout)
         }
+    }
+
+    /// The whole body, or `deadlineExceeded` once `deadline` passes (the read is cancelled).
+    static func collect(_ body: HTTPClientResponse.Body, deadline: NIODeadline) async throws -> ByteBuffer {
+        guard deadline != .distantFuture else { return try await body.collect(upTo: maximumBodyBytes) }
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maximumBodyBytes) }
+            group.addTask {
+                let left = deadline.uptimeNanoseconds.subtractingReportingOverflow(NIODeadline.now().uptimeNanoseconds)
+                if !left.overflow, left.partialValue > 0 {
+                    try await Task.sleep(nanoseconds: left.partialValue)
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                guard let buffer = next else { throw HTTPClientError.deadlineExceeded }
+                return buffer
+            }
+            throw HTTPClientError.deadlineExceeded
+        }
+    }
+
+    /// Visible ASCII, spaces, tabs and valid UTF-8 beyond: what a header value may hold.
+    static func isSendable(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) } && String(validating: bytes, as: UTF8.self) != nil
     }
 
     private func tlsConfiguration(for identity: ClientIdentity?) throws(LiveError) -> TLSConfiguration {
@@ -199,9 +239,18 @@ actor HTTPTransport {
     static func classify(_ error: any Error, timeout: TimeAmount?) -> Failure {
         let limit = timeout.map { " within \(Self.describe($0)) (--request-timeout)" } ?? ""
         if let error = error as? HTTPClientError {
+            // `invalidHeaderFieldValues`/`Names` carry the values, which may be a credential, and
+            // cannot be matched without them: recognised by name, never printed.
+            if String(describing: error).contains("invalidHeaderField") {
+                return Failure(
+                    kind: .permanent,
+                    message: "a request header holds a character HTTP does not allow (values not shown)")
+            }
             switch error {
-            case .deadlineExceeded, .readTimeout:
+            case .deadlineExceeded:
                 return Failure(kind: .timeout, message: "no complete answer\(limit)")
+            case .readTimeout:
+                return Failure(kind: .timeout, message: "the server sent nothing for too long (idle read timeout)")
             case .connectTimeout, .tlsHandshakeTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout,
                 .getConnectionFromPoolTimeout:
                 return Failure(kind: .permanent, message: "could not connect in time (\(error))")

@@ -22,13 +22,17 @@ public struct Kubeconfig: Sendable {
 
     /// Reads and merges `file` after the ones already merged (so it loses every tie).
     public mutating func merge(contentsOf file: String) throws(LiveError) {
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            // A pipe or `<(…)` is read like a file.
+            bytes = try FileErrors.read(file)
         } catch {
+            throw LiveError(kind: .configuration, operation: "read kubeconfig", resource: file, message: error.message)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw LiveError(
-                kind: .configuration, operation: "read kubeconfig", resource: file,
-                message: FileErrors.describe(error, path: file))
+                kind: .configuration, operation: "read kubeconfig", resource: file, message: "\(file) is not UTF-8 text"
+            )
         }
         try merge(parsing: text, file: file)
     }

@@ -22,15 +22,13 @@ public struct SnapshotFileSource: LiveStateSource {
         } else {
             let data: Data
             do {
-                if path == "-" {
-                    data = FileHandle.standardInput.readDataToEndOfFile()
-                } else {
-                    data = try Data(contentsOf: URL(fileURLWithPath: path))
-                }
+                // stdin, a FIFO, `<(kubectl get …)`: read as a stream, up to the snapshot limit.
+                data = Data(try InputFile.read(path == "-" ? "/dev/stdin" : path, limit: Self.maximumBytes))
             } catch {
+                let message =
+                    path == "-" ? error.message.replacingOccurrences(of: "/dev/stdin", with: "stdin") : error.message
                 throw LiveError(
-                    kind: .snapshotFile, operation: "read", resource: name,
-                    message: "\(FileErrors.describe(error, path: path)); \(Self.hint)")
+                    kind: .snapshotFile, operation: "read", resource: name, message: "\(message); \(Self.hint)")
             }
             let result: Result<[ObjectRecord], LiveError> = data.withUnsafeBytes { bytes in
                 Result { () throws(LiveError) in try Self.records(bytes, name: name) }
@@ -42,6 +40,10 @@ public struct SnapshotFileSource: LiveStateSource {
         return LiveSnapshot(
             records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
     }
+
+    /// The most a snapshot read from a pipe (held in memory) may hold: `kubectl get -o json` of a
+    /// cluster of over two million objects. A regular file is mapped, not held, and has no limit.
+    static let maximumBytes = 4 << 30
 
     static let hint = "pass the output of `kubectl get endpoints,endpointslices,services -A -o json`"
 
@@ -80,10 +82,27 @@ public struct SnapshotFileSource: LiveStateSource {
             if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
                 roots = [try JSONReader.parse(bytes)]
             } else {
+                // Small files are parsed for the exact message (`null`, a number); large ones are
+                // told from their first line, before megabytes of junk become a tree.
+                if bytes.count > 1 << 20, let problem = yamlShapeProblem(bytes) {
+                    throw ManifestError(
+                        kind: .invalidValue, line: 1, column: 1, message: SnapshotShape.message(problem))
+                }
                 roots = try YAMLReader.documents(in: bytes)
             }
             var records: [ObjectRecord] = []
-            for root in roots {
+            // YAML `---` separators leave null documents; they say nothing (a lone `null` is named).
+            let documents = roots.count > 1 ? roots.filter { !$0.isNull } : roots
+            guard !documents.isEmpty else {
+                throw ManifestError(kind: .invalidValue, line: 0, column: 0, message: "it has no documents; \(hint)")
+            }
+            for root in documents {
+                if let problem = SnapshotShape.problem(root) {
+                    let start = root.span.start
+                    throw ManifestError(
+                        kind: .invalidValue, line: start.line, column: start.column,
+                        message: SnapshotShape.message(problem))
+                }
                 if let typed = try typedListItems(root) {
                     records += typed
                     continue
@@ -100,6 +119,30 @@ public struct SnapshotFileSource: LiveStateSource {
             throw LiveError(
                 kind: .snapshotFile, operation: "parse", resource: name, message: error.inFile(name).description)
         }
+    }
+
+    /// What a YAML snapshot is, told from its first line of content, when that line cannot start a
+    /// mapping: text without a colon (a string) or `- ` (an array). Without this a large file of junk
+    /// was parsed whole (hundreds of megabytes of tree) before being refused.
+    static func yamlShapeProblem(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = bytes[start..<end].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            start = end + 1
+            guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "%"),
+                first != UInt8(ascii: "\r"), !line.starts(with: Array("---".utf8))
+            else { continue }
+            if first == UInt8(ascii: "-") && (line.count == 1 || line.dropFirst().first == UInt8(ascii: " ")) {
+                return "an array"
+            }
+            let quotes = [
+                UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "?"),
+            ]
+            if !quotes.contains(first) && !line.contains(UInt8(ascii: ":")) { return "a string" }
+            return nil
+        }
+        return nil
     }
 
     /// The items of an `EndpointsList`, `EndpointSliceList` or `ServiceList` as the API server

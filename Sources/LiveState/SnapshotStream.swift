@@ -23,6 +23,8 @@ enum SnapshotStream {
         var listKind: String?
         var apiVersion: String?
         var sawItems = false
+        // Items of other kinds, left out.
+        var skipped = 0
         do {
             guard reader.peek() == UInt8(ascii: "{") else { return nil }
             try reader.beginObject()
@@ -43,7 +45,9 @@ enum SnapshotStream {
                     var firstItem = true
                     while try reader.nextElement(first: firstItem) {
                         firstItem = false
+                        let before = records.count
                         guard try item(&reader, listKind: listKind, into: &records) else { return nil }
+                        if records.count == before { skipped += 1 }
                         progress(reader.offset)
                     }
                 default:
@@ -55,10 +59,11 @@ enum SnapshotStream {
         } catch {
             return nil
         }
-        // The rules of `SnapshotFileSource.parse`: a typed list, else a `*List` with an apiVersion.
+        // The rules of `SnapshotShape`: a typed list, else a `List` with an apiVersion whose items
+        // are not all of other kinds. Anything else is left to the tree reader, which names it.
         guard sawItems, let listKind else { return nil }
         if typedKind(listKind) != nil { return records }
-        guard listKind.hasSuffix("List"), apiVersion != nil else { return nil }
+        guard listKind == "List", apiVersion != nil, !(records.isEmpty && skipped > 0) else { return nil }
         return records
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import NIOHTTP1
 
 /// Shows each distinct `Warning` response header text once (Kubernetes 1.33+ sends one with every
@@ -13,7 +14,7 @@ actor WarningLog {
         // Not `headers[canonicalForm:]`: that splits at every comma, and warning texts have commas.
         for value in headers["Warning"] {
             for text in Self.texts(of: value) where seen.insert(text).inserted {
-                sink("Warning: \(text)")
+                sink("Warning: \(SafeText.escape(text))")
             }
         }
     }

@@ -78,6 +78,17 @@ public enum ManifestFileReader {
                 ScanNote(path: path, reason: .lfsPointer, message: "Git LFS pointer; the file's content is not in git"))
             return output
         }
+        if let encoding = UnicodeBOM.detect(bytes) {
+            guard let utf8 = encoding.utf8(bytes) else {
+                output.notes.append(
+                    ScanNote(
+                        path: path, reason: .notUTF8,
+                        message:
+                            "starts with a \(encoding.rawValue) byte order mark but is not valid \(encoding.rawValue)"))
+                return output
+            }
+            return utf8.withUnsafeBytes { read($0, path: path, limits: limits) }
+        }
         if ByteSearch.looksBinary(bytes) {
             output.notes.append(ScanNote(path: path, reason: .binary, message: "binary file"))
             return output

@@ -11,6 +11,8 @@ public enum ResolvedScalar: Sendable, Equatable {
         case .null: "null"
         case .bool(let value): "the boolean \(value)"
         case .int(let value): "the number \(value)"
+        case .float(let value) where value.isNaN: "not a number (.nan)"
+        case .float(let value) where value.isInfinite: "a number out of range (\(value < 0 ? "-" : "")infinity)"
         case .float(let value): "the number \(value)"
         case .string(let text): "the string \"\(text)\""
         }

@@ -1,4 +1,5 @@
 import Drift
+import Manifests
 
 /// `-o text` for several clusters: a line per cluster first (the morning glance), then each
 /// cluster's text report under a heading, then one verdict line for the run.
@@ -27,12 +28,14 @@ public struct FleetTextReporter: FleetReporter {
                     lines.append(ReportWording.plural(report.services.count, "service") + " in git not compared")
                 }
             } else if let report = cluster.report {
-                lines.append(TextReporter(color: color).render(report).trimmingTrailingNewlines())
+                // Already escaped, line by line: kept as its lines.
+                lines += TextReporter(color: color).render(report).trimmingTrailingNewlines()
+                    .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             }
         }
         lines.append("")
         lines.append(FleetWording.verdict(fleet, outcome: outcome(fleet.outcome)))
-        return lines.joined(separator: "\n") + "\n"
+        return SafeText.terminalLines(lines) + "\n"
     }
 
     private func header(_ fleet: FleetReport) -> String {

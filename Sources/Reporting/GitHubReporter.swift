@@ -1,4 +1,5 @@
 import Drift
+import Manifests
 
 /// `-o github`: GitHub Actions workflow commands, so that each finding becomes an annotation on
 /// the file and line in the pull request (`::error file=…,line=…,title=…::message`). Ignored
@@ -66,6 +67,9 @@ public struct GitHubReporter: Reporter {
             case "%": out += "%25"
             case "\r": out += "%0D"
             case "\n": out += "%0A"
+            // Other control characters (ESC, BEL) would reach the runner's log raw.
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                out += SafeText.escape(String(scalar))
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -53,7 +53,7 @@ public struct InventoryTextRenderer: Sendable {
             lines.append(style.red(style.bold("Errors")) + " (\(document.errors.count))")
             for error in document.errors { lines.append("  " + error.located) }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return SafeText.terminalLines(lines) + "\n"
     }
 
     private func header(_ entry: ServiceInventory.Entry) -> String {

@@ -1,4 +1,5 @@
 import Drift
+import Manifests
 
 /// Escaping for text that goes into GitHub-flavoured Markdown and its HTML.
 enum MarkdownText {
@@ -23,7 +24,7 @@ enum MarkdownText {
             case "&": out += "&amp;"
             case "\\", "*", "_", "[", "]", "`", "#", "~": out += "\\\(character)"
             case "\n", "\r", "\r\n": out += " "
-            default: out.append(character)
+            default: out += SafeText.escape(String(character))
             }
         }
         return out
@@ -37,7 +38,7 @@ enum MarkdownText {
             case "`": inner += "'"
             case "|": inner += "\\|"
             case "\n", "\r", "\r\n": inner += " "
-            default: inner.append(character)
+            default: inner += SafeText.escape(String(character))
             }
         }
         return "`\(inner)`"

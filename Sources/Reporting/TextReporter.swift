@@ -62,7 +62,7 @@ public struct TextReporter: Reporter {
         }
         lines.append("")
         lines.append(summaryLine(report, summary))
-        return lines.joined(separator: "\n") + "\n"
+        return SafeText.terminalLines(lines) + "\n"
     }
 
     private func header(_ report: DriftReport) -> [String] {

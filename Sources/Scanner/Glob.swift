@@ -4,6 +4,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
     private let bytes: [UInt8]
     private let matchesBaseName: Bool
+    private let tokens: [Token]
 
     public init(_ pattern: String) {
         var text = pattern
@@ -12,6 +13,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         self.pattern = pattern
         bytes = Array(text.utf8)
         matchesBaseName = !text.contains("/")
+        tokens = Self.tokens(bytes)
     }
 
     public var description: String { pattern }
@@ -21,53 +23,113 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         if matchesBaseName, let slash = subject.lastIndex(of: UInt8(ascii: "/")) {
             subject = Array(subject[(slash + 1)...])
         }
-        return Self.match(bytes[...], subject[...])
+        return match(tokens, subject)
     }
 
-    private static func match(_ pattern: ArraySlice<UInt8>, _ subject: ArraySlice<UInt8>) -> Bool {
-        var p = pattern.startIndex
-        var s = subject.startIndex
-        while p < pattern.endIndex {
-            let char = pattern[p]
-            switch char {
+    /// One step of a pattern.
+    private enum Token: Sendable, Hashable {
+        case byte(UInt8)
+        /// `?`: one byte other than `/`.
+        case one
+        /// `[…]`: the bounds of the class in the pattern.
+        case oneOf(start: Int)
+        /// `*`: any run of bytes without `/`.
+        case star
+        /// `**/` (or `**` before more pattern): zero or more folders, i.e. nothing or anything ending in `/`.
+        case folders
+        /// A trailing `**`: everything that is left.
+        case rest
+        /// An unterminated `[`: nothing matches.
+        case never
+    }
+
+    private static func tokens(_ pattern: [UInt8]) -> [Token] {
+        var tokens: [Token] = []
+        var p = 0
+        while p < pattern.count {
+            switch pattern[p] {
             case UInt8(ascii: "*"):
-                if p + 1 < pattern.endIndex && pattern[p + 1] == UInt8(ascii: "*") {
-                    // `**/` matches zero or more folders; a trailing `**` matches everything.
+                if p + 1 < pattern.count && pattern[p + 1] == UInt8(ascii: "*") {
                     var rest = p + 2
-                    if rest < pattern.endIndex && pattern[rest] == UInt8(ascii: "/") { rest += 1 }
-                    if rest == pattern.endIndex { return true }
-                    var candidate = s
-                    while true {
-                        if match(pattern[rest...], subject[candidate...]) { return true }
-                        guard let slash = subject[candidate...].firstIndex(of: UInt8(ascii: "/")) else { return false }
-                        candidate = slash + 1
-                    }
-                }
-                let rest = p + 1
-                var candidate = s
-                while true {
-                    if match(pattern[rest...], subject[candidate...]) { return true }
-                    guard candidate < subject.endIndex, subject[candidate] != UInt8(ascii: "/") else { return false }
-                    candidate += 1
+                    if rest < pattern.count && pattern[rest] == UInt8(ascii: "/") { rest += 1 }
+                    tokens.append(rest == pattern.count ? .rest : .folders)
+                    p = rest
+                } else {
+                    tokens.append(.star)
+                    p += 1
                 }
             case UInt8(ascii: "?"):
-                guard s < subject.endIndex, subject[s] != UInt8(ascii: "/") else { return false }
+                tokens.append(.one)
                 p += 1
-                s += 1
             case UInt8(ascii: "["):
-                guard s < subject.endIndex, let (matched, next) = matchClass(pattern, from: p, char: subject[s]) else {
-                    return false
+                guard let (_, next) = matchClass(pattern[...], from: p, char: 0) else {
+                    tokens.append(.never)
+                    return tokens
                 }
-                guard matched else { return false }
+                tokens.append(.oneOf(start: p))
                 p = next
-                s += 1
-            default:
-                guard s < subject.endIndex, subject[s] == char else { return false }
+            case let byte:
+                tokens.append(.byte(byte))
                 p += 1
-                s += 1
             }
         }
-        return s == subject.endIndex
+        return tokens
+    }
+
+    /// Simulates the pattern as an automaton over the subject's bytes: time proportional to pattern
+    /// length × subject length, whatever the stars (a backtracking matcher is exponential in them,
+    /// and a long file name hung the scan).
+    private func match(_ tokens: [Token], _ subject: [UInt8]) -> Bool {
+        let count = tokens.count
+        // States 0...count: "the next token is i"; count + 1 + i: inside the `folders` token i.
+        var current = [Bool](repeating: false, count: 2 * count + 2)
+        var next = current
+        func add(_ state: Int, to set: inout [Bool]) -> Bool {
+            var index = state
+            while index <= count {
+                if set[index] { return false }
+                set[index] = true
+                switch index < count ? tokens[index] : nil {
+                case .star?, .folders?: index += 1
+                case .rest?: return true
+                default: return false
+                }
+            }
+            return false
+        }
+        if add(0, to: &current) { return true }
+        for byte in subject {
+            for index in next.indices { next[index] = false }
+            var any = false
+            for state in 0..<count where current[state] || current[count + 1 + state] {
+                any = true
+                let slash = byte == UInt8(ascii: "/")
+                switch tokens[state] {
+                case .byte(let expected):
+                    if current[state] && byte == expected, add(state + 1, to: &next) { return true }
+                case .one:
+                    if current[state] && !slash, add(state + 1, to: &next) { return true }
+                case .oneOf(let start):
+                    if current[state], Self.matchClass(bytes[...], from: start, char: byte)?.0 == true,
+                        add(state + 1, to: &next)
+                    {
+                        return true
+                    }
+                case .star:
+                    if !slash, add(state, to: &next) { return true }
+                case .folders:
+                    next[count + 1 + state] = true
+                    if slash, add(state + 1, to: &next) { return true }
+                case .rest:
+                    return true
+                case .never:
+                    break
+                }
+            }
+            guard any else { return false }
+            swap(&current, &next)
+        }
+        return current[count]
     }
 
     /// Matches `char` against the class starting at `start` (`[`); returns the result and the index after `]`.

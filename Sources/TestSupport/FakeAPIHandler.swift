@@ -37,7 +37,8 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let delay: Double
             switch action {
-            case .send(_, _, _, _, let seconds), .close(let seconds): delay = seconds
+            case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds):
+                delay = seconds
             }
             if delay > 0 {
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
@@ -55,6 +56,12 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch action {
         case .close:
             context.close(promise: nil)
+        case .trickle(let status, let headers, let body, let keep, let interval, _):
+            writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
+            var buffer = context.channel.allocator.buffer(capacity: keep)
+            buffer.writeBytes(body.prefix(keep))
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            trickle(body, from: keep, interval: interval, context: context)
         case .send(let status, let recordedHeaders, let body, let cutAfter, _):
             var headers = HTTPHeaders()
             for (name, value) in recordedHeaders {
@@ -80,6 +87,43 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffer.writeBytes(body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    private func writeHead(
+        status: Int, recordedHeaders: [(String, String)], length: Int, context: ChannelHandlerContext
+    ) {
+        var headers = HTTPHeaders()
+        for (name, value) in recordedHeaders {
+            let lower = name.lowercased()
+            guard lower != "content-length", lower != "transfer-encoding" else { continue }
+            headers.add(name: name, value: value)
+        }
+        headers.replaceOrAdd(name: "content-length", value: String(length))
+        context.write(
+            wrapOutboundOut(
+                .head(
+                    HTTPResponseHead(
+                        version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))
+            ),
+            promise: nil)
+    }
+
+    /// One byte every `interval`, until the body is sent or the client goes away.
+    private func trickle(_ body: [UInt8], from offset: Int, interval: Double, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        guard offset < body.count else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(Int64(interval * 1000))) {
+            let (handler, context) = bound.value
+            guard context.channel.isActive else { return }
+            var buffer = context.channel.allocator.buffer(capacity: 1)
+            buffer.writeBytes(body[offset..<offset + 1])
+            context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            handler.trickle(body, from: offset + 1, interval: interval, context: context)
         }
     }
 

@@ -138,6 +138,8 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
     enum Action {
         case send(status: Int, headers: [(String, String)], body: [UInt8], cutAfter: Int?, delay: Double)
         case close(delay: Double)
+        case trickle(
+            status: Int, headers: [(String, String)], body: [UInt8], keep: Int, interval: Double, delay: Double)
     }
 
     func answer(_ incoming: FakeRequest) -> Action {
@@ -205,6 +207,10 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
                 inner, request: request, delay: delay + seconds, extraHeaders: extraHeaders, cutAfter: cutAfter)
         case .cutBody(let inner, let keepingBytes):
             return resolve(inner, request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: keepingBytes)
+        case .trickle(let inner, let keep, let interval):
+            let action = resolve(inner, request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: nil)
+            guard case .send(let status, let headers, let body, _, let delay) = action else { return action }
+            return .trickle(status: status, headers: headers, body: body, keep: keep, interval: interval, delay: delay)
         case .closeConnection:
             return .close(delay: delay)
         case .withHeaders(let headers, let inner):

@@ -12,6 +12,9 @@ public indirect enum FakeResponse: Sendable {
     case delayed(seconds: Double, FakeResponse)
     /// Sends the head (with the full Content-Length) and only this many body bytes, then closes.
     case cutBody(FakeResponse, keepingBytes: Int)
+    /// Sends the head and this many body bytes at once, then one more byte every `interval`
+    /// seconds (a body that trickles; with a long interval, one that stalls), never closing early.
+    case trickle(FakeResponse, keepingBytes: Int, interval: Double)
     /// Closes the connection without answering.
     case closeConnection
     /// The answer with these headers added (`Retry-After`, `Warning`).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EndpointDriftKit
+import Manifests
 
 #if canImport(Glibc)
     import Glibc
@@ -34,7 +35,8 @@ struct EndpointDriftCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             return exit.rawValue
         } catch let error as RunError {
-            StandardStreams.writeError("endpoint-drift: error: \(error)\n")
+            // Messages quote file names, object names and server answers: no control characters.
+            StandardStreams.writeError("endpoint-drift: error: \(SafeText.escapeKeepingLines("\(error)"))\n")
             return ExitStatus.couldNotCheck.rawValue
         } catch {
             let code = exitCode(for: error)

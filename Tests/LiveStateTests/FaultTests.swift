@@ -24,16 +24,17 @@ struct FaultTests {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
         // Far longer than the timeout, so the error can only come from the timeout firing; the timeout
-        // itself is long enough that the other (prompt) requests never hit it, even on a loaded machine.
+        // itself is long enough that the other (prompt) requests never hit it, even on a loaded machine
+        // (at 3 s, now that it covers the body too, discovery once hit it during a full `make test`).
         server.on("/api/v1/services", respond: .delayed(seconds: 60, .cluster))
         let error = await #expect(throws: LiveError.self) {
-            try await source(server, options: Harness.options(requestTimeout: 3)).read(scope: .all)
+            try await source(server, options: Harness.options(requestTimeout: 10)).read(scope: .all)
         }
         #expect(error?.kind == .network)
         #expect(error?.operation == "list")
         #expect(error?.resource == "services")
         #expect(
-            error?.message.hasSuffix("no complete answer within 3s (--request-timeout)") == true,
+            error?.message.hasSuffix("no complete answer within 10s (--request-timeout)") == true,
             "\(error?.message ?? "")")
         #expect(count(server, "/api/v1/services") == 1)
     }
@@ -63,9 +64,11 @@ struct FaultTests {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
         server.on("/api/v1/services", respond: [.tooManyRequests(retryAfter: 1), .cluster])
-        let started = ContinuousClock.now
-        let snapshot = try await source(server).read(scope: .all)
-        #expect(ContinuousClock.now - started >= .seconds(1))
+        let (clock, elapsed) = RetryClock.virtual()
+        var options = Harness.options()
+        options.retryClock = clock
+        let snapshot = try await source(server, options: options).read(scope: .all)
+        #expect(elapsed() >= 1)
         #expect(snapshot.inventory.count == 8)
         #expect(count(server, "/api/v1/services") == 2)
     }

@@ -24,9 +24,12 @@ enum Harness {
     static func options(
         chunkSize: Int = 500, requestTimeout: Double? = 10, retry: RetryPolicy = fastRetry, savePath: String? = nil
     ) -> APIReadOptions {
-        APIReadOptions(
+        var options = APIReadOptions(
             chunkSize: chunkSize, requestTimeout: requestTimeout, connectTimeout: 5, retry: retry, savePath: savePath,
             userAgent: "endpoint-drift/test")
+        // Retry budgets in virtual time: a busy machine cannot use them up.
+        options.retryClock = RetryClock.virtual().clock
+        return options
     }
 
     /// An environment with nothing inherited: no KUBECONFIG, no HOME config, no proxies.

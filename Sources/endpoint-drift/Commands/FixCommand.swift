@@ -42,6 +42,11 @@ struct FixCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Remove desired objects that do not exist in the cluster (--to live).")
     var prune = false
 
+    @Flag(
+        name: .customLong("prune-all"),
+        help: "With --prune: delete even when that removes more than half of the desired objects.")
+    var pruneAll = false
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -88,7 +93,7 @@ struct FixCommand: AsyncParsableCommand {
             for (set, flag) in [
                 (write, "--write"), (commit, "--commit"), (patch != nil, "--patch"),
                 (formatPatch != nil, "--format-patch"),
-                (prune, "--prune"), (adopt != nil, "--adopt"),
+                (prune || pruneAll, "--prune"), (adopt != nil, "--adopt"),
             ] where set {
                 throw ValidationError(
                     "\(flag) edits git; --to git writes the objects to apply instead (to --out DIR, or stdout)")
@@ -121,7 +126,8 @@ struct FixCommand: AsyncParsableCommand {
         configuration.scanOptions = repository.scanOptions
         configuration.strict = repository.strict
         configuration.direction = direction.value
-        configuration.prune = prune
+        configuration.prune = prune || pruneAll
+        configuration.pruneAll = pruneAll
         configuration.adoptDirectory = adopt
         configuration.write = write
         configuration.force = force

@@ -85,7 +85,9 @@ enum ByteSize {
         ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             guard let number = Int(text.dropLast(suffix.count)), number >= 0 else { return nil }
-            return number * factor
+            // `9223372036854775807Ki` is not a size either: refused, not a trap on overflow.
+            let (size, overflow) = number.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : size
         }
         guard let number = Int(text), number >= 0 else { return nil }
         return number
