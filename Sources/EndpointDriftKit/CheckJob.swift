@@ -23,6 +23,8 @@ public enum CheckJob {
         public var configFile: String?
         /// `--fail-on` values, unparsed; empty means "findings of severity error".
         public var failOn: [String]
+        /// Pull-request mode: who applies the merge (`--applied-by`).
+        public var appliedBy: AppliedBy
         public var exitZero: Bool
         public var outputs: [OutputTarget]
         /// Colour for text on stdout.
@@ -37,7 +39,8 @@ public enum CheckJob {
         public init(
             repositoryPath: String = ".", revision: String = "HEAD", baseRevision: String? = nil,
             scanOptions: ScanOptions = ScanOptions(), strict: Bool = false, configFile: String? = nil,
-            failOn: [String] = [], exitZero: Bool = false, outputs: [OutputTarget] = [OutputTarget(format: "text")],
+            failOn: [String] = [], appliedBy: AppliedBy = .controller, exitZero: Bool = false,
+            outputs: [OutputTarget] = [OutputTarget(format: "text")],
             color: Bool = false, liveSource: (any LiveStateSource)? = nil, liveScope: NamespaceScope? = nil,
             environment: [String: String] = [:]
         ) {
@@ -48,6 +51,7 @@ public enum CheckJob {
             self.strict = strict
             self.configFile = configFile
             self.failOn = failOn
+            self.appliedBy = appliedBy
             self.exitZero = exitZero
             self.outputs = outputs
             self.color = color
@@ -152,7 +156,8 @@ public enum CheckJob {
         let report = DriftCheck.run(
             DriftCheck.Input(
                 desired: desired(headScan), base: baseScan.map(desired), live: observed,
-                configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
+                configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict,
+                appliedBy: configuration.appliedBy))
         return (report, liveFailure)
     }
 

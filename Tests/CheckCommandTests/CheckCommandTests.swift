@@ -135,7 +135,7 @@ import Testing
         #expect(output.stdout.contains("missing-backend"))
         let json =
             try JSONSerialization.jsonObject(with: Data(try runner.read("out/report.json").utf8)) as? [String: Any]
-        #expect(json?["schemaVersion"] as? Int == 1)
+        #expect(json?["schemaVersion"] as? Int == 2)
         #expect(try runner.read("comment.md").hasPrefix("<!-- endpoint-drift -->"))
         try Validators.validateJSON(
             try runner.read("out.sarif"), schema: Validators.schemaPath("sarif-schema-2.1.0.json"))

@@ -66,7 +66,8 @@ struct CheckCommand: AsyncParsableCommand {
         CheckJob.Configuration(
             repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
             scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
-            failOn: check.failOn, exitZero: check.exitZero, outputs: output.targets, color: output.colorEnabled,
+            failOn: check.failOn, appliedBy: check.appliedByValue, exitZero: check.exitZero, outputs: output.targets,
+            color: output.colorEnabled,
             liveSource: liveSource, liveScope: liveScope, environment: ProcessInfo.processInfo.environment)
     }
 }

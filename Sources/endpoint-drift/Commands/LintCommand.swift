@@ -29,7 +29,8 @@ struct LintCommand: AsyncParsableCommand {
             CheckJob.Configuration(
                 repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
                 scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
-                failOn: check.failOn, exitZero: check.exitZero, outputs: output.targets, color: output.colorEnabled,
+                failOn: check.failOn, appliedBy: check.appliedByValue, exitZero: check.exitZero,
+                outputs: output.targets, color: output.colorEnabled,
                 environment: ProcessInfo.processInfo.environment))
         if status != .ok { throw ExitCode(status.rawValue) }
     }
