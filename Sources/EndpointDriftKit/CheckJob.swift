@@ -114,6 +114,11 @@ public enum CheckJob {
         var baseScan: ScanResult?
         do {
             headScan = try scan(head, configuration.scanOptions)
+            // Only the head: a pull request may add the folder the base does not have yet.
+            try requireSelection(head, headScan, configuration.scanOptions.filter)
+            if let note = head.uncommittedChangesNote(configuration.scanOptions.filter) {
+                StandardStreams.writeError("endpoint-drift: note: \(note)\n")
+            }
             driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
             if let revision = configuration.baseRevision {
                 baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
@@ -247,6 +252,16 @@ public enum CheckJob {
     private static func scan(_ snapshot: RepositorySnapshot, _ options: ScanOptions) throws(RunError) -> ScanResult {
         do {
             return try snapshot.scan(options)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    private static func requireSelection(
+        _ snapshot: RepositorySnapshot, _ scan: ScanResult, _ filter: PathFilter
+    ) throws(RunError) {
+        do {
+            try snapshot.requireSelection(scan, filter)
         } catch {
             throw RunError(error)
         }

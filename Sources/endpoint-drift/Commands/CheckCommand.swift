@@ -48,8 +48,8 @@ struct CheckCommand: AsyncParsableCommand {
                 check: configuration(liveSource: nil), live: settings, selection: selection,
                 overrideConnection: fleet.selection != nil
                     && (cluster.context != nil || cluster.inCluster || cluster.liveFile != nil),
-                parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgateway,
-                pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhook, stateFile: fleet.state,
+                parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgatewayURL,
+                pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhookURL, stateFile: fleet.state,
                 repositoryURL: fleet.repositoryURL,
                 progress: fleet.progress ?? (StandardStreams.stderrIsTerminal && (environment["CI"] ?? "").isEmpty)))
         if status != .ok { throw ExitCode(status.rawValue) }
