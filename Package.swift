@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "endpoint-drift",
             dependencies: [
-                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation",
+                "EndpointDriftKit", "Drift", "LiveState", "Reporting", "Remediation", "Scanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -51,28 +51,10 @@ extension RepositorySnapshot {
     static func nearest(to missing: [String], in folders: Set<String>) -> [String] {
         var scored: [(distance: Int, path: String)] = []
         for folder in folders {
-            let distance = missing.map { editDistance($0, folder) }.min() ?? Int.max
+            let distance = missing.map { EditDistance.between($0, folder) }.min() ?? Int.max
             scored.append((distance, folder))
         }
         scored.sort { ($0.distance, $0.path) < ($1.distance, $1.path) }
         return scored.prefix(3).map(\.path)
-    }
-
-    /// Levenshtein distance over Unicode scalars.
-    static func editDistance(_ left: String, _ right: String) -> Int {
-        let a = Array(left.unicodeScalars)
-        let b = Array(right.unicodeScalars)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

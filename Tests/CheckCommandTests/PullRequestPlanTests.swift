@@ -212,3 +212,33 @@ import Testing
         #expect(sarif.stdout.contains("\"pullRequest\""))
     }
 }
+
+/// `check -o yaml` is the JSON report in YAML, as `kubectl -o yaml` is: a YAML parser (PyYAML, in
+/// the test venv) reads the same document from both.
+@Suite struct YAMLOutputTests {
+    @Test func yamlIsTheJSONReport() throws {
+        let repository = try TempGitRepository()
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        let service = DriftFixtures.service("orders-db")
+        let endpoints = DriftFixtures.endpoints(
+            "orders-db", subsets: "- addresses: [{ip: 10.0.0.1}, {ip: '2001:db8::1'}]\n  ports: [{port: 5432}]")
+        try repository.write("apps/db.yaml", DriftFixtures.documents(service, endpoints))
+        try repository.commitAll()
+        let live = try runner.write("live.yaml", DriftFixtures.documents(service))
+        let output = try runner.run([
+            "check", "--repo", repository.path, "--live-file", live, "-o", "yaml", "-o", "json=report.json",
+        ])
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(output.stdout.contains("schemaVersion: 2"))
+        let yamlFile = try runner.write("report.yaml", output.stdout)
+        try PythonTools.run(
+            "python",
+            [
+                "-c",
+                "import json, sys, yaml; a = yaml.safe_load(open(sys.argv[1])); b = json.load(open(sys.argv[2])); "
+                    + "sys.exit(0 if a == b else 'YAML and JSON differ')",
+                yamlFile, "\(runner.scratch)/report.json",
+            ])
+    }
+}

@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
             2 could not check (bad flags, unreadable repository or configuration, live state unreadable, \
             a cluster unreachable, metrics or a notification not delivered). \
             --exit-zero exits 0 whenever the check ran.
-            """)
+            """ + "\n\n" + Examples.check)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var cluster: ClusterOptions

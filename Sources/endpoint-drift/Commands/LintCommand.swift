@@ -14,7 +14,7 @@ struct LintCommand: AsyncParsableCommand {
             Output formats (-o FORMAT[=FILE], repeatable): \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
             Exit codes: 0 no lint errors; 1 lint errors found (see --fail-on); 2 could not check.
-            """)
+            """ + "\n\n" + Examples.lint)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var check: CheckOptions
