@@ -100,7 +100,7 @@ import Testing
         let (repository, runner) = try setUp("{ip: 10.0.0.1}")
         defer { runner.remove() }
         let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
-        let unknownFormat = try check(repository, runner, live: live, ["-o", "yaml"])
+        let unknownFormat = try check(repository, runner, live: live, ["-o", "yml"])
         #expect(unknownFormat.status == 2)
         #expect(unknownFormat.stderr.contains("unknown format"))
         let unknownType = try check(repository, runner, live: live, ["--fail-on", "missing-backends"])
