@@ -57,15 +57,17 @@ public struct GitHubReporter: Reporter {
     static func annotations(_ report: DriftReport, cluster: String?) -> [String] {
         let suffix = cluster.map { " [\($0)]" } ?? ""
         var lines: [String] = []
-        for finding in report.findings where !finding.isIgnored {
+        // One annotation per group: one line per address with its ports, one per replaced address.
+        for group in FindingGroup.group(report.findings.filter { !$0.isIgnored }) {
+            let finding = group.first
             var properties: [(String, String)] = []
             if let source = finding.source {
                 properties.append(("file", source.path))
                 if source.line > 0 { properties.append(("line", String(source.line))) }
             }
             let scope = finding.service?.description ?? finding.object?.description
-            properties.append(("title", "\(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "") + suffix))
-            var message = finding.message
+            properties.append(("title", group.label + (scope.map { " (\($0))" } ?? "") + suffix))
+            var message = group.message
             var level = Self.level(finding.severity)
             switch finding.change {
             case .introduced: message = "[introduced by this pull request] " + message
@@ -75,7 +77,7 @@ public struct GitHubReporter: Reporter {
                 if !report.fails(finding) { level = "notice" }
             case nil: break
             }
-            message += "\nHint: \(finding.hint)"
+            message += "\nHint: \(group.hint)"
             lines.append(Self.command(level, properties, message))
         }
         for error in report.errors {

@@ -238,18 +238,19 @@ public struct HTMLReporter: Reporter, FleetReporter {
     private func findings(_ findings: [Finding], title: String) -> String {
         guard !findings.isEmpty else { return "" }
         var rows: [String] = []
-        for finding in findings {
+        for group in FindingGroup.group(findings) {
+            let finding = group.first
             let severity = finding.isIgnored ? "ignored" : finding.severity.rawValue
-            var details = "<div>\(HTMLText.escape(finding.message))</div>"
+            var details = "<div>\(HTMLText.escape(group.message))</div>"
             if let reason = finding.ignoredBy {
                 details += "<div class=\"quiet\">Ignored by \(HTMLText.escape(reason))</div>"
             } else {
-                details += "<div class=\"hint\">\(HTMLText.escape(finding.hint))</div>"
+                details += "<div class=\"hint\">\(HTMLText.escape(group.hint))</div>"
             }
             if let change = finding.change {
                 details += "<span class=\"chip \(change.rawValue)\">\(HTMLText.escape(change.rawValue))</span>"
             }
-            var what = "<code class=\"type\">\(HTMLText.escape(finding.type.rawValue))</code>"
+            var what = "<code class=\"type\">\(HTMLText.escape(group.label))</code>"
             if let service = finding.service {
                 what += "<div class=\"service\">\(HTMLText.escape(service.description))</div>"
             }

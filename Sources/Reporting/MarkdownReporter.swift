@@ -263,16 +263,17 @@ public struct MarkdownReporter: Reporter {
 
     /// At most a third of the limit, so that one Service with thousands of findings leaves room for the others.
     private func findingTable(_ findings: [Finding], fixed: Bool = false) -> [String] {
-        let rows = fitting(findings, budget: limit / 3, overflow: { "| | … | | \($0) more not shown |" }) { finding in
-            let mark = fixed ? "✅" : finding.isIgnored ? "🔕" : finding.severity == .error ? "❌" : "⚠️"
-            var detail = MarkdownText.escape(finding.message)
-            if let reason = finding.ignoredBy {
+        let groups = FindingGroup.group(findings)
+        let rows = fitting(groups, budget: limit / 3, overflow: { "| | … | | \($0) more not shown |" }) { group in
+            let mark = fixed ? "✅" : group.ignoredBy != nil ? "🔕" : group.severity == .error ? "❌" : "⚠️"
+            var detail = MarkdownText.escape(group.message)
+            if let reason = group.ignoredBy {
                 detail += " *(ignored by \(MarkdownText.escape(reason)))*"
             } else {
-                detail += "<br>*Hint:* \(MarkdownText.escape(finding.hint))"
+                detail += "<br>*Hint:* \(MarkdownText.escape(group.hint))"
             }
-            let location = ReportWording.location(finding.source).map(MarkdownText.code) ?? "live only"
-            return "| \(mark) | \(MarkdownText.code(finding.type.rawValue)) | \(location) | \(detail) |"
+            let location = ReportWording.location(group.source).map(MarkdownText.code) ?? "live only"
+            return "| \(mark) | \(MarkdownText.code(group.label)) | \(location) | \(detail) |"
         }
         return ["| | Finding | Where | Details |", "|---|---|---|---|"] + rows + [""]
     }

@@ -123,7 +123,7 @@ public struct TextReporter: Reporter {
             }
             lines.append(header)
             if let error = result?.error { lines.append("  " + style.red(error)) }
-            for finding in index.findings(key) where include(finding) { lines += render(finding) }
+            for group in FindingGroup.group(index.findings(key).filter(include)) { lines += render(group) }
         }
         return lines
     }
@@ -161,6 +161,14 @@ public struct TextReporter: Reporter {
         case .unmanaged: return style.yellow(word)
         case .error: return style.red(style.bold(word))
         }
+    }
+
+    /// A group of one finding is that finding; a larger one is one line and one hint.
+    private func render(_ group: FindingGroup) -> [String] {
+        guard group.kind != .single else { return render(group.first) }
+        let location = ReportWording.location(group.source).map { "\($0): " } ?? ""
+        let severity = group.severity == .error ? style.red("error") : style.yellow(group.severity.rawValue)
+        return ["  \(location)\(severity): \(group.line)", "    " + style.dim("hint: \(group.hint)")]
     }
 
     private func render(_ finding: Finding) -> [String] {

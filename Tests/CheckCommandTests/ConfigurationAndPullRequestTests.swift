@@ -191,7 +191,7 @@ import Testing
             "payments/mainframe.yaml:", "port-drift: port 9444/TCP (admin) in git is 9443/TCP (admin) in the cluster",
             "shop/orders-db.yaml:", "missing-backend: 203.0.113.23:5432/TCP",
             "readiness-drift: 203.0.113.22:5432/TCP is ready in git but not ready in the cluster",
-            "storage/ceph-rgw.yaml:", "stale-backend: 192.0.2.12:8080/TCP (http)",
+            "storage/ceph-rgw.yaml:", "stale-backend: 192.0.2.12 on 8080/TCP (http), 8081/TCP (admin)",
             "missing-live-object: Service shop/legacy-ftp",
             "unmanaged-live-object: EndpointSlice shop/object-store-rgw-2",
             "FAIL 6 services (1 in sync, 3 drifted, 1 missing live, 1 unmanaged)",
