@@ -186,8 +186,13 @@ import Testing
             for text in scalars(try yaml(source)) {
                 // One command line per scalar: `args:` of the action, or a script line.
                 for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    // `code=0; endpoint-drift check … || code=$?`: the command between the shell's parts.
+                    let direct = line.hasPrefix("check ") || line.hasPrefix("fix ")
+                    let command =
+                        direct ? line : line.range(of: "endpoint-drift ").map { String(line[$0.lowerBound...]) } ?? line
+                    let tokens = Array(
+                        command.split(separator: " ").map(String.init).prefix { $0 != "||" && !$0.hasSuffix(";") })
                     for command in ["check", "fix"] {
-                        let tokens = line.split(separator: " ").map(String.init)
                         // `stage: check` and `id: fix` are single words, not command lines.
                         guard tokens.count > 2 else { continue }
                         if tokens.first == command
