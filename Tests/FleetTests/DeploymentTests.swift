@@ -164,6 +164,16 @@ import Testing
         #expect(pullRequest.contains("-o markdown=endpoint-drift.md"))
         #expect(pullRequest.contains("marker='<!-- endpoint-drift -->'"))
         #expect(pullRequest.contains("github/codeql-action/upload-sarif@v3"))
+        // Code scanning is opt-in: the upload fails on private repositories without it.
+        #expect(pullRequest.contains("vars.ENDPOINT_DRIFT_CODE_SCANNING == 'true'"))
+        // The build cache is saved even when the check fails the job (drift), not by actions/cache's post step.
+        let action = try read("action.yml")
+        #expect(!action.contains("uses: actions/cache@"))
+        #expect(action.contains("uses: actions/cache/save@v4"))
+        #expect(action.contains("if: always() && steps.cache.outputs.cache-hit != 'true'"))
+        // timeZone needs Kubernetes 1.27: not in the base CronJob, documented as a patch.
+        #expect(!(try read("deploy/cronjob.yaml")).contains("\n  timeZone:"))
+        #expect(try read("docs/deploy.md").contains("Kubernetes 1.27"))
         let nightly = try read("docs/ci/github/nightly.yml")
         for part in ["schedule:", "--state ", "--webhook ", "--pushgateway ", "gh issue create", ".lastRun.new"] {
             #expect(nightly.contains(part), "nightly.yml: \(part)")
