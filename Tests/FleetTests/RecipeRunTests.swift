@@ -107,3 +107,89 @@ import Testing
 enum ShellQuote {
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
+
+/// The GitHub nightly recipe as Actions runs it: the action's run step in `bash --noprofile --norc
+/// -eo pipefail`, with the workflow's `args:` where unset secrets and variables are empty strings,
+/// then the workflow's last step with the step output.
+@Suite struct GitHubRecipeRunTests {
+    static let root = Validators.packageRoot
+
+    func mapping(_ relative: String) throws -> Mapping {
+        let text = try String(contentsOfFile: "\(Self.root)/\(relative)", encoding: .utf8)
+        return try #require(try YAMLReader.documents(in: text).first?.mapping)
+    }
+
+    func step(_ steps: Node?, id: String? = nil, name: String? = nil) throws -> Mapping {
+        let items = steps?.sequence?.items ?? []
+        let found = items.compactMap { $0.mapping }.first { step in
+            (id != nil && step["id"]?.scalar?.value == id) || (name != nil && step["name"]?.scalar?.value == name)
+        }
+        return try #require(found)
+    }
+
+    /// `${{ secrets.X }}` and `${{ vars.X }}` unset (empty), the github context filled in.
+    func expand(_ text: String, outputs: [String: String] = [:]) -> String {
+        var out = text.replacingOccurrences(
+            of: #"\$\{\{\s*(secrets|vars)\.[A-Za-z0-9_]+\s*\}\}"#, with: "", options: .regularExpression)
+        out = out.replacingOccurrences(of: "${{ github.server_url }}", with: "https://github.com")
+        out = out.replacingOccurrences(of: "${{ github.repository }}", with: "example-org/gitops")
+        for (name, value) in outputs { out = out.replacingOccurrences(of: "${{ \(name) }}", with: value) }
+        return out
+    }
+
+    func bash(_ script: String, in folder: String, environment: [String: String]) throws -> ProcessRunner.Result {
+        let binary = try TestBinary.endpointDrift
+        var variables = environment
+        variables["PATH"] = (binary as NSString).deletingLastPathComponent + ":/usr/bin:/bin"
+        return try ProcessRunner.run(
+            "/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], environment: variables,
+            currentDirectory: folder)
+    }
+
+    /// Runs the nightly's check through the action; returns the step output `exit-code` and the
+    /// last step's exit status.
+    func nightly(_ harness: FleetHarness, server: String) throws -> (code: String, job: Int32) {
+        let workflow = try mapping("docs/ci/github/nightly.yml")
+        let job = try #require(workflow["jobs"]?.mapping?.entries.first?.value.mapping)
+        let drift = try step(job["steps"], id: "drift")
+        let args = expand(try #require(drift["with"]?.mapping?["args"]?.scalar?.value))
+        let action = try mapping("action.yml")
+        let run = try #require(try step(action["runs"]?.mapping?["steps"], id: "run")["run"]?.scalar?.value)
+        let kubeconfig = try String(
+            contentsOfFile: try harness.kubeconfig([("prod", server)]), encoding: .utf8)
+        let output = harness.home.file("github-output")
+        try? FileManager.default.removeItem(atPath: output)
+        let result = try bash(
+            run, in: harness.repository.path,
+            environment: [
+                "HOME": harness.home.path, "ENDPOINT_DRIFT_ARGS": args, "ENDPOINT_DRIFT_KUBECONFIG": kubeconfig,
+                "ENDPOINT_DRIFT_FAIL": "false", "GITHUB_OUTPUT": output, "RUNNER_TEMP": harness.home.path,
+                "ENDPOINT_DRIFT_PUSHGATEWAY_TOKEN": "", "NO_COLOR": "1",
+                "ENDPOINT_DRIFT_SERVICE_ACCOUNT_DIR": harness.home.file("no-service-account"),
+            ])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let code =
+            (try String(contentsOfFile: output, encoding: .utf8)).split(separator: "\n")
+            .first { $0.hasPrefix("exit-code=") }.map { String($0.dropFirst("exit-code=".count)) } ?? ""
+        let last = try #require(job["steps"]?.sequence?.items.last?.mapping)
+        let condition = last["if"]?.scalar?.value ?? ""
+        #expect(condition == "steps.drift.outputs.exit-code != '0'")
+        guard code != "0" else { return (code, 0) }
+        let script = expand(
+            try #require(last["run"]?.scalar?.value), outputs: ["steps.drift.outputs.exit-code": code])
+        return (code, try bash(script, in: harness.repository.path, environment: [:]).status)
+    }
+
+    @Test func nightlyFailsOnDriftAndOnExitTwoWithUnsetSecrets() async throws {
+        let harness = try FleetHarness()
+        try harness.commitMap(["- name: prod\n  context: prod\n  paths: [apps]"])
+        let api = try await FakeKubernetesAPI.start(authentication: .init(tokens: [FleetHarness.token]))
+        defer { Task { await api.stop() } }
+        let drift = try nightly(harness, server: api.serverURL)
+        #expect(drift.code == "1")
+        #expect(drift.job == 1)
+        let unreachable = try nightly(harness, server: "https://127.0.0.1:\(try FreePort.find())")
+        #expect(unreachable.code == "2")
+        #expect(unreachable.job == 2)
+    }
+}
