@@ -67,6 +67,8 @@ import Testing
 
         func json(_ extra: [String] = []) throws -> [String: Any] {
             let output = try check(["-o", "json"] + extra)
+            try Validators.validateJSON(
+                output.stdout, schema: Validators.packageRoot + "/docs/schemas/check-report.schema.json")
             return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         }
 
