@@ -45,3 +45,18 @@ import Testing
         #expect(flag.stderr.contains("Did you mean '--fail-on'?"), "\(flag.stderr)")
     }
 }
+
+/// `scan -o json` and `live -o json` hold to docs/schemas/inventory.schema.json.
+@Suite struct InventorySchemaTests {
+    @Test func scanAndLiveJSONMatchTheSchema() throws {
+        let schema = Validators.packageRoot + "/docs/schemas/inventory.schema.json"
+        let demo = Validators.packageRoot + "/fixtures/demo"
+        let scan = try EndpointDriftBinary.run(
+            ["scan", "--repo", Validators.packageRoot, "--path", "fixtures/demo/repo", "-o", "json"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        try Validators.validateJSON(scan.stdout, schema: schema)
+        let live = try EndpointDriftBinary.run(["live", "--live-file", "\(demo)/live.json", "-A", "-o", "json"])
+        #expect(live.status == 0, "\(live.stderr)")
+        try Validators.validateJSON(live.stdout, schema: schema)
+    }
+}
