@@ -127,6 +127,6 @@ let package = Package(
         .testTarget(
             name: "CheckCommandTests",
             dependencies: ["endpoint-drift", "TestSupport", "LiveState", "EndpointDriftKit"],
-            swiftSettings: strict),
+            exclude: ["Golden"], swiftSettings: strict),
     ]
 )

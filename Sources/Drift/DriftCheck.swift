@@ -62,12 +62,15 @@ public enum DriftCheck {
         public var failPolicy: FailPolicy
         /// Every file that could not be read is an error (exit 2), not an `invalid-manifest` finding.
         public var strict: Bool
+        /// Pull-request mode: who applies the merge, which decides whether a planned change fails.
+        public var appliedBy: AppliedBy
 
         public init(
             desired: Desired, base: Desired? = nil, live: Observed? = nil,
             configuration: DriftConfiguration = DriftConfiguration(), failPolicy: FailPolicy = .bySeverity,
-            strict: Bool = false
+            strict: Bool = false, appliedBy: AppliedBy = .controller
         ) {
+            self.appliedBy = appliedBy
             self.desired = desired
             self.base = base
             self.live = live
@@ -92,7 +95,7 @@ public enum DriftCheck {
                 DriftReport.LiveInfo(source: $0.source, observedAt: $0.observedAt, namespaces: $0.namespaces?.sorted())
             },
             services: head.services, findings: head.findings, notes: head.notes, errors: head.errors,
-            excludedServices: head.excluded, failPolicy: input.failPolicy)
+            excludedServices: head.excluded, failPolicy: input.failPolicy, appliedBy: input.appliedBy)
         report.notes += input.configuration.warnings.map {
             DriftReport.Message(path: $0.path, line: $0.line, kind: "config", message: $0.message)
         }
@@ -103,13 +106,23 @@ public enum DriftCheck {
                 baseDesired, live: input.live, configuration: input.configuration, strict: input.strict)
             let baseIdentities = Set(base.findings.map(\.identity))
             let headIdentities = Set(report.findings.map(\.identity))
+            // The live state and the configuration are the same for both commits, so a difference with
+            // the cluster that the base does not have comes from git: it is the plan.
             for index in report.findings.indices {
+                let finding = report.findings[index]
                 report.findings[index].change =
-                    baseIdentities.contains(report.findings[index].identity) ? .preExisting : .introduced
+                    baseIdentities.contains(finding.identity)
+                    ? .preExisting : finding.type.category == .drift ? .planned : .introduced
             }
             report.fixed = base.findings.filter { !$0.isIgnored && !headIdentities.contains($0.identity) }
+            let liveNow = Dictionary(head.services.map { ($0.key, $0.live.count) }, uniquingKeysWith: { $1 })
             report.desiredChanges = DesiredChange.between(base: base.inventory, head: head.inventory).filter {
                 input.configuration.admits($0.service)
+            }
+            if input.live != nil {
+                for index in report.desiredChanges.indices {
+                    report.desiredChanges[index].liveNow = liveNow[report.desiredChanges[index].service] ?? 0
+                }
             }
             let known = Set(report.errors)
             report.errors += base.errors.filter { !known.contains($0) }.map { error in

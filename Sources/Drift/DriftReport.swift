@@ -88,13 +88,18 @@ public struct DriftReport: Sendable {
     public var excludedServices: Int
     /// Which findings fail the run.
     public var failPolicy: FailPolicy
+    /// Pull-request mode: who applies the merge (`--applied-by`).
+    public var appliedBy: AppliedBy
+    /// Pull-request mode: the Services whose desired state the pull request changes.
+    public var touchedServices: Set<ServiceKey> { Set(desiredChanges.map(\.service)) }
 
     public init(
         mode: Mode, desired: Revision, base: Revision? = nil, live: LiveInfo? = nil, services: [ServiceResult] = [],
         findings: [Finding] = [], fixed: [Finding] = [], desiredChanges: [DesiredChange] = [],
         notes: [Message] = [], errors: [Message] = [], excludedServices: Int = 0,
-        failPolicy: FailPolicy = .bySeverity
+        failPolicy: FailPolicy = .bySeverity, appliedBy: AppliedBy = .controller
     ) {
+        self.appliedBy = appliedBy
         self.mode = mode
         self.desired = desired
         self.base = base
@@ -110,6 +115,12 @@ public struct DriftReport: Sendable {
     }
 
     public var isPullRequest: Bool { base != nil }
+
+    /// Whether a finding fails the run under the fail policy, in pull-request mode given the
+    /// Services the pull request touches and who applies the merge.
+    public func fails(_ finding: Finding) -> Bool {
+        failPolicy.fails(finding, touched: isPullRequest ? touchedServices : [], appliedBy: appliedBy)
+    }
 
     public var summary: DriftSummary { DriftSummary(self) }
 

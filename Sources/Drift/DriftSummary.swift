@@ -25,8 +25,13 @@ public struct DriftSummary: Sendable, Hashable {
     public var excludedServices: Int
     public var errors: Int
     /// Pull-request mode only.
+    /// Lint findings the pull request introduces.
     public var introduced: Int?
+    /// Differences with the cluster that the pull request makes: the plan, applied by the merge.
+    public var planned: Int?
     public var preExisting: Int?
+    /// Services whose desired state the pull request changes.
+    public var touchedServices: Int?
     public var fixed: Int?
 
     public init(_ report: DriftReport) {
@@ -47,7 +52,9 @@ public struct DriftSummary: Sendable, Hashable {
         byType = [:]
         failing = 0
         var introduced = 0
+        var planned = 0
         var preExisting = 0
+        let touched = report.isPullRequest ? report.touchedServices : []
         for index in report.findings.indices {
             guard report.findings[index].ignoredBy == nil else {
                 ignored += 1
@@ -58,9 +65,12 @@ public struct DriftSummary: Sendable, Hashable {
             let type = report.findings[index].type
             bySeverity[severity, default: 0] += 1
             byType[type, default: 0] += 1
-            if report.failPolicy.fails(severity: severity, type: type) { failing += 1 }
+            if report.failPolicy.fails(report.findings[index], touched: touched, appliedBy: report.appliedBy) {
+                failing += 1
+            }
             switch report.findings[index].change {
             case .introduced: introduced += 1
+            case .planned: planned += 1
             case .preExisting: preExisting += 1
             case nil: break
             }
@@ -69,7 +79,9 @@ public struct DriftSummary: Sendable, Hashable {
         errors = report.errors.count
         if report.isPullRequest {
             self.introduced = introduced
+            self.planned = planned
             self.preExisting = preExisting
+            touchedServices = touched.count
             fixed = report.fixed.count
         }
     }

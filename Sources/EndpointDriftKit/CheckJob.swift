@@ -24,6 +24,8 @@ public enum CheckJob {
         public var configFile: String?
         /// `--fail-on` values, unparsed; empty means "findings of severity error".
         public var failOn: [String]
+        /// Pull-request mode: who applies the merge (`--applied-by`).
+        public var appliedBy: AppliedBy
         public var exitZero: Bool
         public var outputs: [OutputTarget]
         /// Colour for text on stdout.
@@ -38,7 +40,8 @@ public enum CheckJob {
         public init(
             repositoryPath: String = ".", revision: String = "HEAD", baseRevision: String? = nil,
             scanOptions: ScanOptions = ScanOptions(), strict: Bool = false, configFile: String? = nil,
-            failOn: [String] = [], exitZero: Bool = false, outputs: [OutputTarget] = [OutputTarget(format: "text")],
+            failOn: [String] = [], appliedBy: AppliedBy = .controller, exitZero: Bool = false,
+            outputs: [OutputTarget] = [OutputTarget(format: "text")],
             color: Bool = false, liveSource: (any LiveStateSource)? = nil, liveScope: NamespaceScope? = nil,
             environment: [String: String] = [:]
         ) {
@@ -49,6 +52,7 @@ public enum CheckJob {
             self.strict = strict
             self.configFile = configFile
             self.failOn = failOn
+            self.appliedBy = appliedBy
             self.exitZero = exitZero
             self.outputs = outputs
             self.color = color
@@ -111,6 +115,11 @@ public enum CheckJob {
         var baseScan: ScanResult?
         do {
             headScan = try scan(head, configuration.scanOptions)
+            // Only the head: a pull request may add the folder the base does not have yet.
+            try requireSelection(head, headScan, configuration.scanOptions.filter)
+            if let note = head.uncommittedChangesNote(configuration.scanOptions.filter) {
+                StandardStreams.writeError("endpoint-drift: note: \(note)\n")
+            }
             driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
             if let revision = configuration.baseRevision {
                 baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
@@ -153,7 +162,8 @@ public enum CheckJob {
         let report = DriftCheck.run(
             DriftCheck.Input(
                 desired: desired(headScan), base: baseScan.map(desired), live: observed,
-                configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict))
+                configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict,
+                appliedBy: configuration.appliedBy))
         return (report, liveFailure)
     }
 
@@ -248,6 +258,16 @@ public enum CheckJob {
     private static func scan(_ snapshot: RepositorySnapshot, _ options: ScanOptions) throws(RunError) -> ScanResult {
         do {
             return try snapshot.scan(options)
+        } catch {
+            throw RunError(error)
+        }
+    }
+
+    private static func requireSelection(
+        _ snapshot: RepositorySnapshot, _ scan: ScanResult, _ filter: PathFilter
+    ) throws(RunError) {
+        do {
+            try snapshot.requireSelection(scan, filter)
         } catch {
             throw RunError(error)
         }

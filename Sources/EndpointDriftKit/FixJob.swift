@@ -103,6 +103,7 @@ public enum FixJob {
         let scan: ScanResult
         do {
             scan = try snapshot.scan(configuration.scanOptions)
+            try snapshot.requireSelection(scan, configuration.scanOptions.filter)
         } catch {
             early.cancel()
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)

@@ -53,7 +53,12 @@ public enum ScanJob {
         do {
             let snapshot = try RepositorySnapshot(
                 repositoryPath: configuration.repositoryPath, revision: configuration.revision)
-            return try snapshot.scan(configuration.options)
+            let result = try snapshot.scan(configuration.options)
+            try snapshot.requireSelection(result, configuration.options.filter)
+            if let note = snapshot.uncommittedChangesNote(configuration.options.filter) {
+                StandardStreams.writeError("endpoint-drift: note: \(note)\n")
+            }
+            return result
         } catch {
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
         }

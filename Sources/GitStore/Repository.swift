@@ -68,9 +68,16 @@ public final class Repository {
         var object: OpaquePointer?
         let status = git_revparse_single(&object, pointer, revision)
         if status == GIT_ENOTFOUND.rawValue || status == GIT_EINVALIDSPEC.rawValue {
+            // CI checkouts are shallow by default: the base of a pull request is then simply not there.
+            let shallow =
+                git_repository_is_shallow(pointer) == 1
+                ? "; this is a shallow clone, which has only the latest commits: fetch the history with "
+                    + "`git fetch --unshallow` (GitHub: `fetch-depth: 0` on actions/checkout; GitLab: `GIT_DEPTH: 0`)"
+                : ""
             throw GitError(
                 operation: "resolve revision", subject: revision, kind: .notFound,
-                message: "unknown revision: no branch, tag or commit is called '\(revision)' in \(displayPath)")
+                message:
+                    "unknown revision: no branch, tag or commit is called '\(revision)' in \(displayPath)\(shallow)")
         }
         if status == GIT_EAMBIGUOUS.rawValue {
             throw GitError(

@@ -115,8 +115,10 @@ final class APISession: Sendable {
 
     // MARK: Discovery
 
-    /// Whether `discovery.k8s.io/v1` is served (Kubernetes 1.21+). Only a clear 404 (or a group
-    /// without the resource) says no; anything unclear assumes yes and lets the list tell.
+    /// Whether `discovery.k8s.io/v1` is served (Kubernetes 1.21+). Only a 404 for the group while
+    /// the core group `/api/v1` is served (or a group without the resource) says no; a 404 for both
+    /// means the URL is not an API server's (a wrong proxy path), which is an error, not "no slices".
+    /// Anything else unclear assumes yes and lets the list tell.
     func servesEndpointSlices() async throws(LiveError) -> Bool {
         let path = "/apis/discovery.k8s.io/v1"
         let response = try await fetch(path, query: [], verb: "get", resource: "discovery.k8s.io/v1", namespace: nil)
@@ -126,7 +128,12 @@ final class APISession: Sendable {
             guard let resources = root?.mapping?["resources"]?.sequence else { return true }
             return resources.items.contains { $0.mapping?["name"]?.scalar?.value == "endpointslices" }
         case 404:
-            return false
+            let core = try await fetch("/api/v1", query: [], verb: "get", resource: "v1", namespace: nil)
+            switch core.status {
+            case 200: return false
+            case 404: throw notAnAPIServer(core, path: "/api/v1", verb: "get", resource: "v1")
+            default: return true
+            }
         case 401:
             throw unauthorized(response, verb: "get", resource: "discovery.k8s.io/v1", namespace: nil)
         default:
@@ -218,19 +225,15 @@ final class APISession: Sendable {
                 seenTokens = []
                 pages = 0
                 result = ListResult()
-            case 404 where namespace != nil:
-                // Not a cluster-wide 404: the namespace does not exist, so it holds no objects.
-                return ListResult()
             case 401:
                 throw unauthorized(response, verb: "list", resource: resource.qualifiedName, namespace: namespace)
             case 403:
                 throw forbidden(response, verb: "list", resource: resource, namespace: namespace)
             case 404:
-                throw LiveError(
-                    kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
-                    message:
-                        "the API server answered \(Self.statusLine(response)) for \(path); is \(connection.server) a Kubernetes API server?"
-                )
+                // An API server lists a namespace that does not exist as empty (200): a 404 for a list it
+                // must serve means the URL does not lead to an API server.
+                throw notAnAPIServer(
+                    response, path: path, verb: "list", resource: resource.qualifiedName, namespace: namespace)
             default:
                 throw LiveError(
                     kind: .server, operation: "list", resource: resource.qualifiedName, namespace: namespace,
@@ -374,6 +377,21 @@ final class APISession: Sendable {
                 \(resource.rule(verb: verb))
                 endpoint-drift needs get and list on services, endpoints and endpointslices.discovery.k8s.io (see `endpoint-drift live --help`).
                 """)
+    }
+
+    /// A 404 for a path every API server serves: the URL, and what it usually is.
+    private func notAnAPIServer(
+        _ response: APIResponse, path: String, verb: String, resource: String, namespace: String? = nil
+    ) -> LiveError {
+        let base = connection.server.description
+        let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+        return LiveError(
+            kind: .server, operation: verb, resource: resource, namespace: namespace,
+            message:
+                "the API server answered \(Self.statusLine(response)) for \(url), which every Kubernetes API server "
+                + "serves; is \(base) the API server's URL? A proxy path, or a Rancher or Teleport URL without the "
+                + "cluster part, answers 404 (compare with `kubectl config view --minify` and `kubectl get --raw /api/v1`)"
+        )
     }
 
     static func statusLine(_ response: APIResponse) -> String {

@@ -11,10 +11,46 @@ public struct GitHubReporter: Reporter {
     public func render(_ report: DriftReport) -> String {
         var lines = Self.annotations(report, cluster: nil)
         let summary = report.summary
-        var text = "endpoint-drift: \(ReportWording.headline(report, summary)); \(ReportWording.findings(summary))"
+        if report.isPullRequest { lines += Self.plan(report) }
+        var text =
+            report.isPullRequest
+            ? "endpoint-drift: \(ReportWording.findings(summary))"
+            : "endpoint-drift: \(ReportWording.headline(report, summary)); \(ReportWording.findings(summary))"
         if let sentence = ReportWording.pullRequest(summary) { text += ". " + sentence }
         lines.append(text)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pull-request mode: one notice per planned Service and one per fixed finding (on its line at
+    /// the base), so that the three parts are on the pull request's Checks tab.
+    static func plan(_ report: DriftReport) -> [String] {
+        var lines: [String] = []
+        for change in report.desiredChanges {
+            var message = "\(ReportWording.planKind(change)). Once applied: \(ReportWording.onceApplied(change))"
+            if let live = change.liveNow { message += " (live now: \(live))" }
+            for line in ReportWording.planLines(change) { message += "\n\(line.symbol) \(line.text)" }
+            var properties: [(String, String)] = []
+            if let path = change.path {
+                properties.append(("file", path))
+                if let line = change.line, line > 0 { properties.append(("line", String(line))) }
+            }
+            properties.append(("title", "plan: \(change.service)"))
+            lines.append(command("notice", properties, message))
+        }
+        for finding in report.fixed {
+            let scope = finding.service?.description ?? finding.object?.description
+            lines.append(
+                command(
+                    "notice",
+                    [
+                        (
+                            "title",
+                            "fixed by this pull request: \(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "")
+                        )
+                    ],
+                    finding.message))
+        }
+        return lines
     }
 
     /// One workflow command per finding that is not ignored and per error; titles name `cluster`
@@ -22,18 +58,28 @@ public struct GitHubReporter: Reporter {
     static func annotations(_ report: DriftReport, cluster: String?) -> [String] {
         let suffix = cluster.map { " [\($0)]" } ?? ""
         var lines: [String] = []
-        for finding in report.findings where !finding.isIgnored {
+        // One annotation per group: one line per address with its ports, one per replaced address.
+        for group in FindingGroup.group(report.findings.filter { !$0.isIgnored }) {
+            let finding = group.first
             var properties: [(String, String)] = []
             if let source = finding.source {
                 properties.append(("file", source.path))
                 if source.line > 0 { properties.append(("line", String(source.line))) }
             }
             let scope = finding.service?.description ?? finding.object?.description
-            properties.append(("title", "\(finding.type.rawValue)" + (scope.map { " (\($0))" } ?? "") + suffix))
-            var message = finding.message
-            if finding.change == .introduced { message = "[introduced by this pull request] " + message }
-            message += "\nHint: \(finding.hint)"
-            lines.append(Self.command(Self.level(finding.severity), properties, message))
+            properties.append(("title", group.label + (scope.map { " (\($0))" } ?? "") + suffix))
+            var message = group.message
+            var level = Self.level(finding.severity)
+            switch finding.change {
+            case .introduced: message = "[introduced by this pull request] " + message
+            case .preExisting: message = "[already there before this pull request] " + message
+            case .planned:
+                message = "[planned: applied by the merge] " + message
+                if !report.fails(finding) { level = "notice" }
+            case nil: break
+            }
+            message += "\nHint: \(group.hint)"
+            lines.append(Self.command(level, properties, message))
         }
         for error in report.errors {
             var properties: [(String, String)] = []

@@ -148,7 +148,18 @@ public struct HTMLReporter: Reporter, FleetReporter {
             lines.append("<p class=\"summary\">\(HTMLText.escape(ReportWording.findings(summary))).</p>")
             let index = ReportIndex(report)
             lines.append(services(index, mode: report.mode))
-            lines.append(findings(report.findings, title: "Findings"))
+            if report.isPullRequest {
+                lines.append(plan(report))
+                lines.append(
+                    findings(
+                        report.findings.filter { $0.change == .introduced }, title: "Introduced by this pull request"))
+                lines.append(
+                    findings(report.findings.filter { $0.change == .preExisting }, title: "Drift already there"))
+                lines.append(
+                    findings(report.findings.filter { $0.change == .planned }, title: "Planned: applied by the merge"))
+            } else {
+                lines.append(findings(report.findings, title: "Findings"))
+            }
             if !report.fixed.isEmpty { lines.append(findings(report.fixed, title: "Fixed by this pull request")) }
             lines.append(messages(report.errors, title: "Could not check", open: true))
             lines.append(messages(report.notes, title: "Notes", open: false))
@@ -200,21 +211,46 @@ public struct HTMLReporter: Reporter, FleetReporter {
             """
     }
 
+    /// Pull-request mode: what merging changes, per Service.
+    private func plan(_ report: DriftReport) -> String {
+        var rows: [String] = []
+        for change in report.desiredChanges {
+            let lines = ReportWording.planLines(change).map {
+                "<div>\(HTMLText.escape("\($0.symbol) \($0.text)"))</div>"
+            }
+            rows.append(
+                "<tr>" + cell("Service", "<code>\(HTMLText.escape(change.service.description))</code>")
+                    + cell("In git", HTMLText.escape(ReportWording.planKind(change)) + lines.joined())
+                    + cell("Once applied", HTMLText.escape(ReportWording.onceApplied(change)))
+                    + cell("Live now", change.liveNow.map(String.init) ?? "—") + "</tr>")
+        }
+        return """
+            <h3>Plan <span class="count">\(report.desiredChanges.count)</span></h3>
+            <p class="quiet">\(HTMLText.escape(ReportWording.appliedBy(report.appliedBy)))</p>
+            <div class="table-wrap"><table class="findings">
+            <thead><tr><th>Service</th><th>In git</th><th>Once applied</th><th>Live now</th></tr></thead>
+            <tbody>
+            \(rows.joined(separator: "\n"))
+            </tbody></table></div>
+            """
+    }
+
     private func findings(_ findings: [Finding], title: String) -> String {
         guard !findings.isEmpty else { return "" }
         var rows: [String] = []
-        for finding in findings {
+        for group in FindingGroup.group(findings) {
+            let finding = group.first
             let severity = finding.isIgnored ? "ignored" : finding.severity.rawValue
-            var details = "<div>\(HTMLText.escape(finding.message))</div>"
+            var details = "<div>\(HTMLText.escape(group.message))</div>"
             if let reason = finding.ignoredBy {
                 details += "<div class=\"quiet\">Ignored by \(HTMLText.escape(reason))</div>"
             } else {
-                details += "<div class=\"hint\">\(HTMLText.escape(finding.hint))</div>"
+                details += "<div class=\"hint\">\(HTMLText.escape(group.hint))</div>"
             }
             if let change = finding.change {
                 details += "<span class=\"chip \(change.rawValue)\">\(HTMLText.escape(change.rawValue))</span>"
             }
-            var what = "<code class=\"type\">\(HTMLText.escape(finding.type.rawValue))</code>"
+            var what = "<code class=\"type\">\(HTMLText.escape(group.label))</code>"
             if let service = finding.service {
                 what += "<div class=\"service\">\(HTMLText.escape(service.description))</div>"
             }

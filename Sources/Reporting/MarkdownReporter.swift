@@ -17,6 +17,7 @@ public struct MarkdownReporter: Reporter {
     public init(limit: Int = MarkdownReporter.defaultLimit) { self.limit = limit }
 
     public func render(_ report: DriftReport) -> String {
+        if report.isPullRequest { return pullRequest(report) }
         let summary = report.summary
         let index = ReportIndex(report)
         let shown = index.needingAttention
@@ -54,6 +55,104 @@ public struct MarkdownReporter: Reporter {
             blocks.append(list(summary: "Notes (\(report.notes.count))", items: report.notes.map(\.located)))
         }
         return assemble(head: head.joined(separator: "\n") + "\n", blocks: blocks)
+    }
+
+    /// Pull-request mode: the plan, lint introduced, drift already there, fixed. The verdict and the
+    /// plan table come first; each part's details are blocks that are left out whole when too long.
+    private func pullRequest(_ report: DriftReport) -> String {
+        let summary = report.summary
+        let index = ReportIndex(report)
+        var head = [
+            Self.marker,
+            "### \(MarkdownText.icon(summary.outcome)) endpoint-drift: "
+                + MarkdownText.escape(ReportWording.pullRequestHeadline(summary)), "",
+        ]
+        if let sentence = ReportWording.pullRequest(summary) { head += ["**\(MarkdownText.escape(sentence))**", ""] }
+        head += [context(report), "", "#### 📋 Plan", "", ReportWording.appliedBy(report.appliedBy), ""]
+        if report.desiredChanges.isEmpty {
+            head += ["This pull request changes no external service.", ""]
+        } else {
+            let rows = fitting(report.desiredChanges, budget: limit / 4, overflow: { "| … | \($0) more | | |" }) {
+                change in
+                "| \(MarkdownText.code(change.service.description)) | \(planIcon(change)) "
+                    + "\(MarkdownText.escape(ReportWording.planKind(change))) | "
+                    + "\(MarkdownText.escape(ReportWording.onceApplied(change))) | "
+                    + "\(change.liveNow.map(String.init) ?? "—") |"
+            }
+            head += ["| Service | In git | Once applied | Live now |", "|---|---|---|---:|"] + rows + [""]
+        }
+        let planned = report.findings.filter { $0.change == .planned && !$0.isIgnored }.count
+        if planned > 0 {
+            head += [
+                "\(ReportWording.plural(planned, "difference")) with the cluster \(planned == 1 ? "comes" : "come") "
+                    + "from this plan and \(planned == 1 ? "goes" : "go") when it is applied.", "",
+            ]
+        }
+        head.append("**Summary:** \(MarkdownText.escape(ReportWording.findings(summary))).")
+
+        var blocks: [String] = []
+        if report.desiredChanges.contains(where: { $0.backendChanges > 0 }) {
+            blocks.append(changes(report.desiredChanges))
+        }
+        let failingPlanned = report.findings.filter { $0.change == .planned && report.fails($0) }
+        if !failingPlanned.isEmpty {
+            blocks.append(
+                block(
+                    summary: "❌ Planned, not applied yet (\(failingPlanned.count))", findings: failingPlanned))
+        }
+        let touched = report.touchedServices
+        let sections: [(title: String, change: FindingChange)] = [
+            ("🆕 Introduced by this pull request", .introduced), ("Drift already there", .preExisting),
+        ]
+        for section in sections {
+            // Services the pull request touches first: their drift is what fails it.
+            let keys = index.keys.filter { key in index.findings(key).contains { $0.change == section.change } }
+                .sorted { touched.contains($0) && !touched.contains($1) }
+            let unattached = index.unattached.filter { $0.change == section.change }
+            guard !keys.isEmpty || !unattached.isEmpty else { continue }
+            let count = report.findings.filter { $0.change == section.change }.count
+            var heading = "#### \(section.title) (\(count))\n"
+            if section.change == .preExisting {
+                heading +=
+                    "\nFindings at the base that are still at the head. On the Services this pull request touches "
+                    + "they fail it by default; elsewhere they are listed only.\n"
+            }
+            blocks.append(heading)
+            for key in keys {
+                var title = key.description
+                if section.change == .preExisting {
+                    title += touched.contains(key) ? " (touched by this pull request)" : " (not touched)"
+                }
+                blocks.append(
+                    details(
+                        key, title: title, result: index.result(key),
+                        findings: index.findings(key).filter { $0.change == section.change }))
+            }
+            if !unattached.isEmpty {
+                blocks.append(block(summary: "Not tied to a Service (\(unattached.count))", findings: unattached))
+            }
+        }
+        if !report.fixed.isEmpty {
+            blocks.append("#### ✅ Fixed by this pull request (\(report.fixed.count))\n")
+            blocks.append(
+                block(summary: "Findings at the base that the head no longer has", findings: report.fixed, fixed: true))
+        }
+        if !report.errors.isEmpty {
+            blocks.append(
+                list(summary: "💥 Could not check (\(report.errors.count))", items: report.errors.map(\.located)))
+        }
+        if !report.notes.isEmpty {
+            blocks.append(list(summary: "Notes (\(report.notes.count))", items: report.notes.map(\.located)))
+        }
+        return assemble(head: head.joined(separator: "\n") + "\n", blocks: blocks)
+    }
+
+    private func planIcon(_ change: DesiredChange) -> String {
+        switch change.kind {
+        case .added: "➕"
+        case .removed: "➖"
+        case .changed: "✏️"
+        }
     }
 
     /// Adds whole blocks while they fit, then says how many were left out.
@@ -141,8 +240,10 @@ public struct MarkdownReporter: Reporter {
         return "\(icon) \(ReportWording.status(status))"
     }
 
-    private func details(_ key: ServiceKey, result: ServiceResult?, findings: [Finding]) -> String {
-        var title = "<b>\(MarkdownText.escape(key.description))</b>"
+    private func details(
+        _ key: ServiceKey, title name: String? = nil, result: ServiceResult?, findings: [Finding]
+    ) -> String {
+        var title = "<b>\(MarkdownText.escape(name ?? key.description))</b>"
         if let status = result?.status { title += ": \(ReportWording.status(status))" }
         title += " — \(ReportWording.plural(findings.count, "finding"))"
         var lines = ["<details>", "<summary>\(title)</summary>", ""]
@@ -152,26 +253,27 @@ public struct MarkdownReporter: Reporter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func block(summary: String, findings: [Finding]) -> String {
-        (["<details>", "<summary>\(MarkdownText.escape(summary))</summary>", ""] + findingTable(findings) + [
-            "</details>"
-        ])
-        .joined(separator: "\n") + "\n"
+    private func block(summary: String, findings: [Finding], fixed: Bool = false) -> String {
+        (["<details>", "<summary>\(MarkdownText.escape(summary))</summary>", ""] + findingTable(findings, fixed: fixed)
+            + [
+                "</details>"
+            ])
+            .joined(separator: "\n") + "\n"
     }
 
     /// At most a third of the limit, so that one Service with thousands of findings leaves room for the others.
-    private func findingTable(_ findings: [Finding]) -> [String] {
-        let rows = fitting(findings, budget: limit / 3, overflow: { "| | … | | \($0) more not shown |" }) { finding in
-            var mark = finding.isIgnored ? "🔕" : finding.severity == .error ? "❌" : "⚠️"
-            if finding.change == .introduced { mark = "🆕 " + mark }
-            var detail = MarkdownText.escape(finding.message)
-            if let reason = finding.ignoredBy {
+    private func findingTable(_ findings: [Finding], fixed: Bool = false) -> [String] {
+        let groups = FindingGroup.group(findings)
+        let rows = fitting(groups, budget: limit / 3, overflow: { "| | … | | \($0) more not shown |" }) { group in
+            let mark = fixed ? "✅" : group.ignoredBy != nil ? "🔕" : group.severity == .error ? "❌" : "⚠️"
+            var detail = MarkdownText.escape(group.message)
+            if let reason = group.ignoredBy {
                 detail += " *(ignored by \(MarkdownText.escape(reason)))*"
             } else {
-                detail += "<br>*Hint:* \(MarkdownText.escape(finding.hint))"
+                detail += "<br>*Hint:* \(MarkdownText.escape(group.hint))"
             }
-            let location = ReportWording.location(finding.source).map(MarkdownText.code) ?? "live only"
-            return "| \(mark) | \(MarkdownText.code(finding.type.rawValue)) | \(location) | \(detail) |"
+            let location = ReportWording.location(group.source).map(MarkdownText.code) ?? "live only"
+            return "| \(mark) | \(MarkdownText.code(group.label)) | \(location) | \(detail) |"
         }
         return ["| | Finding | Where | Details |", "|---|---|---|---|"] + rows + [""]
     }
@@ -183,6 +285,16 @@ public struct MarkdownReporter: Reporter {
             let service = MarkdownText.code(change.service.description)
             all += change.added.map { "| \(service) | ➕ added | \(MarkdownText.code($0.key.description)) |" }
             all += change.removed.map { "| \(service) | ➖ removed | \(MarkdownText.code($0.key.description)) |" }
+            all += change.moved.map {
+                "| \(service) | ↪️ moved | \(MarkdownText.code(ReportWording.host($0.before.address))) → "
+                    + "\(MarkdownText.code(ReportWording.host($0.after.address))) on "
+                    + "\(MarkdownText.escape(ReportWording.port($0.after.key))) |"
+            }
+            all += change.portChanged.map {
+                "| \(service) | ✏️ port \(MarkdownText.escape(ReportWording.port($0.before.key))) → "
+                    + "\(MarkdownText.escape(ReportWording.port($0.after.key))) | "
+                    + "\(MarkdownText.code(ReportWording.host($0.after.address))) |"
+            }
             all += change.modified.map { modified in
                 "| \(service) | ✏️ \(MarkdownText.escape(ReportWording.backendState(modified.before))) → "
                     + "\(MarkdownText.escape(ReportWording.backendState(modified.after))) | "

@@ -2,9 +2,11 @@ import Drift
 import Manifests
 
 /// The documented machine shape of a check or lint report (docs/check-json.md). Bump
-/// `schemaVersion` on any change that removes or renames a field; adding fields keeps it.
+/// `schemaVersion` on any change that removes or renames a field; adding fields keeps it. Version 2:
+/// pull-request mode as a plan (`plan` replaced `desiredChanges`; `change` gained `planned`, and
+/// `introduced` is lint only).
 public enum ReportJSON {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public static func value(_ report: DriftReport, toolVersion: String) -> StructuredValue {
         .object(members(report, toolVersion: toolVersion).map { ($0.0, $0.1.value) })
@@ -30,13 +32,26 @@ public enum ReportJSON {
                     service(report.services[$0], findings: byService[report.services[$0].key] ?? [])
                 }
             ),
-            ("findings", .elements(count: report.findings.count) { finding(report.findings[$0]) }),
+            (
+                "findings",
+                .elements(count: report.findings.count) {
+                    finding(report.findings[$0], failing: report.fails(report.findings[$0]))
+                }
+            ),
             ("notes", .value(.array(report.notes.map(message)))),
             ("errors", .value(.array(report.errors.map(message)))),
         ]
         if report.isPullRequest {
             members.append(("fixed", .elements(count: report.fixed.count) { finding(report.fixed[$0]) }))
-            members.append(("desiredChanges", .value(.array(report.desiredChanges.map(change)))))
+            members.append(
+                (
+                    "plan",
+                    .value(
+                        .object([
+                            ("appliedBy", .string(report.appliedBy.rawValue)),
+                            ("services", .array(report.desiredChanges.map(change))),
+                        ]))
+                ))
         }
         return members
     }
@@ -78,8 +93,9 @@ public enum ReportJSON {
                 (
                     "pullRequest",
                     .object([
-                        ("introduced", .optional(summary.introduced)), ("preExisting", .optional(summary.preExisting)),
-                        ("fixed", .optional(summary.fixed)),
+                        ("touchedServices", .optional(summary.touchedServices)),
+                        ("planned", .optional(summary.planned)), ("introduced", .optional(summary.introduced)),
+                        ("preExisting", .optional(summary.preExisting)), ("fixed", .optional(summary.fixed)),
                     ])
                 ))
         }
@@ -105,7 +121,8 @@ public enum ReportJSON {
         ])
     }
 
-    public static func finding(_ finding: Finding) -> StructuredValue {
+    /// `failing`: whether the finding fails the run (left out for fixed findings).
+    public static func finding(_ finding: Finding, failing: Bool? = nil) -> StructuredValue {
         var members: [(String, StructuredValue)] = [
             ("id", .string(finding.fingerprint)),
             ("type", .string(finding.type.rawValue)),
@@ -129,6 +146,7 @@ public enum ReportJSON {
             ("hint", .string(finding.hint)),
             ("ignored", .bool(finding.isIgnored)),
         ]
+        if let failing { members.append(("failing", .bool(failing))) }
         if finding.type == .portDrift {
             members.append(("addresses", .array(finding.addresses.map(StructuredValue.string))))
         }
@@ -156,20 +174,23 @@ public enum ReportJSON {
     }
 
     static func change(_ change: DesiredChange) -> StructuredValue {
-        .object([
+        let pairs = { (pairs: [DesiredChange.Modified]) in
+            StructuredValue.array(
+                pairs.map {
+                    .object([("before", InventoryJSON.backend($0.before)), ("after", InventoryJSON.backend($0.after))])
+                })
+        }
+        return .object([
             ("namespace", .string(change.service.namespace)),
             ("name", .string(change.service.name)),
+            ("kind", .string(change.kind.rawValue)),
             ("added", .array(change.added.map(InventoryJSON.backend))),
             ("removed", .array(change.removed.map(InventoryJSON.backend))),
-            (
-                "modified",
-                .array(
-                    change.modified.map {
-                        .object([
-                            ("before", InventoryJSON.backend($0.before)), ("after", InventoryJSON.backend($0.after)),
-                        ])
-                    })
-            ),
+            ("moved", pairs(change.moved)),
+            ("portChanged", pairs(change.portChanged)),
+            ("modified", pairs(change.modified)),
+            ("onceApplied", .array(change.kind == .removed ? [] : change.after.map(InventoryJSON.backend))),
+            ("liveNow", .optional(change.liveNow)),
         ])
     }
 }

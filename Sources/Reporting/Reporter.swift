@@ -41,6 +41,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case sarif
     case junit
     case html
+    case yaml
 
     public func reporter(_ options: ReportOptions) -> any Reporter {
         switch self {
@@ -51,6 +52,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .sarif: SARIFReporter(toolVersion: options.toolVersion)
         case .junit: JUnitReporter()
         case .html: HTMLReporter(toolVersion: options.toolVersion, link: options.repositoryLink)
+        case .yaml: YAMLReporter(toolVersion: options.toolVersion)
         }
     }
 
@@ -64,6 +66,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .sarif: FleetSARIFReporter(toolVersion: options.toolVersion)
         case .junit: FleetJUnitReporter()
         case .html: HTMLReporter(toolVersion: options.toolVersion, link: options.repositoryLink)
+        case .yaml: YAMLReporter(toolVersion: options.toolVersion)
         }
     }
 }

@@ -31,13 +31,20 @@ public struct SARIFReporter: Reporter {
     /// different runs (clusters) apart. Results are made one at a time as they are written.
     func run(_ report: DriftReport, category: String, errors: [String] = []) -> JSONWriter.Member {
         let located = report.findings.indices.filter { report.findings[$0].source != nil }
-        return .object([
+        var members: [(String, JSONWriter.Member)] = [
             ("tool", .value(tool)),
             ("automationDetails", .value(.object([("id", .string(category))]))),
             ("invocations", .value(.array([invocation(report, errors: errors)]))),
             ("columnKind", .value(.string("unicodeCodePoints"))),
-            ("results", .elements(count: located.count) { result(report.findings[located[$0]]) }),
-        ])
+            (
+                "results",
+                .elements(count: located.count) {
+                    result(report.findings[located[$0]], failing: report.fails(report.findings[located[$0]]))
+                }
+            ),
+        ]
+        if report.isPullRequest { members.append(("properties", .value(pullRequest(report)))) }
+        return .object(members)
     }
 
     /// A run for a cluster that has no report: no results, the reason as an error notification.
@@ -113,11 +120,41 @@ public struct SARIFReporter: Reporter {
         return .object(members)
     }
 
-    private func result(_ finding: Finding) -> StructuredValue {
+    /// Pull-request mode: the three parts as run properties (code scanning shows results; the plan
+    /// and what was fixed are for other readers of the file).
+    private func pullRequest(_ report: DriftReport) -> StructuredValue {
+        let summary = report.summary
+        return .object([
+            (
+                "pullRequest",
+                .object([
+                    ("appliedBy", .string(report.appliedBy.rawValue)),
+                    (
+                        "plan",
+                        .array(
+                            report.desiredChanges.map {
+                                .object([
+                                    ("service", .string($0.service.description)), ("kind", .string($0.kind.rawValue)),
+                                    ("change", .string(ReportWording.change($0))),
+                                    ("onceApplied", .string(ReportWording.onceApplied($0))),
+                                ])
+                            })
+                    ),
+                    ("planned", .int(summary.planned ?? 0)), ("preExisting", .int(summary.preExisting ?? 0)),
+                    ("introduced", .int(summary.introduced ?? 0)),
+                    ("fixed", .array(report.fixed.map { .string($0.fingerprint) })),
+                ])
+            )
+        ])
+    }
+
+    /// A planned difference that does not fail the run is a note: the merge resolves it.
+    private func result(_ finding: Finding, failing: Bool) -> StructuredValue {
+        let level = finding.change == .planned && !failing ? "note" : Self.level(finding.severity)
         var members: [(String, StructuredValue)] = [
             ("ruleId", .string(finding.type.rawValue)),
             ("ruleIndex", .int(FindingType.allCases.firstIndex(of: finding.type) ?? 0)),
-            ("level", .string(Self.level(finding.severity))),
+            ("level", .string(level)),
             ("message", .object([("text", .string("\(finding.message). Hint: \(finding.hint)"))])),
             ("locations", .array([location(finding)])),
             ("partialFingerprints", .object([("endpointDriftFinding/v1", .string(finding.fingerprint))])),
@@ -128,9 +165,10 @@ public struct SARIFReporter: Reporter {
                 ("suppressions", .array([.object([("kind", .string(kind)), ("justification", .string(reason))])])))
         }
         if let change = finding.change {
-            members.append(("baselineState", .string(change == .introduced ? "new" : "unchanged")))
+            members.append(("baselineState", .string(change == .preExisting ? "unchanged" : "new")))
         }
         var properties: [(String, StructuredValue)] = [("category", .string(finding.type.category.rawValue))]
+        if let change = finding.change { properties.append(("change", .string(change.rawValue))) }
         if let service = finding.service {
             properties += [("namespace", .string(service.namespace)), ("service", .string(service.name))]
         }

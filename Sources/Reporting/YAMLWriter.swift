@@ -74,7 +74,18 @@ public enum YAMLWriter {
         let needsQuotes =
             indicators.contains(first) || first == " " || last == " " || text.contains(": ") || text.contains(" #")
             || text.hasSuffix(":") || text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" }
-            || ScalarResolver.resolvePlain(text) != .string(text)
+            || ScalarResolver.resolvePlain(text) != .string(text) || Self.isYAML11Special(text)
         return needsQuotes ? JSONString.quoted(text) : text
+    }
+
+    /// Plain scalars that YAML 1.1 readers (PyYAML, go-yaml v2) take for something else than a
+    /// string although YAML 1.2 does not: timestamps (`2026-11-21T12:37:28Z`) and yes/no/on/off.
+    /// Quoted, as kubectl quotes `creationTimestamp`.
+    static func isYAML11Special(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        if ["y", "n", "yes", "no", "on", "off"].contains(lower) { return true }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 8, bytes[4] == UInt8(ascii: "-") else { return false }
+        return bytes[0..<4].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EndpointDriftKit
 import Manifests
+import Scanner
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +17,7 @@ struct EndpointDriftCommand: AsyncParsableCommand {
             The desired state is read from a git commit (never from the working tree or the index).
 
             Exit codes: 0 in sync / success; 1 drift or lint errors found; 2 could not check (bad flags, unreadable repository, API error).
-            """,
+            """ + "\n\n" + Examples.root,
         version: Version.current,
         subcommands: [
             ScanCommand.self, LiveCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self,
@@ -24,6 +25,10 @@ struct EndpointDriftCommand: AsyncParsableCommand {
 
     /// Runs the command line; returns the process exit code.
     static func execute(_ arguments: [String]) async -> Int32 {
+        if let first = arguments.first, let message = unknownSubcommand(first) {
+            StandardStreams.writeError(message)
+            return ExitStatus.couldNotCheck.rawValue
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -48,6 +53,20 @@ struct EndpointDriftCommand: AsyncParsableCommand {
             StandardStreams.writeError(message.hasSuffix("\n") ? message : message + "\n")
             return ExitStatus.couldNotCheck.rawValue
         }
+    }
+}
+
+extension EndpointDriftCommand {
+    /// "Error: unknown subcommand 'chek'. Did you mean 'check'?" for a first argument that is not an
+    /// option and names no subcommand; `nil` otherwise (ArgumentParser already suggests flags).
+    static func unknownSubcommand(_ argument: String) -> String? {
+        guard !argument.hasPrefix("-"), argument != "help" else { return nil }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard !names.contains(argument) else { return nil }
+        var text = "Error: unknown subcommand '\(argument)'."
+        if let nearest = EditDistance.suggestion(for: argument, among: names) { text += " Did you mean '\(nearest)'?" }
+        return text
+            + "\nSubcommands: \(names.joined(separator: ", ")).\n  See 'endpoint-drift --help' for more information.\n"
     }
 }
 

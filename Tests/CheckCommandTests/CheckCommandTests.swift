@@ -100,7 +100,7 @@ import Testing
         let (repository, runner) = try setUp("{ip: 10.0.0.1}")
         defer { runner.remove() }
         let live = DriftFixtures.documents(service, endpoints("{ip: 10.0.0.1}"))
-        let unknownFormat = try check(repository, runner, live: live, ["-o", "yaml"])
+        let unknownFormat = try check(repository, runner, live: live, ["-o", "yml"])
         #expect(unknownFormat.status == 2)
         #expect(unknownFormat.stderr.contains("unknown format"))
         let unknownType = try check(repository, runner, live: live, ["--fail-on", "missing-backends"])
@@ -135,7 +135,7 @@ import Testing
         #expect(output.stdout.contains("missing-backend"))
         let json =
             try JSONSerialization.jsonObject(with: Data(try runner.read("out/report.json").utf8)) as? [String: Any]
-        #expect(json?["schemaVersion"] as? Int == 1)
+        #expect(json?["schemaVersion"] as? Int == 2)
         #expect(try runner.read("comment.md").hasPrefix("<!-- endpoint-drift -->"))
         try Validators.validateJSON(
             try runner.read("out.sarif"), schema: Validators.schemaPath("sarif-schema-2.1.0.json"))

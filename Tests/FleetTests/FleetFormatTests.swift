@@ -20,7 +20,7 @@ import Testing
     func golden(format: OutputFormat) {
         let names: [OutputFormat: String] = [
             .text: "fleet.txt", .json: "fleet.json", .markdown: "fleet.md", .github: "fleet.github.txt",
-            .sarif: "fleet.sarif", .junit: "fleet.junit.xml", .html: "fleet.html",
+            .sarif: "fleet.sarif", .junit: "fleet.junit.xml", .html: "fleet.html", .yaml: "fleet.yaml",
         ]
         let path = "\(Self.folder)/\(names[format] ?? format.rawValue)"
         if let mismatch = GoldenFile.mismatch(render(format), path: path) { Issue.record(Comment(rawValue: mismatch)) }

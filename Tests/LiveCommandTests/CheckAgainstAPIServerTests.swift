@@ -108,8 +108,8 @@ struct CheckAgainstAPIServerTests {
             service + "---\n"
                 + endpoints(["203.0.113.20", "203.0.113.21"], notReady: ["203.0.113.22", "203.0.113.99"]))
         let base = try repository.commitAll("base")
-        // Head: drops the wrong 203.0.113.99 (fixes drift) but adds 203.0.113.23 (introduces drift),
-        // and ignores readiness drift on orders-db.
+        // Head: drops the wrong 203.0.113.99 (fixes drift) but adds 203.0.113.23 (plans it), and
+        // ignores readiness drift on orders-db.
         try repository.write(
             "shop/orders-db.yaml",
             service + "---\n"
@@ -123,12 +123,13 @@ struct CheckAgainstAPIServerTests {
         let result = try await CLI.run(
             ["check", "--repo", repository.path, "--base", base, "--kubeconfig", try kubeconfig(server), "-o", "json"],
             home: home)
-        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.status == 0, "\(result.stderr)")
         let document = try CLI.json(result.stdout)
         let findings = try #require(document["findings"] as? [[String: Any]])
         let missing = try #require(findings.first { $0["type"] as? String == "missing-backend" })
         #expect(missing["address"] as? String == "203.0.113.23")
-        #expect(missing["change"] as? String == "introduced")
+        #expect(missing["change"] as? String == "planned")
+        #expect(missing["failing"] as? Bool == false)
         let readiness = try #require(findings.first { $0["type"] as? String == "readiness-drift" })
         #expect(readiness["ignored"] as? Bool == true)
         let fixed = try #require(document["fixed"] as? [[String: Any]])
@@ -136,9 +137,16 @@ struct CheckAgainstAPIServerTests {
 
         let text = try await CLI.run(
             ["check", "--repo", repository.path, "--base", base, "--kubeconfig", try kubeconfig(server)], home: home)
-        #expect(text.status == 1)
+        #expect(text.status == 0)
         #expect(text.stdout.contains("fixes 1"), "\(text.stdout)")
-        #expect(text.stdout.contains("introduces 1"), "\(text.stdout)")
+        #expect(text.stdout.contains("→ 203.0.113.99 → 203.0.113.23 on 5432/TCP"), "\(text.stdout)")
+        // Nobody applies the merge: the planned backend is drift.
+        let manual = try await CLI.run(
+            [
+                "check", "--repo", repository.path, "--base", base, "--kubeconfig", try kubeconfig(server),
+                "--applied-by", "manual",
+            ], home: home)
+        #expect(manual.status == 1, "\(manual.stdout)")
     }
 
     @Test("a 403 in one namespace: the others are still checked, its services are errors, exit 2")

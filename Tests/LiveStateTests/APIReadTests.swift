@@ -51,7 +51,7 @@ struct APIReadTests {
     func readsNamespaces() async throws {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
-        server.on("/api/v1/namespaces/gone/services", respond: .recorded("error-404-namespace-object"))
+        // An API server answers a list in a namespace that does not exist with an empty list (200).
         let folder = try TempFolder()
         let source = try Harness.tokenSource(server, in: folder)
         let snapshot = try await source.read(scope: .only(["shop", "gone"]))
@@ -124,6 +124,42 @@ struct APIReadTests {
         #expect(error?.message.contains("--chunk-size") == true)
         let endpointRequests = server.requests.filter { $0.path == "/api/v1/endpoints" }
         #expect(endpointRequests.count == 4)
+    }
+
+    @Test("a 404 for a list the API server must serve is an error naming the URL, not an empty namespace")
+    func notFoundListIsAnError() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        server.on(
+            "/api/v1/namespaces/shop/services",
+            respond: .custom(
+                status: 404, headers: [("Content-Type", "text/plain")], body: Array("404 page not found".utf8)))
+        let folder = try TempFolder()
+        let source = try Harness.tokenSource(server, in: folder)
+        await #expect {
+            _ = try await source.read(scope: .only(["shop"]))
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("\(server.serverURL)/api/v1/namespaces/shop/services")
+                && message.contains("is \(server.serverURL) the API server's URL?")
+        }
+    }
+
+    @Test("a URL that is not an API server's (404 for discovery and /api/v1) is an error, not 'no slices'")
+    func wrongURLIsAnError() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let notFound = FakeResponse.status(
+            404, reason: "NotFound", message: "the server could not find the requested resource")
+        server.on("/apis/discovery.k8s.io/v1", respond: notFound)
+        server.on("/api/v1", respond: notFound)
+        let folder = try TempFolder()
+        let source = try Harness.tokenSource(server, in: folder)
+        await #expect {
+            _ = try await source.read(scope: .all)
+        } throws: { error in
+            "\(error)".contains("for \(server.serverURL)/api/v1, which every Kubernetes API server serves")
+        }
     }
 
     @Test("without discovery.k8s.io/v1 it reads Endpoints only, with a note")

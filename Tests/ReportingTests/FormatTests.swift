@@ -133,6 +133,8 @@ import Testing
 
     @Test func formatNamesAreTheCommandLineSpellings() {
         #expect(
-            OutputFormat.allCases.map(\.rawValue) == ["text", "json", "markdown", "github", "sarif", "junit", "html"])
+            OutputFormat.allCases.map(\.rawValue) == [
+                "text", "json", "markdown", "github", "sarif", "junit", "html", "yaml",
+            ])
     }
 }

@@ -23,7 +23,7 @@ import Testing
     func pullRequestCheck(format: OutputFormat) {
         let names: [OutputFormat: String] = [
             .text: "check-pr.txt", .json: "check-pr.json", .markdown: "check-pr.md", .github: "check-pr.github.txt",
-            .sarif: "check-pr.sarif", .junit: "check-pr.junit.xml", .html: "check-pr.html",
+            .sarif: "check-pr.sarif", .junit: "check-pr.junit.xml", .html: "check-pr.html", .yaml: "check-pr.yaml",
         ]
         expectGolden(render(format, Scenario.report()), names[format] ?? format.rawValue)
     }

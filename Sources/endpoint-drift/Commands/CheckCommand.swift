@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
             2 could not check (bad flags, unreadable repository or configuration, live state unreadable, \
             a cluster unreachable, metrics or a notification not delivered). \
             --exit-zero exits 0 whenever the check ran.
-            """)
+            """ + "\n\n" + Examples.check)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var cluster: ClusterOptions
@@ -48,8 +48,8 @@ struct CheckCommand: AsyncParsableCommand {
                 check: configuration(liveSource: nil), live: settings, selection: selection,
                 overrideConnection: fleet.selection != nil
                     && (cluster.context != nil || cluster.inCluster || cluster.liveFile != nil),
-                parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgateway,
-                pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhook, stateFile: fleet.state,
+                parallel: fleet.parallel, metricsFile: fleet.metricsFile, pushgateway: fleet.pushgatewayURL,
+                pushgatewayJob: fleet.pushgatewayJob, webhook: fleet.webhookURL, stateFile: fleet.state,
                 repositoryURL: fleet.repositoryURL,
                 progress: fleet.progress ?? (StandardStreams.stderrIsTerminal && (environment["CI"] ?? "").isEmpty)))
         if status != .ok { throw ExitCode(status.rawValue) }
@@ -66,7 +66,8 @@ struct CheckCommand: AsyncParsableCommand {
         CheckJob.Configuration(
             repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
             scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
-            failOn: check.failOn, exitZero: check.exitZero, outputs: output.targets, color: output.colorEnabled,
+            failOn: check.failOn, appliedBy: check.appliedByValue, exitZero: check.exitZero, outputs: output.targets,
+            color: output.colorEnabled,
             liveSource: liveSource, liveScope: liveScope, environment: ProcessInfo.processInfo.environment)
     }
 }

@@ -22,7 +22,7 @@ struct FixCommand: AsyncParsableCommand {
 
             Exit codes: 0 fixed, or nothing to fix; 1 drift remains that could not be fixed automatically; \
             2 could not run.
-            """)
+            """ + "\n\n" + Examples.fix)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var output: OutputOptions

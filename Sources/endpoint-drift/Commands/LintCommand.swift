@@ -14,7 +14,7 @@ struct LintCommand: AsyncParsableCommand {
             Output formats (-o FORMAT[=FILE], repeatable): \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
             Exit codes: 0 no lint errors; 1 lint errors found (see --fail-on); 2 could not check.
-            """)
+            """ + "\n\n" + Examples.lint)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var check: CheckOptions
@@ -29,7 +29,8 @@ struct LintCommand: AsyncParsableCommand {
             CheckJob.Configuration(
                 repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
                 scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
-                failOn: check.failOn, exitZero: check.exitZero, outputs: output.targets, color: output.colorEnabled,
+                failOn: check.failOn, appliedBy: check.appliedByValue, exitZero: check.exitZero,
+                outputs: output.targets, color: output.colorEnabled,
                 environment: ProcessInfo.processInfo.environment))
         if status != .ok { throw ExitCode(status.rawValue) }
     }

@@ -30,7 +30,7 @@ struct LiveCommand: AsyncParsableCommand {
 
             Exit codes: 0 read; 2 could not read (no kubeconfig, TLS or credential problems, 401/403 answers, \
             the API server failing after retries, an unreadable --live-file).
-            """)
+            """ + "\n\n" + Examples.live)
 
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var repository: RepositoryOptions

@@ -13,7 +13,7 @@ struct ScanCommand: ParsableCommand {
 
             Exit codes: 0 read; 2 the repository or revision could not be read, or no file could be read \
             (with --strict: any file could not be read).
-            """)
+            """ + "\n\n" + Examples.scan)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var output: OutputOptions

@@ -64,6 +64,16 @@ struct FleetOptions: ParsableArguments {
         help: "Show progress on stderr (default: only when stderr is a terminal).")
     var progress: Bool?
 
+    /// An empty value means "not set": a CI recipe passes `--pushgateway "$PUSHGATEWAY_URL"` whether or
+    /// not the variable is defined.
+    var pushgatewayURL: String? { Self.setValue(pushgateway) }
+    var webhookURL: String? { Self.setValue(webhook) }
+
+    static func setValue(_ value: String?) -> String? {
+        guard let value, !value.allSatisfy(\.isWhitespace) else { return nil }
+        return value
+    }
+
     var selection: FleetJob.Selection? {
         if allClusters { return .all }
         return clusters.isEmpty ? nil : .named(clusters)
@@ -80,7 +90,7 @@ struct FleetOptions: ParsableArguments {
         guard ClusterEntry.isValidName(pushgatewayJob) else {
             throw ValidationError("--pushgateway-job \(pushgatewayJob): use letters, digits, '.', '_', '-'")
         }
-        if webhook != nil && state == nil {
+        if webhookURL != nil && state == nil {
             throw ValidationError(
                 "--webhook posts only when the findings changed since the last run: pass --state FILE to remember it")
         }

@@ -1,0 +1,56 @@
+/// The Examples section of each command's help, as kubectl prints them: a comment saying what, then
+/// the command line. Every line is a command that works as written (a test runs `--help` and checks
+/// each command's section).
+enum Examples {
+    /// Lines stay under 80 characters: ArgumentParser wraps longer ones, which would break a command.
+    static func section(_ examples: [(String, String)]) -> String {
+        "Examples:\n" + examples.map { "  # \($0.0)\n  \($0.1)" }.joined(separator: "\n\n")
+    }
+
+    static let root = section([
+        ("What git says: the external services of the commit HEAD", "endpoint-drift scan"),
+        ("Compare git with the cluster of the current kubeconfig context", "endpoint-drift check"),
+        ("A pull request: the plan, the drift already there, what it fixes", "endpoint-drift check --base origin/main"),
+        ("Make git match the cluster, as a new branch", "endpoint-drift fix --commit"),
+    ])
+
+    static let scan = section([
+        ("The external services of HEAD, as a table", "endpoint-drift scan"),
+        ("One folder of another commit, as JSON", "endpoint-drift scan --ref origin/main --path clusters/prod -o json"),
+    ])
+
+    static let live = section([
+        ("What the cluster serves in the namespaces git uses", "endpoint-drift live"),
+        ("These namespaces, as YAML", "endpoint-drift live -n shop -n payments -o yaml"),
+        ("Every namespace, saved for a later check", "endpoint-drift live -A --save-live live.json"),
+    ])
+
+    static let check = section([
+        ("Against the cluster of the current kubeconfig context", "endpoint-drift check"),
+        (
+            "Against a snapshot (kubectl get services,endpoints,endpointslices -A -o json)",
+            "endpoint-drift check --live-file live.json"
+        ),
+        (
+            "A pull request, with a Markdown comment and SARIF",
+            "endpoint-drift check --base origin/main -o github -o markdown=comment.md -o sarif=drift.sarif"
+        ),
+        ("Only drift fails the run; lint findings are reported", "endpoint-drift check --fail-on drift"),
+        (
+            "Every cluster of the cluster map, with metrics",
+            "endpoint-drift check --all-clusters --metrics-file drift.prom"
+        ),
+    ])
+
+    static let lint = section([
+        ("The manifest rules of check, without a cluster", "endpoint-drift lint"),
+        ("As GitHub annotations on a pull request", "endpoint-drift lint --base origin/main -o github"),
+    ])
+
+    static let fix = section([
+        ("Show what would change in git to match the cluster", "endpoint-drift fix --live-file live.json"),
+        ("Commit it on a new branch (endpoint-drift/fix-<sha>)", "endpoint-drift fix --commit"),
+        ("Edit the working tree instead", "endpoint-drift fix --write"),
+        ("Correct the cluster from git: manifests to apply", "endpoint-drift fix --to git --out fixed/"),
+    ])
+}
