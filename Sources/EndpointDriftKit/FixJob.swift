@@ -162,7 +162,11 @@ public enum FixJob {
             // A service whose namespace could not be read is not planned: its absence is not drift.
             services: Set(check.services.filter { $0.status != .error }.map(\.key)),
             takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
-        BuiltValueGuard.apply(&plan, desired: scan.inventory)
+        let filter = configuration.scanOptions.filter
+        let variableEdits = BuiltValueGuard.apply(
+            &plan, desired: scan.inventory,
+            narrowed: !filter.prefixes.isEmpty || !filter.excludes.isEmpty
+                || filter.includes.map(\.pattern) != PathFilter.defaultIncludes)
         if configuration.prune {
             try PruneGuard.check(
                 plan, desiredCount: scan.records.count, live: live, pruneAll: configuration.pruneAll)
@@ -178,6 +182,7 @@ public enum FixJob {
         case .live:
             return try await toLive(
                 configuration, snapshot: snapshot, scan: scan, live: live, target: liveInventory, plan: plan,
+                variableEdits: variableEdits,
                 report: report)
         case .git:
             return try toGit(configuration, plan: plan, report: report)
@@ -231,7 +236,8 @@ public enum FixJob {
 
     private static func toLive(
         _ configuration: Configuration, snapshot: RepositorySnapshot, scan: ScanResult, live: LiveSnapshot,
-        target: ServiceInventory, plan: FixPlan, report original: FixReport
+        target: ServiceInventory, plan: FixPlan, variableEdits: [ServiceKey: [VariableFix.Edit]] = [:],
+        report original: FixReport
     ) async throws(RunError) -> (FixReport, Streams) {
         var report = original
         // The applier is pure: give it the files it may need, read from the commit now.
@@ -258,7 +264,22 @@ public enum FixJob {
         let applier = FixApplier(
             desired: scan.records, live: target, readFile: { files[$0] },
             implicitNamespace: { namespaces.namespace(for: $0) })
-        let output = applier.run(plan)
+        var output = applier.run(plan)
+        // Addresses written as variables: their definitions change, not the manifests.
+        let variables = VariableFix.apply(
+            variableEdits.values.flatMap { $0 }, readFile: { try? snapshot.readFile($0) })
+        output.files += variables.files
+        for index in output.services.indices {
+            guard variableEdits[output.services[index].service] != nil else { continue }
+            let failed = variables.failed.filter { $0.service == output.services[index].service }
+            output.services[index].status = failed.isEmpty ? .fixed : .unfixed
+            output.services[index].reasons =
+                failed.isEmpty
+                ? []
+                : failed.map {
+                    "\($0.variable) (\($0.path):\($0.line)) does not hold \($0.old) once: change it by hand"
+                }
+        }
         report.services = output.services
         report.files = output.files
         var streams = Streams()

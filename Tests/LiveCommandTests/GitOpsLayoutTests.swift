@@ -320,4 +320,77 @@ struct GitOpsLayoutTests {
                 "missing-backend network/nas 192.0.2.1 \(nas):17", "stale-backend network/nas 192.0.2.9 \(nas):10",
             ], "\(actual)")
     }
+
+    @Test("fix changes a variable where git defines it, and the re-check is clean")
+    func fixEditsTheVariable() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        Self.serve(
+            server, namespace: "network",
+            services: [Self.liveService("nas", "network"), Self.liveService("printer", "network")],
+            endpoints: [Self.liveEndpoints("nas", "network", ["192.0.2.11", "192.0.2.1"])])
+        server.on(
+            "/apis/discovery.k8s.io/v1/namespaces/network/endpointslices",
+            respond: PagedList(
+                kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1",
+                items: [
+                    Self.liveEndpoints("nas", "network", ["192.0.2.11", "192.0.2.1"]).1,
+                    """
+                    {"metadata":{"name":"printer-1","namespace":"network","labels":{"kubernetes.io/service-name":"printer","endpointslice.kubernetes.io/managed-by":"gitops"}},"addressType":"IPv4","endpoints":[{"addresses":["192.0.2.21"]}],"ports":[{"name":"http","port":5000,"protocol":"TCP"}]}
+                    """,
+                ].map { Array($0.utf8) }
+            ).response)
+        let repository = try homeOpsRepository()
+        let kubeconfig = try kubeconfig(server)
+        // The SOPS-encrypted value is given, so that the NAS's other address is not ambiguous.
+        let vars = try home.write("vars.env", "SECRET_ROUTER_IP=192.0.2.1\n")
+        let fix = try await CLI.run(
+            [
+                "fix", "--repo", repository.path, "--kubeconfig", kubeconfig, "--vars", vars, "--commit", "--branch",
+                "drift-fix",
+            ], home: home)
+        #expect(fix.status == 0, "\(fix.stdout)\n\(fix.stderr)")
+        let settings = try repository.git(["show", "drift-fix:kubernetes/flux/vars/cluster-settings.yaml"])
+        #expect(settings.contains("  NAS_IP: 192.0.2.11"), "\(settings)")
+        #expect(settings.contains("  PRINTER_IP: 192.0.2.21"), "\(settings)")
+        #expect(!settings.contains("192.0.2.10") && !settings.contains("192.0.2.20"))
+        // The manifests keep their variables.
+        let nas = try repository.git(["show", "drift-fix:kubernetes/apps/network/proxy/app/nas.yaml"])
+        #expect(nas.contains("- ip: ${NAS_IP}"))
+        #expect(
+            try repository.git(["diff", "--name-only", "HEAD", "drift-fix"]).split(separator: "\n")
+                == ["kubernetes/flux/vars/cluster-settings.yaml"])
+        let recheck = try await CLI.run(
+            [
+                "check", "--repo", repository.path, "--ref", "drift-fix", "--kubeconfig", kubeconfig, "--vars", vars,
+                "-o", "json",
+            ], home: home)
+        #expect(recheck.status == 0, "\(recheck.stdout)\n\(recheck.stderr)")
+        #expect(try findings(recheck.stdout).isEmpty)
+    }
+
+    @Test("fix leaves a variable used elsewhere, and says where to change it")
+    func fixRefusesASharedVariable() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        Self.serve(
+            server, namespace: "network", services: [Self.liveService("nas", "network")],
+            endpoints: [Self.liveEndpoints("nas", "network", ["192.0.2.11", "192.0.2.1"])])
+        let repository = try homeOpsRepository()
+        // The printer uses NAS_IP too: changing it for the NAS would move the printer.
+        try repository.write(
+            "kubernetes/apps/network/printer/app/printer.yaml",
+            Self.printer.replacingOccurrences(of: "${PRINTER_IP}", with: "${NAS_IP}"))
+        try repository.commitAll("printer shares NAS_IP")
+        let vars = try home.write("vars.env", "SECRET_ROUTER_IP=192.0.2.1\n")
+        let fix = try await CLI.run(
+            [
+                "fix", "--repo", repository.path, "--kubeconfig", try kubeconfig(server), "--vars", vars, "--commit",
+                "--branch", "drift-fix",
+            ],
+            home: home)
+        #expect(fix.status == 1, "\(fix.stdout)\n\(fix.stderr)")
+        #expect(fix.stdout.contains("is also used by"), "\(fix.stdout)")
+        #expect((try? repository.git(["rev-parse", "--verify", "drift-fix"])) == nil)
+    }
 }
