@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build and run-time libraries, and the real tools the tests use: git, openssl, xmllint, promtool
 # (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
 # PyPI validators, and readelf (binutils) for the Dockerfile test.
-APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git openssl ca-certificates libxml2-utils python3 python3-jsonschema \
+APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git jq openssl ca-certificates libxml2-utils python3 python3-jsonschema \
   python3-venv binutils prometheus prometheus-pushgateway chromium
 BIN := .build/debug/endpoint-drift
 # Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
