@@ -17,6 +17,10 @@ public final class MappedFile {
     /// Maps the file at `path`; nil when it is not a regular file or cannot be opened or mapped
     /// (callers then read it the ordinary way, which also gives the ordinary error messages).
     public init?(path: String) {
+        // Look before opening: opening a FIFO blocks until a writer comes, and once opened and closed
+        // here, the caller's own open (to read it as a stream) would wait for a writer that is gone.
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
