@@ -222,19 +222,6 @@ struct ObjectBuild {
         }
     }
 
-    /// Whether a field holds an endpoint address: the one place a placeholder can stay while the
-    /// rest of the Service is still compared.
-    static func isAddressField(_ field: String) -> Bool {
-        let parts = field.split(separator: ".")
-        if parts.count == 3, parts[0].hasPrefix("subsets["), parts[2] == "ip",
-            parts[1].hasPrefix("addresses[") || parts[1].hasPrefix("notReadyAddresses[")
-        {
-            return true
-        }
-        return parts.count == 2 && parts[0].hasPrefix("endpoints[") && parts[1].hasPrefix("addresses[")
-            && !parts[1].contains("].")
-    }
-
     // MARK: Decoding
 
     /// `Flux Kustomization flux-system/proxy, patches overlays/prd/kustomization.yaml:5`.
@@ -264,7 +251,7 @@ struct ObjectBuild {
                 blobID: contentID, commitID: commitID)
         }
         let unresolved = values.filter(\.isUnresolved)
-        let blocking = unresolved.filter { !Self.isAddressField($0.field) }
+        let blocking = unresolved.filter { !$0.isAddress }
         if !undecided.isEmpty || !blocking.isEmpty || (!result.errors.isEmpty && !unresolved.isEmpty) {
             guard let objectKind = ObjectKind(rawValue: kind) else { return }
             let ref = ObjectRef(kind: objectKind, namespace: namespace ?? defaultNamespace, name: name)

@@ -44,7 +44,7 @@ struct VariableFix {
         var used: Set<String> = []
         for (address, ports) in removed.sorted(by: { $0.key < $1.key }) {
             guard
-                let value = values.first(where: { $0.value == address && ObjectFields.isAddress($0.field) }),
+                let value = values.first(where: { $0.value == address && $0.isAddress }),
                 value.variables.count == 1, let variable = value.variables.first
             else {
                 return .failure(Refusal("\(address) is not written as one variable"))
@@ -69,7 +69,7 @@ struct VariableFix {
             // Every use of the definition must want the same change.
             for record in allRecords {
                 for other in record.values where other.variables.contains(where: { $0.location == location }) {
-                    guard record.serviceKey == plan.service, other.value == address, ObjectFields.isAddress(other.field)
+                    guard record.serviceKey == plan.service, other.value == address, other.isAddress
                     else {
                         return .failure(
                             Refusal(
@@ -142,19 +142,5 @@ struct VariableFix {
                     path: path, original: original, edited: Array(lines.joined(separator: "\n").utf8), hunks: hunks))
         }
         return (files, failed)
-    }
-}
-
-/// Field paths of the desired objects.
-enum ObjectFields {
-    /// An endpoint address: `subsets[0].addresses[1].ip`, `endpoints[2].addresses[0]`.
-    static func isAddress(_ field: String) -> Bool {
-        let parts = field.split(separator: ".")
-        if parts.count == 3, parts[0].hasPrefix("subsets["), parts[2] == "ip",
-            parts[1].hasPrefix("addresses[") || parts[1].hasPrefix("notReadyAddresses[")
-        {
-            return true
-        }
-        return parts.count == 2 && parts[0].hasPrefix("endpoints[") && parts[1].hasPrefix("addresses[")
     }
 }

@@ -98,6 +98,19 @@ public struct ValueOrigin: Sendable, Hashable, Codable {
         self.variables = variables
     }
 
+    /// Whether the field holds an endpoint address (`subsets[0].addresses[1].ip`,
+    /// `endpoints[2].addresses[0]`): the one place a placeholder can stay while the rest of the
+    /// Service is still compared, and the one value `fix` changes in a variable's definition.
+    public var isAddress: Bool {
+        let parts = field.split(separator: ".")
+        if parts.count == 3, parts[0].hasPrefix("subsets["), parts[2] == "ip",
+            parts[1].hasPrefix("addresses[") || parts[1].hasPrefix("notReadyAddresses[")
+        {
+            return true
+        }
+        return parts.count == 2 && parts[0].hasPrefix("endpoints[") && parts[1].hasPrefix("addresses[")
+    }
+
     /// Whether a placeholder is left in the value.
     public var isUnresolved: Bool { variables.contains { !$0.isResolved } || (value.map(Placeholder.occurs) ?? false) }
 }
