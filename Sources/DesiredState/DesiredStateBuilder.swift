@@ -43,6 +43,8 @@ public struct DesiredStateInput {
     /// The selected files, in tree order.
     public var files: [ReadFile]
     public var variableFiles: [VariableFile]
+    /// `--vars-from-cluster`: what the cluster answered for the requests of an earlier build.
+    public var clusterVariables: [ClusterVariableSource]
     /// Whether a build that starts at this path (a kustomization, a Flux Kustomization's or an
     /// Application's file, or its folder) is in the selection (`--path`, `--exclude`).
     public var selectsEntry: @Sendable (String) -> Bool
@@ -55,6 +57,7 @@ public struct DesiredStateInput {
     public init(
         tree: any FileTree, kustomizationFiles: [String], gitOpsDocuments: [GitOpsDocument],
         variableSourceFiles: [String], files: [ReadFile], variableFiles: [VariableFile] = [],
+        clusterVariables: [ClusterVariableSource] = [],
         selectsEntry: @escaping @Sendable (String) -> Bool = { _ in true },
         selectsFile: @escaping @Sendable (String) -> Bool = { _ in true }, defaultNamespace: String = "default",
         limits: ParseLimits = .standard, commitID: String = ""
@@ -65,6 +68,7 @@ public struct DesiredStateInput {
         self.variableSourceFiles = variableSourceFiles
         self.files = files
         self.variableFiles = variableFiles
+        self.clusterVariables = clusterVariables
         self.selectsEntry = selectsEntry
         self.selectsFile = selectsFile
         self.defaultNamespace = defaultNamespace
@@ -85,6 +89,11 @@ public struct DesiredStateOutput: Sendable {
     public var excludedFiles: Set<String> = []
     /// Whether any kustomization, controller or variable changed what the plain reading gave.
     public var changedAnything = false
+    /// `substituteFrom` objects that git does not hold readably and that an unresolved variable
+    /// could come from: what `--vars-from-cluster` reads before building again.
+    public var variableSourceRequests: Set<VariableSourceRequest> = []
+    /// Values that came from Secrets: they decide the desired state, and every output masks them.
+    public var secretValues: Set<String> = []
 }
 
 /// Turns the files of a commit into the objects that kustomize, Flux and Argo CD would apply:
@@ -136,6 +145,14 @@ struct BuildRun {
     private let readFiles: [String: DesiredStateInput.ReadFile]
     /// Kustomization files that builds in the selection went through.
     private var selectedKustomizations: Set<String> = []
+    /// The files of the build being made: where `replacements` find their sources.
+    private var currentBuild: [BuildFile] = [] {
+        didSet { resolvedReplacements = [:] }
+    }
+    /// `replacements` of a kustomization in the current build, with their sources' values.
+    private var resolvedReplacements: [String: [ResolvedReplacement]] = [:]
+    /// Every document of a file, parsed once (replacement sources may be any kind).
+    private var allDocuments: [String: [Node]] = [:]
 
     init(input: DesiredStateInput) {
         self.input = input
@@ -187,7 +204,8 @@ struct BuildRun {
             }
             let selected = input.selectsEntry(unit.file) || input.selectsEntry(unit.folder)
             let before = resolver.visitOrder.count
-            for file in resolver.build(folder: unit.folder, generation: generation) {
+            currentBuild = resolver.build(folder: unit.folder, generation: generation)
+            for file in currentBuild {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
             if selected { selectedKustomizations.formUnion(resolver.visitOrder[before...]) }
@@ -213,7 +231,8 @@ struct BuildRun {
             let unit = BuildUnit(controller: .kustomization(path), folder: root.folder, file: path)
             let selected = input.selectsEntry(path)
             let before = resolver.visitOrder.count
-            for file in resolver.build(folder: root.folder, generation: .required) {
+            currentBuild = resolver.build(folder: root.folder, generation: .required)
+            for file in currentBuild {
                 objects(of: file, unit: unit, unitSelected: selected)
             }
             if selected { selectedKustomizations.formUnion(resolver.visitOrder[before...]) }
@@ -289,14 +308,25 @@ struct BuildRun {
             return
         }
         let scope = variableScope(for: unit)
+        let replacements = file.layers.map { resolveReplacements($0) }
         for document in parsedDocuments(file.path) {
             for (itemIndex, node) in Self.items(of: document.root) {
                 var build = ObjectBuild(
                     node: node, file: file.path, documentIndex: document.index, itemIndex: itemIndex)
-                for layer in file.layers { build.apply(layer) }
+                for (layer, replacements) in zip(file.layers, replacements) {
+                    build.apply(layer, replacements: replacements)
+                }
                 if let unit { build.apply(unit) }
                 if !scope.isEmpty || Self.mentionsPlaceholder(node) {
                     build.substitute(scope, disabled: build.substitutionDisabled)
+                    if build.values.contains(where: { $0.variables.contains { !$0.isResolved } }) {
+                        requestClusterSources(scope)
+                    }
+                    for value in build.values {
+                        for variable in value.variables where variable.isSecret {
+                            if let secret = scope.resolve(variable.name)?.value { output.secretValues.insert(secret) }
+                        }
+                    }
                 }
                 build.decode(
                     defaultNamespace: input.defaultNamespace, contentID: input.tree.contentID(of: file.path),
@@ -309,9 +339,100 @@ struct BuildRun {
     /// that the objects the scanner decoded can be used as they are.
     static func needsOnlyMetadata(_ file: BuildFile, unit: BuildUnit?, read: DesiredStateInput.ReadFile) -> Bool {
         guard !read.hasPlaceholders else { return false }
-        guard file.layers.allSatisfy({ $0.patches.isEmpty && $0.notReproduced.isEmpty }) else { return false }
+        guard file.layers.allSatisfy({ $0.patches.isEmpty && $0.replacements.isEmpty && $0.notReproduced.isEmpty })
+        else { return false }
         if case .flux(let flux)? = unit?.controller { return flux.notReproduced.isEmpty }
         return true
+    }
+
+    // MARK: Replacements
+
+    /// The sources of a kustomization's `replacements`, found among the objects of the files it
+    /// builds, each transformed as kustomize has it when the replacements run: by the inner
+    /// kustomizations, then by this one's own patches, namespace, names, labels and annotations.
+    private mutating func resolveReplacements(_ layer: Kustomization) -> [ResolvedReplacement] {
+        guard !layer.replacements.isEmpty else { return [] }
+        if let known = resolvedReplacements[layer.path] { return known }
+        var candidates: [(build: ObjectBuild, originalName: String)] = []
+        for file in currentBuild {
+            guard let position = file.layers.firstIndex(where: { $0.path == layer.path }) else { continue }
+            for (documentIndex, root) in documentsOfAnyKind(file.path).enumerated() {
+                for (itemIndex, node) in Self.items(of: root) {
+                    var build = ObjectBuild(
+                        node: node, file: file.path, documentIndex: documentIndex, itemIndex: itemIndex)
+                    let originalName = build.name
+                    for inner in file.layers[..<position] { build.apply(inner) }
+                    build.apply(layer)
+                    if !build.deleted { candidates.append((build, originalName)) }
+                }
+            }
+        }
+        let resolved = layer.replacements.map { replacement in
+            ResolvedReplacement(
+                replacement: replacement,
+                value: Self.sourceValue(
+                    of: replacement, among: candidates,
+                    defaultNamespace: input.defaultNamespace))
+        }
+        resolvedReplacements[layer.path] = resolved
+        return resolved
+    }
+
+    private static func sourceValue(
+        of replacement: Replacement, among candidates: [(build: ObjectBuild, originalName: String)],
+        defaultNamespace: String
+    ) -> Result<Node, FieldPath.Failure> {
+        guard let source = replacement.source else {
+            return .failure(FieldPath.Failure(message: "no source"))
+        }
+        let matches = candidates.filter { candidate in
+            if let kind = source.kind, candidate.build.kind != kind { return false }
+            if let name = source.name, candidate.build.name != name, candidate.originalName != name { return false }
+            if let namespace = source.namespace, (candidate.build.namespace ?? defaultNamespace) != namespace {
+                return false
+            }
+            return true
+        }
+        let selector = [source.kind, source.name].compactMap { $0 }.joined(separator: "/")
+        guard let match = matches.first else {
+            return .failure(
+                FieldPath.Failure(
+                    message: "the source \(selector) is not in this build (made by a generator or a remote base?)"))
+        }
+        guard matches.count == 1 else {
+            return .failure(FieldPath.Failure(message: "more than one object matches the source \(selector)"))
+        }
+        let path = FieldPath(source.fieldPath)
+        let found = path.nodes(in: match.build.node)
+        guard found.count == 1, let value = found.first else {
+            return .failure(
+                FieldPath.Failure(
+                    message: found.isEmpty
+                        ? "the source \(selector) has no \(path)" : "\(path) selects several fields of \(selector)"))
+        }
+        guard let delimiter = source.delimiter, !delimiter.isEmpty else { return .success(value) }
+        guard let text = value.scalar?.value else {
+            return .failure(FieldPath.Failure(message: "options.delimiter needs text at \(path) of \(selector)"))
+        }
+        let parts = text.components(separatedBy: delimiter)
+        guard parts.indices.contains(source.index) else {
+            return .failure(
+                FieldPath.Failure(message: "options.index \(source.index) is out of bounds for value \(text)"))
+        }
+        let part = parts[source.index]
+        return .success(
+            .scalar(Scalar(value: part, style: Node.needsQuotes(part) ? .doubleQuoted : .plain, span: value.span)))
+    }
+
+    /// Every document of a file, whatever its kind.
+    private mutating func documentsOfAnyKind(_ path: String) -> [Node] {
+        if let known = allDocuments[path] { return known }
+        var roots: [Node] = []
+        if let bytes = try? input.tree.bytes(of: path) {
+            roots = (try? bytes.withUnsafeBytes { try YAMLReader.documents(in: $0, limits: input.limits) }) ?? []
+        }
+        allDocuments[path] = roots
+        return roots
     }
 
     /// The documents of a file that may hold our objects, parsed once per run.
@@ -356,6 +477,7 @@ struct BuildRun {
             return VariableScope(flux: nil, references: [], files: input.variableFiles)
         }
         var references: [(FluxKustomization.Reference, VariableSource?)] = []
+        var cluster: [(FluxKustomization.Reference, ClusterVariableSource?)] = []
         if !flux.substituteFrom.isEmpty {
             let sources = loadVariableSources()
             for reference in flux.substituteFrom {
@@ -363,9 +485,32 @@ struct BuildRun {
                 // Flux reads them from the Kustomization's own namespace.
                 let found = candidates.first { $0.namespace == flux.namespace } ?? candidates.first
                 references.append((reference, found))
+                if found == nil || found?.isEncrypted == true {
+                    let request = Self.request(reference, flux)
+                    cluster.append((reference, input.clusterVariables.first { $0.request == request }))
+                }
             }
         }
-        return VariableScope(flux: flux, references: references, files: input.variableFiles)
+        return VariableScope(flux: flux, references: references, files: input.variableFiles, cluster: cluster)
+    }
+
+    private static func request(
+        _ reference: FluxKustomization.Reference, _ flux: FluxKustomization
+    )
+        -> VariableSourceRequest
+    {
+        VariableSourceRequest(
+            kind: reference.kind, namespace: flux.namespace, name: reference.name, optional: reference.optional)
+    }
+
+    /// An unresolved variable of this scope may come from the `substituteFrom` objects git does not
+    /// hold: those the cluster has not been asked for yet are requested.
+    private mutating func requestClusterSources(_ scope: VariableScope) {
+        guard let flux = scope.flux else { return }
+        for (reference, answer) in scope.cluster
+        where answer == nil && VariableSource.Kind(rawValue: reference.kind) != nil {
+            output.variableSourceRequests.insert(Self.request(reference, flux))
+        }
     }
 
     private mutating func loadVariableSources() -> [String: [VariableSource]] {

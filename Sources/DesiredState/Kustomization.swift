@@ -30,6 +30,8 @@ public struct Kustomization: Sendable {
     public var labels: [LabelSet] = []
     public var annotations: [String: String] = [:]
     public var patches: [Patch] = []
+    /// `replacements`: applied after the other transformations, as kustomize does.
+    public var replacements: [Replacement] = []
     /// Features present that can change or add objects and that this tool does not reproduce.
     public var notReproduced: [Entry] = []
     /// `kind: Component`: its transformations apply to the resources of the kustomization that lists it.
@@ -94,7 +96,9 @@ public struct Kustomization: Sendable {
                 result.annotations.merge(try stringMap(entry.value, key, path)) { _, new in new }
             case "patches", "patchesStrategicMerge", "patchesJson6902":
                 result.patches += try Patch.read(entry.value, key: key, kustomizationPath: path)
-            case "replacements", "vars", "transformers", "generators", "helmCharts", "validators", "configurations":
+            case "replacements":
+                result.replacements += try Replacement.read(entry.value, kustomizationPath: path)
+            case "vars", "transformers", "generators", "helmCharts", "validators", "configurations":
                 result.notReproduced.append(Entry(text: key, line: line))
             default:
                 continue

@@ -48,6 +48,9 @@ struct KustomizeResolver {
                 for index in kustomization.patches.indices {
                     loadPatch(&kustomization.patches[index], folder: folder)
                 }
+                kustomization.replacements = kustomization.replacements.flatMap {
+                    loadReplacements($0, folder: folder)
+                }
                 result = kustomization
             } catch let error as ManifestError {
                 errors.append(error.path.isEmpty ? error.inFile(path) : error)
@@ -96,6 +99,35 @@ struct KustomizeResolver {
                 ManifestError(
                     kind: .syntax, path: patch.sourcePath, line: firstLine, column: 1, message: "patch: \(error)"))
         }
+    }
+
+    /// A `replacements: - path: FILE` entry replaced by the replacements the file holds (one, or a
+    /// list). A file that is missing or broken is an error, as `kustomize build` fails on it.
+    private mutating func loadReplacements(_ entry: Replacement, folder: String) -> [Replacement] {
+        guard let file = entry.file else { return [entry] }
+        guard let path = RepoPath.resolve(file, in: folder), tree.kind(of: path) == .file,
+            let bytes = try? tree.bytes(of: path)
+        else {
+            errors.append(
+                ManifestError(
+                    kind: .invalidValue, path: entry.location, line: entry.line, column: 1,
+                    message: "replacements file \(file) is not in this commit; kustomize build fails"))
+            return []
+        }
+        do {
+            let documents = try bytes.withUnsafeBytes { try YAMLReader.documents(in: $0) }
+            var result: [Replacement] = []
+            for document in documents {
+                let items = document.sequence?.items ?? [document]
+                for item in items { result.append(try Replacement.parse(item, location: path)) }
+            }
+            return result
+        } catch let error as ManifestError {
+            errors.append(error.path.isEmpty ? error.inFile(path) : error)
+        } catch {
+            errors.append(ManifestError(kind: .syntax, path: path, line: 0, column: 0, message: "\(error)"))
+        }
+        return []
     }
 
     /// Whether `folder` holds a kustomization file (broken or not).

@@ -42,7 +42,7 @@ struct ObjectBuild {
 
     /// One kustomization's transformations, in kustomize's order: patches, namespace, name prefix and
     /// suffix, labels, annotations.
-    mutating func apply(_ layer: Kustomization) {
+    mutating func apply(_ layer: Kustomization, replacements: [ResolvedReplacement] = []) {
         for patch in layer.patches where !deleted { apply(patch) }
         if let namespace = layer.namespace {
             setMetadata("namespace", namespace.text)
@@ -58,6 +58,7 @@ struct ObjectBuild {
             if set.includeSelectors && kind == "Service" { merge(set.pairs, at: ["spec", "selector"]) }
         }
         merge(layer.annotations, at: ["metadata", "annotations"])
+        for resolved in replacements where !deleted { apply(resolved) }
         for feature in layer.notReproduced {
             undecided.append("kustomize \(feature.text) (\(layer.path):\(feature.line))")
         }
@@ -102,6 +103,62 @@ struct ObjectBuild {
                 addressSource = (patch.sourcePath, document.span.start.line, index, patch.inline == nil)
             }
         }
+    }
+
+    /// A replacement whose targets select this object: the source's value written into each field
+    /// path. Anything kustomize would fail on (no source, a missing field) leaves the object
+    /// undecided, named, never guessed.
+    private mutating func apply(_ resolved: ResolvedReplacement) {
+        let replacement = resolved.replacement
+        let targets = replacement.targets(kind: kind, name: name, namespace: namespace, labels: labels)
+        guard !targets.isEmpty else { return }
+        let value: Node
+        switch resolved.value {
+        case .success(let found): value = found
+        case .failure(let failure):
+            undecided.append("\(replacement.title): \(failure.message)")
+            return
+        }
+        for target in targets {
+            for path in target.fieldPaths.map(FieldPath.init) {
+                do {
+                    node = try path.setting(in: node, create: target.create) { (old) throws(FieldPath.Failure) in
+                        try Self.replaced(old, with: value, delimiter: target.delimiter, index: target.index)
+                    }
+                } catch {
+                    undecided.append("\(replacement.title): \(error.message)")
+                    return
+                }
+                if path.text.hasPrefix("subsets") || path.text.hasPrefix("endpoints") {
+                    // The address is decided by the replacement's source: fix cannot edit it here.
+                    addressSource = (replacement.location, replacement.line, 0, false)
+                }
+            }
+        }
+        patched.append("replacements \(replacement.location):\(replacement.line)")
+    }
+
+    /// The new value of a target field: the source's value, or with `options.delimiter` the
+    /// `index`-th part of the old text replaced by it. It keeps the old field's position.
+    static func replaced(
+        _ old: Node?, with value: Node, delimiter: String?, index: Int
+    ) throws(FieldPath.Failure) -> Node {
+        let span = old?.span ?? value.span
+        guard let delimiter, !delimiter.isEmpty else {
+            guard case .scalar(var scalar) = value else { return value }
+            scalar.span = span
+            return .scalar(scalar)
+        }
+        guard let text = old?.scalar?.value, let part = value.scalar?.value else {
+            throw FieldPath.Failure(message: "options.delimiter needs text in the source and the target")
+        }
+        var parts = text.components(separatedBy: delimiter)
+        guard parts.indices.contains(index) else {
+            throw FieldPath.Failure(message: "options.index \(index) is out of bounds for value \(text)")
+        }
+        parts[index] = part
+        let joined = parts.joined(separator: delimiter)
+        return .scalar(Scalar(value: joined, style: Node.needsQuotes(joined) ? .doubleQuoted : .plain, span: span))
     }
 
     /// The controller's own step after the kustomize build.

@@ -2,13 +2,17 @@ import Manifests
 
 /// Where the variables of one build come from, in the order that decides: the Flux
 /// Kustomization's `postBuild.substitute`, then its `substituteFrom` ConfigMaps and Secrets found in
-/// the same commit (a later one overrides an earlier one, as in Flux), then `--vars` files.
+/// the same commit (a later one overrides an earlier one, as in Flux), then `--vars` files, then
+/// (with `--vars-from-cluster`) the `substituteFrom` objects git does not hold, read from the cluster.
 struct VariableScope {
     /// The Flux Kustomization, or `nil` for files no Flux Kustomization builds (only `--vars` apply).
     var flux: FluxKustomization?
     /// `substituteFrom`, each with the source found in git (or `nil`).
     var references: [(reference: FluxKustomization.Reference, source: VariableSource?)]
     var files: [VariableFile]
+    /// `substituteFrom` references git does not hold readably, with what the cluster answered
+    /// (`nil` when the cluster was not asked).
+    var cluster: [(reference: FluxKustomization.Reference, answer: ClusterVariableSource?)] = []
 
     var isEmpty: Bool { flux == nil && files.isEmpty }
 
@@ -36,6 +40,15 @@ struct VariableScope {
                 return (value, VariableOrigin(name: name, source: "--vars \(file.path)"))
             }
         }
+        for (reference, answer) in cluster.reversed() {
+            guard let answer, let value = answer.values?[name] else { continue }
+            return (
+                VariableSource.oneLine(value),
+                VariableOrigin(
+                    name: name, source: "\(answer.request.title) (read from the cluster)",
+                    isSecret: reference.kind == VariableSource.Kind.secret.rawValue)
+            )
+        }
         return nil
     }
 
@@ -45,17 +58,30 @@ struct VariableScope {
             return "no Flux Kustomization in this repository substitutes variables into this file; pass --vars FILE"
         }
         var elsewhere: [String] = []
+        var asked = false
         for (reference, source) in references {
             let title = "\(reference.kind) \(reference.name)"
+            var place: String
             if let source {
-                if source.isEncrypted { elsewhere.append("\(title) (SOPS-encrypted in \(source.file))") }
+                guard source.isEncrypted else { continue }
+                place = "\(title) (SOPS-encrypted in \(source.file)"
             } else {
-                elsewhere.append("\(title), not in git")
+                place = "\(title) (not in git"
             }
+            if let answer = cluster.first(where: { $0.reference == reference })?.answer {
+                asked = true
+                switch answer.answer {
+                case .values: place += "; in the cluster without \(name)"
+                case .notFound: place += "; not in the cluster either"
+                case .failed(let why): place += "; not read from the cluster: \(why)"
+                }
+            }
+            elsewhere.append(place + ")")
         }
         if !elsewhere.isEmpty {
             return "Flux Kustomization \(flux.id) takes it from " + elsewhere.joined(separator: " or ")
-                + ": pass --vars FILE with \(name)"
+                + (asked
+                    ? ": pass --vars FILE with \(name)" : ": pass --vars FILE with \(name), or --vars-from-cluster")
         }
         return "not defined by Flux Kustomization \(flux.id) (postBuild) or anything it reads; Flux substitutes an "
             + "empty string, which the API server rejects here"

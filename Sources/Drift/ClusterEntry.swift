@@ -13,6 +13,9 @@
 ///     paths: [clusters/prod-us]
 ///   - name: lab
 ///     liveFile: snapshots/lab.json       # a `kubectl get … -o json` snapshot instead of an API server
+///     vars: [vars/lab.env]               # Flux variables git lacks, for this cluster (as --vars)
+///     variables: {NAS_IP: 192.0.2.10}    # the same, written here
+///     varsFromCluster: true              # as --vars-from-cluster, for this cluster
 /// ```
 public struct ClusterEntry: Sendable, Hashable {
     /// Names the cluster in reports, metric labels and Pushgateway groups.
@@ -25,6 +28,12 @@ public struct ClusterEntry: Sendable, Hashable {
     public var paths: [String]
     /// The namespaces to read; empty: as the command line says.
     public var namespaces: [String]
+    /// `vars:`: files of Flux variable values for this cluster, read before the command line's `--vars`.
+    public var variableFiles: [String] = []
+    /// `variables:`: values written in the entry; they win over every file.
+    public var variables: [String: String] = [:]
+    /// `varsFromCluster:`; `nil`: as the command line says.
+    public var variablesFromCluster: Bool?
     /// Where the entry starts in the configuration file, for messages.
     public var line: Int?
 

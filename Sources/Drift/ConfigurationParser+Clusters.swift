@@ -51,6 +51,18 @@ extension ConfigurationParser {
                 if entry.paths.contains(where: \.isEmpty) {
                     throw error(field.value, "\(name).\(key): a path must not be empty")
                 }
+            case "vars":
+                entry.variableFiles = try strings(field.value, "\(name).vars")
+                if entry.variableFiles.contains(where: \.isEmpty) {
+                    throw error(field.value, "\(name).vars: a file name must not be empty")
+                }
+            case "variables":
+                entry.variables = try variables(field.value, "\(name).variables")
+            case "varsFromCluster":
+                guard case .scalar(let scalar) = field.value, case .bool(let flag) = scalar.resolved else {
+                    throw error(field.value, "\(name).varsFromCluster: expected true or false")
+                }
+                entry.variablesFromCluster = flag
             case "namespaces", "namespace":
                 entry.namespaces = try strings(field.value, "\(name).\(key)")
                 if entry.namespaces.contains(where: \.isEmpty) {
@@ -59,7 +71,8 @@ extension ConfigurationParser {
             default:
                 throw error(
                     field.key,
-                    "\(name): unknown key '\(key)'; use name, context, kubeconfig, inCluster, liveFile, paths, namespaces"
+                    "\(name): unknown key '\(key)'; use name, context, kubeconfig, inCluster, liveFile, paths, namespaces, "
+                        + "vars, variables, varsFromCluster"
                 )
             }
         }
@@ -73,6 +86,29 @@ extension ConfigurationParser {
                 node, "\(name) (\(entry.name)): \(sources[0]) does not use a kubeconfig; drop context and kubeconfig")
         }
         return entry
+    }
+
+    /// `{NAS_IP: 192.0.2.10}`: variable names as Flux takes them, values as text.
+    private func variables(_ node: Node, _ name: String) throws(ConfigurationError) -> [String: String] {
+        let fields = try mapping(node, name)
+        var values: [String: String] = [:]
+        for field in fields.entries {
+            guard let key = field.key.stringValue, Self.isVariableName(key) else {
+                throw error(field.key, "\(name): variable names are letters, digits and '_', not starting with a digit")
+            }
+            guard case .scalar(let scalar) = field.value, !field.value.isNull else {
+                throw error(field.value, "\(name).\(key): expected text, found \(field.value.typeDescription)")
+            }
+            values[key] = scalar.value
+        }
+        return values
+    }
+
+    private static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return name.utf8.allSatisfy {
+            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
+        }
     }
 
     private func text(_ node: Node, _ name: String) throws(ConfigurationError) -> String {

@@ -36,6 +36,8 @@ public enum CheckJob {
         public var liveScope: NamespaceScope?
         /// For `GITHUB_STEP_SUMMARY`.
         public var environment: [String: String]
+        /// `--vars-from-cluster`: read the `substituteFrom` objects git lacks from the API server.
+        public var variablesFromCluster = false
 
         public init(
             repositoryPath: String = ".", revision: String = "HEAD", baseRevision: String? = nil,
@@ -64,6 +66,10 @@ public enum CheckJob {
 
     /// Runs the check, writes every output, and returns the exit status.
     public static func run(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
+        try await SecretMask.run { () async throws(RunError) -> ExitStatus in try await runUnmasked(configuration) }
+    }
+
+    private static func runUnmasked(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
         let formats = try formats(configuration.outputs)
         let report = try await report(configuration)
         let options = ReportOptions(toolVersion: Version.current)
@@ -110,7 +116,7 @@ public enum CheckJob {
         let head = try open(configuration.repositoryPath, configuration.revision)
         // A snapshot file is read on another core while git is scanned.
         let live = configuration.liveSource.map(EarlyLiveRead.init)
-        let headScan: ScanResult
+        var headScan: ScanResult
         let driftConfiguration: DriftConfiguration
         var baseScan: ScanResult?
         do {
@@ -121,8 +127,20 @@ public enum CheckJob {
                 StandardStreams.writeError("endpoint-drift: note: \(note)\n")
             }
             driftConfiguration = try loadConfiguration(configuration.configFile, snapshot: head)
+            var base: RepositorySnapshot?
             if let revision = configuration.baseRevision {
-                baseScan = try scan(try open(head.repository, revision), configuration.scanOptions)
+                let opened = try open(head.repository, revision)
+                base = opened
+                baseScan = try scan(opened, configuration.scanOptions)
+            }
+            if configuration.variablesFromCluster,
+                let answers = try await ClusterVariableRead.read(
+                    for: [headScan] + (baseScan.map { [$0] } ?? []), source: configuration.liveSource)
+            {
+                var options = configuration.scanOptions
+                options.clusterVariables = answers
+                headScan = try scan(head, options)
+                if let base { baseScan = try scan(base, options) }
             }
         } catch {
             live?.cancel()
@@ -257,7 +275,9 @@ public enum CheckJob {
 
     private static func scan(_ snapshot: RepositorySnapshot, _ options: ScanOptions) throws(RunError) -> ScanResult {
         do {
-            return try snapshot.scan(options)
+            let result = try snapshot.scan(options)
+            SecretMask.register(result.secretValues)
+            return result
         } catch {
             throw RunError(error)
         }

@@ -1,3 +1,4 @@
+import DesiredState
 import Drift
 import Foundation
 import LiveState
@@ -9,6 +10,11 @@ struct ClusterTarget: Sendable {
     var name: String
     var check: CheckJob.Configuration
     var live: LiveSettings
+    /// The entry's `vars:` files, read when the cluster is checked (a file that cannot be read is
+    /// that cluster's error, not the run's).
+    var variableFiles: [String] = []
+    /// The entry's `variables:`.
+    var variables: VariableFile?
 
     /// The target for an entry of the cluster map: the entry's connection, paths and namespaces,
     /// falling back to what the command line says for what the entry leaves out. With
@@ -36,6 +42,24 @@ struct ClusterTarget: Sendable {
             self.live.allNamespaces = false
         }
         check.liveScope = self.live.explicitScope
+        variableFiles = entry.variableFiles.map(Self.expandingHome)
+        if !entry.variables.isEmpty {
+            variables = VariableFile(
+                path: "\(DriftConfiguration.fileName) clusters[\(entry.name)].variables", values: entry.variables)
+        }
+        if let fromCluster = entry.variablesFromCluster { check.variablesFromCluster = fromCluster }
+    }
+
+    /// The check with the entry's `vars:` files read, before the command line's `--vars`.
+    func resolvedCheck() throws(RunError) -> CheckJob.Configuration {
+        var resolved = check
+        // The entry's values win over its files, which win over the command line's.
+        var files = variables.map { [$0] } ?? []
+        for path in variableFiles {
+            files.append(try VariableFileLoader.load(path, for: "clusters[\(name)].vars"))
+        }
+        resolved.scanOptions.variableFiles = files + resolved.scanOptions.variableFiles
+        return resolved
     }
 
     /// The one cluster of a plain `check` (no cluster map): named for metrics and notifications.

@@ -1,3 +1,4 @@
+import DesiredState
 import Drift
 import FileIO
 import Foundation
@@ -23,6 +24,8 @@ public enum FixJob {
         public var strict = false
         /// Where the cluster's state comes from (`SnapshotFileSource` for `--live-file`, or the API).
         public var liveSource: any LiveStateSource
+        /// `--vars-from-cluster`: read the `substituteFrom` objects git lacks from the API server.
+        public var variablesFromCluster = false
         /// `-n`/`-A`; nil reads the namespaces the desired state uses.
         public var scope: NamespaceScope?
         public var direction: FixDirection = .live
@@ -65,6 +68,10 @@ public enum FixJob {
 
     /// Runs and prints; returns the exit status (0 fixed or nothing to fix, 1 drift remains).
     public static func run(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
+        try await SecretMask.run { () async throws(RunError) -> ExitStatus in try await runUnmasked(configuration) }
+    }
+
+    private static func runUnmasked(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
         let (report, streams) = try await execute(configuration)
         if let patch = streams.patch { try StandardStreams.emit(patch) }
         if let mbox = streams.mbox { try StandardStreams.emit(mbox) }
@@ -100,13 +107,34 @@ public enum FixJob {
         }
         // A snapshot file is read on another core while git is scanned.
         let early = EarlyLiveRead(configuration.liveSource)
-        let scan: ScanResult
+        var scan: ScanResult
         do {
             scan = try snapshot.scan(configuration.scanOptions)
+            SecretMask.register(scan.secretValues)
             try snapshot.requireSelection(scan, configuration.scanOptions.filter)
         } catch {
             early.cancel()
             throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+        }
+        if configuration.variablesFromCluster {
+            let answers: [ClusterVariableSource]?
+            do {
+                answers = try await ClusterVariableRead.read(for: [scan], source: configuration.liveSource)
+            } catch {
+                early.cancel()
+                throw error
+            }
+            if let answers {
+                var options = configuration.scanOptions
+                options.clusterVariables = answers
+                do {
+                    scan = try snapshot.scan(options)
+                    SecretMask.register(scan.secretValues)
+                } catch {
+                    early.cancel()
+                    throw RunError(operation: error.operation, subject: error.subject, message: error.message)
+                }
+            }
         }
         // An unreadable blob (a partial clone) hides objects: planning without them would add or
         // prune the wrong things, so it stops the run as it does for `check`.

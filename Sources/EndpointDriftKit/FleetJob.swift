@@ -70,6 +70,10 @@ public enum FleetJob {
     }
 
     public static func run(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
+        try await SecretMask.run { () async throws(RunError) -> ExitStatus in try await runUnmasked(configuration) }
+    }
+
+    private static func runUnmasked(_ configuration: Configuration) async throws(RunError) -> ExitStatus {
         let formats = try CheckJob.formats(configuration.check.outputs)
         let environment = configuration.check.environment
         let pushgateway = try configuration.pushgateway.map { (text) throws(RunError) in
@@ -218,10 +222,10 @@ public enum FleetJob {
         let clock = ContinuousClock()
         let start = clock.now
         display?.started(target.name)
-        var check = target.check
-        check.liveSource = source(for: target, display: display)
         let cluster: ClusterReport
         do {
+            var check = try target.resolvedCheck()
+            check.liveSource = source(for: target, display: display)
             let (report, failure) = try await CheckJob.reportTolerant(check)
             cluster = ClusterReport(
                 name: target.name, report: report, error: failure?.description, duration: (clock.now - start).seconds)
@@ -240,9 +244,9 @@ public enum FleetJob {
         let clock = ContinuousClock()
         let start = clock.now
         display?.started(target.name)
-        var check = target.check
         let result: Result<DriftReport, RunError>
         do {
+            var check = try target.resolvedCheck()
             check.liveSource = try liveSettings(target, display: display).makeSource()
             result = .success(try await CheckJob.report(check))
         } catch {
@@ -316,7 +320,7 @@ public enum FleetJob {
         }
         let metrics = PrometheusMetrics(timestamp: time.timeIntervalSince1970, previousSuccess: previous ?? [:])
         do {
-            try AtomicFile.write(metrics.exposition(fleet), to: file)
+            try AtomicFile.write(SecretMask.apply(metrics.exposition(fleet)), to: file)
             return true
         } catch {
             StandardStreams.writeError("endpoint-drift: error: write metrics file \(file): \(error.message)\n")
@@ -331,7 +335,8 @@ public enum FleetJob {
         for cluster in fleet.clusters {
             do {
                 try await gateway.push(
-                    metrics.exposition(fleet, cluster: cluster.name), cluster: cluster.name, replace: cluster.completed)
+                    SecretMask.apply(metrics.exposition(fleet, cluster: cluster.name)), cluster: cluster.name,
+                    replace: cluster.completed)
             } catch {
                 StandardStreams.writeError("endpoint-drift: error: \(error)\n")
                 succeeded = false
@@ -349,7 +354,8 @@ public enum FleetJob {
         var notified = false
         if let webhook, !changes.isEmpty {
             do {
-                try await webhook.post(WebhookMessage(toolVersion: Version.current).body(changes, fleet: fleet))
+                try await webhook.post(
+                    SecretMask.apply(WebhookMessage(toolVersion: Version.current).body(changes, fleet: fleet)))
                 notified = true
             } catch {
                 StandardStreams.writeError(

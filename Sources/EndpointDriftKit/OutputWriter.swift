@@ -8,7 +8,7 @@ public enum OutputWriter {
         for (target, text) in outputs {
             if let file = target.file {
                 do {
-                    try AtomicFile.write(text, to: file)
+                    try AtomicFile.write(SecretMask.apply(text), to: file)
                 } catch {
                     throw RunError(operation: "write", subject: file, message: error.message)
                 }
@@ -28,7 +28,7 @@ extension OutputWriter {
         defer { try? handle.close() }
         do {
             try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
+            try handle.write(contentsOf: Data(SecretMask.apply(text).utf8))
         } catch {
             throw RunError(operation: "append to", subject: path, message: "\(error.localizedDescription)")
         }

@@ -29,6 +29,10 @@ public enum ScanJob {
 
     /// Scans and writes the outputs; returns the exit status.
     public static func run(_ configuration: Configuration) throws(RunError) -> ExitStatus {
+        try SecretMask.runSync { () throws(RunError) -> ExitStatus in try runUnmasked(configuration) }
+    }
+
+    private static func runUnmasked(_ configuration: Configuration) throws(RunError) -> ExitStatus {
         var rendered: [(OutputTarget, String)] = []
         for target in configuration.outputs {
             guard InventoryFormat(rawValue: target.format) != nil else {
@@ -54,6 +58,7 @@ public enum ScanJob {
             let snapshot = try RepositorySnapshot(
                 repositoryPath: configuration.repositoryPath, revision: configuration.revision)
             let result = try snapshot.scan(configuration.options)
+            SecretMask.register(result.secretValues)
             try snapshot.requireSelection(result, configuration.options.filter)
             if let note = snapshot.uncommittedChangesNote(configuration.options.filter) {
                 StandardStreams.writeError("endpoint-drift: note: \(note)\n")

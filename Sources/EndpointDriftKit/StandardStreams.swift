@@ -23,7 +23,7 @@ public enum StandardStreams {
     /// nil, or the errno of the write that failed.
     @discardableResult
     private static func write(_ text: String, to descriptor: Int32) -> Int32? {
-        var copy = text
+        var copy = SecretMask.apply(text)
         return copy.withUTF8 { buffer -> Int32? in
             var offset = 0
             while offset < buffer.count {

@@ -82,7 +82,7 @@ enum StateFile {
             ),
         ])
         do {
-            try AtomicFile.write(JSONWriter.write(document), to: path)
+            try AtomicFile.write(SecretMask.apply(JSONWriter.write(document)), to: path)
         } catch {
             throw RunError(operation: "write state file", subject: path, message: error.message)
         }

@@ -13,7 +13,7 @@ final class APISession: Sendable {
         var problems: [String] = []
     }
 
-    private let connection: ClusterConnection
+    let connection: ClusterConnection
     private let options: APIReadOptions
     private let transport: HTTPTransport
     private let credentials: CredentialStore
@@ -351,7 +351,7 @@ final class APISession: Sendable {
 
     // MARK: Messages
 
-    private func unauthorized(
+    func unauthorized(
         _ response: APIResponse, verb: String, resource: String, namespace: String?
     ) -> LiveError {
         LiveError(

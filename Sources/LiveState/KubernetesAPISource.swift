@@ -7,8 +7,8 @@ public struct KubernetesAPISource: LiveStateSource {
     public let connection: ClusterConnection
     public let options: APIReadOptions
     private let environment: ConnectionEnvironment
-    private let diagnostics: @Sendable (String) -> Void
-    private let credentials: CredentialStore
+    let diagnostics: @Sendable (String) -> Void
+    let credentials: CredentialStore
 
     /// `diagnostics` receives lines for stderr: API `Warning` headers (once per text) and the
     /// insecure-TLS warning. They never go into the snapshot.

@@ -126,7 +126,8 @@ public final class RepositorySnapshot {
         let input = DesiredStateInput(
             tree: tree, kustomizationFiles: kustomizations, gitOpsDocuments: gitOps,
             variableSourceFiles: variableSources, files: files, variableFiles: options.variableFiles,
-            selectsEntry: { prefixFilter.selects($0) }, selectsFile: { filter.selects($0) },
+            clusterVariables: options.clusterVariables, selectsEntry: { prefixFilter.selects($0) },
+            selectsFile: { filter.selects($0) },
             defaultNamespace: options.defaultNamespace, limits: options.limits, commitID: commit.id.hex)
         let built = DesiredStateBuilder.build(input)
         guard built.changedAnything else { return result }
@@ -141,6 +142,8 @@ public final class RepositorySnapshot {
             return lhs.ref.namespace < rhs.ref.namespace
         }
         result.uncomparable = built.uncomparable
+        result.variableSourceRequests = built.variableSourceRequests
+        result.secretValues = built.secretValues
         return result
     }
 

@@ -15,10 +15,13 @@ public struct ScanOptions: Sendable, Hashable {
     public var threads: Int?
     /// `--vars FILE`: values for Flux variables that nothing in git defines.
     public var variableFiles: [VariableFile]
+    /// `--vars-from-cluster`: the `substituteFrom` objects an earlier scan asked for, as read live.
+    public var clusterVariables: [ClusterVariableSource]
 
     public init(
         filter: PathFilter = PathFilter(), maxFileSize: Int = 5 * 1024 * 1024, defaultNamespace: String = "default",
-        limits: ParseLimits = .standard, threads: Int? = nil, variableFiles: [VariableFile] = []
+        limits: ParseLimits = .standard, threads: Int? = nil, variableFiles: [VariableFile] = [],
+        clusterVariables: [ClusterVariableSource] = []
     ) {
         self.filter = filter
         self.maxFileSize = maxFileSize
@@ -26,6 +29,7 @@ public struct ScanOptions: Sendable, Hashable {
         self.limits = limits
         self.threads = threads
         self.variableFiles = variableFiles
+        self.clusterVariables = clusterVariables
     }
 
     public static var automaticThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
@@ -58,6 +62,12 @@ public struct ScanResult: Sendable {
     /// Objects built from git that cannot be compared (a placeholder where it matters, or a
     /// kustomize feature that is not reproduced); their Services are not compared.
     public var uncomparable: [UncomparableObject] = []
+    /// Unresolved variables may come from these `substituteFrom` objects, which git does not hold
+    /// readably: `--vars-from-cluster` reads them and scans again.
+    public var variableSourceRequests: Set<VariableSourceRequest> = []
+    /// Variable values that came from Secrets (in git or read from the cluster): never printed;
+    /// `SecretMask` hides them in every output.
+    public var secretValues: Set<String> = []
     public var stats: ScanStats
 
     public init(

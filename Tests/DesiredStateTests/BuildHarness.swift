@@ -6,6 +6,7 @@ import Manifests
 struct BuildHarness {
     var files: [String: String]
     var variableFiles: [VariableFile] = []
+    var clusterVariables: [ClusterVariableSource] = []
     var selected: @Sendable (String) -> Bool = { _ in true }
     var entries: @Sendable (String) -> Bool = { _ in true }
     /// Every selected file read again as trees (as when it holds a variable), instead of reusing the
@@ -40,7 +41,8 @@ struct BuildHarness {
             DesiredStateInput(
                 tree: tree, kustomizationFiles: files.keys.filter(Kustomization.isKustomizationFile).sorted(),
                 gitOpsDocuments: gitOps, variableSourceFiles: variableSources, files: read,
-                variableFiles: variableFiles, selectsEntry: entries, selectsFile: selected))
+                variableFiles: variableFiles, clusterVariables: clusterVariables, selectsEntry: entries,
+                selectsFile: selected))
     }
 }
 

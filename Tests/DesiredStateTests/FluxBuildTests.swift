@@ -173,6 +173,61 @@ enum HomeOps {
         #expect(!value.isUnresolved)
     }
 
+    @Test func unresolvedVariablesAskForTheSourcesGitCannotRead() throws {
+        let output = BuildHarness(HomeOps.files).run()
+        // The ConfigMap is in git; the Secret is encrypted: only the Secret is asked for.
+        #expect(
+            output.variableSourceRequests == [
+                VariableSourceRequest(kind: "Secret", namespace: "flux-system", name: "cluster-secrets")
+            ])
+        let value = try #require(output.record("Endpoints/network/nas")?.values.first { $0.written.contains("ROUTER") })
+        #expect(value.variables.first?.hint?.contains("or --vars-from-cluster") == true)
+        // With every variable resolved, nothing is asked for.
+        var harness = BuildHarness(HomeOps.files)
+        harness.variableFiles = [VariableFile(path: "vars.env", values: ["SECRET_ROUTER_IP": "192.0.2.1"])]
+        #expect(harness.run().variableSourceRequests.isEmpty)
+    }
+
+    @Test func valuesReadFromTheClusterComeLastAndStaySecret() throws {
+        let request = VariableSourceRequest(kind: "Secret", namespace: "flux-system", name: "cluster-secrets")
+        var harness = BuildHarness(HomeOps.files)
+        harness.clusterVariables = [
+            ClusterVariableSource(request: request, answer: .values(["SECRET_ROUTER_IP": "192.0.2.1", "NAS_IP": "x"]))
+        ]
+        let output = harness.run()
+        // NAS_IP still comes from the ConfigMap in git, which Flux's order puts first.
+        #expect(output.addresses("Endpoints/network/nas") == ["192.0.2.10", "192.0.2.1"])
+        let value = try #require(output.record("Endpoints/network/nas")?.values.first { $0.written.contains("ROUTER") })
+        #expect(value.value == nil)
+        #expect(value.variables.first?.isSecret == true)
+        #expect(value.variables.first?.source == "Secret flux-system/cluster-secrets (read from the cluster)")
+        #expect(output.secretValues == ["192.0.2.1"])
+        #expect(output.variableSourceRequests.isEmpty)
+        // --vars wins over the cluster.
+        harness.variableFiles = [VariableFile(path: "vars.env", values: ["SECRET_ROUTER_IP": "192.0.2.7"])]
+        #expect(harness.run().addresses("Endpoints/network/nas") == ["192.0.2.10", "192.0.2.7"])
+    }
+
+    @Test func aSourceTheClusterLacksIsNamedInTheHint() throws {
+        let request = VariableSourceRequest(kind: "Secret", namespace: "flux-system", name: "cluster-secrets")
+        for (answer, expected) in [
+            (ClusterVariableSource.Answer.notFound, "not in the cluster either"),
+            (.failed("403 Forbidden"), "not read from the cluster: 403 Forbidden"),
+            (.values(["OTHER": "x"]), "in the cluster without SECRET_ROUTER_IP"),
+        ] {
+            var harness = BuildHarness(HomeOps.files)
+            harness.clusterVariables = [ClusterVariableSource(request: request, answer: answer)]
+            let output = harness.run()
+            let value = try #require(
+                output.record("Endpoints/network/nas")?.values.first { $0.written.contains("ROUTER") })
+            #expect(value.isUnresolved)
+            let hint = value.variables.first?.hint ?? ""
+            #expect(hint.contains(expected), "\(hint)")
+            #expect(!hint.contains("--vars-from-cluster"), "\(hint)")
+            #expect(output.variableSourceRequests.isEmpty)
+        }
+    }
+
     @Test func substitutionCanBeDisabledPerObject() throws {
         var files = HomeOps.files
         files["kubernetes/apps/network/proxy/app/nas.yaml"] = HomeOps.nas.replacingOccurrences(

@@ -18,6 +18,9 @@ import Testing
                 path: clusters/prod-us
               - name: lab
                 liveFile: snapshots/lab.json
+                vars: vars/lab.env
+                variables: {NAS_IP: 192.0.2.10, _PORT2: "8080"}
+                varsFromCluster: true
             """)
         #expect(configuration.warnings.isEmpty)
         #expect(configuration.clusters.map(\.name) == ["prod-eu", "prod-us", "lab"])
@@ -30,6 +33,10 @@ import Testing
         #expect(configuration.cluster(named: "prod-us")?.inCluster == true)
         #expect(configuration.cluster(named: "prod-us")?.paths == ["clusters/prod-us"])
         #expect(configuration.cluster(named: "lab")?.liveFile == "snapshots/lab.json")
+        #expect(configuration.cluster(named: "lab")?.variableFiles == ["vars/lab.env"])
+        #expect(configuration.cluster(named: "lab")?.variables == ["NAS_IP": "192.0.2.10", "_PORT2": "8080"])
+        #expect(configuration.cluster(named: "lab")?.variablesFromCluster == true)
+        #expect(eu.variablesFromCluster == nil)
         #expect(configuration.cluster(named: "nope") == nil)
     }
 
@@ -49,6 +56,11 @@ import Testing
         ("clusters:\n  - {name: prod, inCluster: true, liveFile: x.json}", "inCluster and liveFile exclude each other"),
         ("clusters:\n  - {name: prod, inCluster: yes please}", "inCluster: expected true or false"),
         ("clusters:\n  - {name: prod, paths: ['']}", "a path must not be empty"),
+        ("clusters:\n  - {name: prod, variables: [NAS_IP]}", "variables: expected a map"),
+        ("clusters:\n  - {name: prod, variables: {1NAS: x}}", "variable names are letters"),
+        ("clusters:\n  - {name: prod, variables: {NAS: {a: b}}}", "variables.NAS: expected text"),
+        ("clusters:\n  - {name: prod, varsFromCluster: maybe}", "varsFromCluster: expected true or false"),
+        ("clusters:\n  - {name: prod, vars: ['']}", "a file name must not be empty"),
     ])
     func rejectsMistakesWithTheLine(text: String, message: String) {
         #expect {

@@ -56,18 +56,18 @@ struct GitOpsLayoutTests {
         }
     }
 
-    private func server() async throws -> FakeKubernetesAPI {
+    func server() async throws -> FakeKubernetesAPI {
         try await FakeKubernetesAPI.start(authentication: .init(tokens: [Self.token]))
     }
 
-    private func kubeconfig(_ server: FakeKubernetesAPI) throws -> String {
+    func kubeconfig(_ server: FakeKubernetesAPI) throws -> String {
         try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
     }
 
     /// `type service address path:line` of every finding.
-    private func findings(_ json: String) throws -> [String] {
+    func findings(_ json: String) throws -> [String] {
         let document = try CLI.json(json)
         let list = try #require(document["findings"] as? [[String: Any]])
         return list.map { finding in
@@ -109,7 +109,7 @@ struct GitOpsLayoutTests {
 
         """
 
-    private func homeOpsRepository() throws -> TempGitRepository {
+    func homeOpsRepository() throws -> TempGitRepository {
         let repository = try TempGitRepository()
         try repository.write(
             "kubernetes/apps/network/kustomization.yaml", "resources: [./proxy/ks.yaml, ./printer/ks.yaml]\n")

@@ -30,6 +30,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var clusterVariables: ClusterVariableOptions
     @OptionGroup var check: CheckOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var fleet: FleetOptions
@@ -37,6 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
     func validate() throws {
         try output.validate(formats: OutputFormat.allCases.map(\.rawValue))
         try fleet.validate(cluster: cluster)
+        try clusterVariables.validate(liveFile: cluster.liveFile)
     }
 
     func run() async throws {
@@ -63,11 +65,13 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func configuration(liveSource: (any LiveStateSource)?, liveScope: NamespaceScope? = nil) -> CheckJob.Configuration {
-        CheckJob.Configuration(
+        var configuration = CheckJob.Configuration(
             repositoryPath: repository.repo, revision: repository.ref, baseRevision: check.base,
             scanOptions: repository.scanOptions, strict: repository.strict, configFile: check.config,
             failOn: check.failOn, appliedBy: check.appliedByValue, exitZero: check.exitZero, outputs: output.targets,
             color: output.colorEnabled,
             liveSource: liveSource, liveScope: liveScope, environment: ProcessInfo.processInfo.environment)
+        configuration.variablesFromCluster = clusterVariables.variablesFromCluster
+        return configuration
     }
 }

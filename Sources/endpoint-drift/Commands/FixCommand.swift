@@ -28,6 +28,7 @@ struct FixCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var clusterVariables: ClusterVariableOptions
 
     @Option(
         name: .long,
@@ -88,6 +89,7 @@ struct FixCommand: AsyncParsableCommand {
     var formatPatch: String?
 
     func validate() throws {
+        try clusterVariables.validate(liveFile: cluster.liveFile)
         try output.validate(formats: FixJob.formats)
         if direction == .git {
             for (set, flag) in [
@@ -124,6 +126,7 @@ struct FixCommand: AsyncParsableCommand {
         configuration.repositoryPath = repository.repo
         configuration.revision = repository.ref
         configuration.scanOptions = repository.scanOptions
+        configuration.variablesFromCluster = clusterVariables.variablesFromCluster
         configuration.strict = repository.strict
         configuration.direction = direction.value
         configuration.prune = prune || pruneAll

@@ -62,14 +62,8 @@ struct RepositoryOptions: ParsableArguments {
 
     /// Reads one `--vars` file.
     static func loadVariables(_ path: String) throws -> VariableFile {
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ValidationError("--vars \(path): cannot read the file (\(error.localizedDescription))")
-        }
-        do {
-            return try VariableFile.parse(String(decoding: data, as: UTF8.self), path: path)
+            return try VariableFileLoader.load(path)
         } catch {
             throw ValidationError("--vars \(path): \(error.message)")
         }
