@@ -353,7 +353,7 @@ struct BuildRun {
     private mutating func resolveReplacements(_ layer: Kustomization) -> [ResolvedReplacement] {
         guard !layer.replacements.isEmpty else { return [] }
         if let known = resolvedReplacements[layer.path] { return known }
-        var candidates: [(build: ObjectBuild, originalName: String)] = []
+        var candidates: [ObjectBuild] = []
         for file in currentBuild {
             guard let position = file.layers.firstIndex(where: { $0.path == layer.path }) else { continue }
             for (documentIndex, root) in documentsOfAnyKind(file.path).enumerated() {
@@ -363,7 +363,7 @@ struct BuildRun {
                     let originalName = build.name
                     for inner in file.layers[..<position] { build.apply(inner) }
                     build.apply(layer)
-                    if !build.deleted { candidates.append((build, originalName)) }
+                    if !build.deleted { candidates.append(build) }
                 }
             }
         }
@@ -379,16 +379,19 @@ struct BuildRun {
     }
 
     private static func sourceValue(
-        of replacement: Replacement, among candidates: [(build: ObjectBuild, originalName: String)],
+        of replacement: Replacement, among candidates: [ObjectBuild],
         defaultNamespace: String
     ) -> Result<Node, FieldPath.Failure> {
         guard let source = replacement.source else {
             return .failure(FieldPath.Failure(message: "no source"))
         }
+        // As kustomize, an object is selected by its name and namespace now or as first written.
         let matches = candidates.filter { candidate in
-            if let kind = source.kind, candidate.build.kind != kind { return false }
-            if let name = source.name, candidate.build.name != name, candidate.originalName != name { return false }
-            if let namespace = source.namespace, (candidate.build.namespace ?? defaultNamespace) != namespace {
+            if let kind = source.kind, candidate.kind != kind { return false }
+            if let name = source.name, candidate.name != name, candidate.originalName != name { return false }
+            if let namespace = source.namespace, (candidate.namespace ?? defaultNamespace) != namespace,
+                (candidate.originalNamespace ?? defaultNamespace) != namespace
+            {
                 return false
             }
             return true
@@ -403,7 +406,7 @@ struct BuildRun {
             return .failure(FieldPath.Failure(message: "more than one object matches the source \(selector)"))
         }
         let path = FieldPath(source.fieldPath)
-        let found = path.nodes(in: match.build.node)
+        let found = path.nodes(in: match.node)
         guard found.count == 1, let value = found.first else {
             return .failure(
                 FieldPath.Failure(

@@ -80,68 +80,59 @@ struct FieldPath: Sendable, CustomStringConvertible {
         }
     }
 
-    /// A copy of `node` with every field the path reaches replaced by `change(old)`. A missing map
-    /// key is created only with `create` (as kustomize's option); a missing list item never is.
+    /// A copy of `node` with every field the path reaches replaced by `change(old)`. As kustomize:
+    /// a path that reaches nothing changes nothing, unless `create` adds the missing map keys
+    /// (never list items).
     func setting(
         in node: Node, create: Bool, _ change: (Node?) throws(Failure) -> Node
     ) throws(Failure) -> Node {
-        try Self.set(node, steps[...], create: create, path: text, change)
+        if create && steps.contains(.all) {
+            throw Failure(message: "\(text): options.create cannot be used with a * (kustomize refuses it)")
+        }
+        return try Self.set(node, steps[...], create: create, change)
     }
 
     private static func set(
-        _ node: Node, _ steps: ArraySlice<Step>, create: Bool, path: String, _ change: (Node?) throws(Failure) -> Node
+        _ node: Node, _ steps: ArraySlice<Step>, create: Bool, _ change: (Node?) throws(Failure) -> Node
     ) throws(Failure) -> Node {
         guard let step = steps.first else { return try change(node) }
         let rest = steps.dropFirst()
         switch (step, node) {
         case (.key(let key), .mapping(var mapping)):
             if let index = mapping.entries.firstIndex(where: { $0.key.scalar?.value == key }) {
-                mapping.entries[index].value = try set(
-                    mapping.entries[index].value, rest, create: create, path: path, change)
+                mapping.entries[index].value = try set(mapping.entries[index].value, rest, create: create, change)
                 return .mapping(mapping)
             }
-            guard create else { throw Failure(message: "\(path): no field \(key) (and options.create is not set)") }
+            guard create else { return node }
             let empty: Node =
                 if case .index? = rest.first {
                     .sequence(Sequence(items: [], style: .block, span: node.span))
                 } else {
                     .mapping(Mapping(entries: [], style: .block, span: node.span))
                 }
-            let value = rest.isEmpty ? try change(nil) : try set(empty, rest, create: create, path: path, change)
+            let value = rest.isEmpty ? try change(nil) : try set(empty, rest, create: create, change)
             mapping.entries.append(
                 Mapping.Entry(key: .scalar(Scalar(value: key, style: .plain, span: node.span)), value: value))
             return .mapping(mapping)
         case (.index(let index), .sequence(var sequence)):
-            guard sequence.items.indices.contains(index) else {
-                throw Failure(message: "\(path): no item \(index)")
-            }
-            sequence.items[index] = try set(sequence.items[index], rest, create: create, path: path, change)
+            guard sequence.items.indices.contains(index) else { return node }
+            sequence.items[index] = try set(sequence.items[index], rest, create: create, change)
             return .sequence(sequence)
         case (.match(let key, let value), .sequence(var sequence)):
-            var found = false
             for index in sequence.items.indices where sequence.items[index].mapping?[key]?.scalar?.value == value {
-                found = true
-                sequence.items[index] = try set(sequence.items[index], rest, create: create, path: path, change)
+                sequence.items[index] = try set(sequence.items[index], rest, create: create, change)
             }
-            guard found else { throw Failure(message: "\(path): no item with \(key)=\(value)") }
             return .sequence(sequence)
         case (.all, .sequence(var sequence)):
             for index in sequence.items.indices {
-                sequence.items[index] = try set(sequence.items[index], rest, create: create, path: path, change)
+                sequence.items[index] = try set(sequence.items[index], rest, create: create, change)
             }
             return .sequence(sequence)
         case (.key, _) where node.isNull && create:
             return try set(
-                .mapping(Mapping(entries: [], style: .block, span: node.span)), steps, create: create, path: path,
-                change
-            )
+                .mapping(Mapping(entries: [], style: .block, span: node.span)), steps, create: create, change)
         default:
-            throw Failure(message: "\(path): \(node.typeDescription) where the path expects \(Self.expected(step))")
+            return node
         }
-    }
-
-    private static func expected(_ step: Step) -> String {
-        if case .key = step { return "a map" }
-        return "a list"
     }
 }

@@ -19,7 +19,13 @@ struct ObjectBuild {
     /// The patches applied, for the record's `build`.
     var patched: [String] = []
 
+    /// The name and namespace as written, before any kustomization: kustomize selects by them too.
+    let originalName: String
+    let originalNamespace: String?
+
     init(node: Node, file: String, documentIndex: Int, itemIndex: Int?) {
+        originalName = node.value(at: ["metadata", "name"])?.stringValue ?? ""
+        originalNamespace = node.value(at: ["metadata", "namespace"])?.stringValue
         self.node = node
         self.file = file
         self.documentIndex = documentIndex
@@ -110,7 +116,10 @@ struct ObjectBuild {
     /// undecided, named, never guessed.
     private mutating func apply(_ resolved: ResolvedReplacement) {
         let replacement = resolved.replacement
-        let targets = replacement.targets(kind: kind, name: name, namespace: namespace, labels: labels)
+        var targets = replacement.targets(kind: kind, name: name, namespace: namespace, labels: labels)
+        if targets.isEmpty {
+            targets = replacement.targets(kind: kind, name: originalName, namespace: originalNamespace, labels: labels)
+        }
         guard !targets.isEmpty else { return }
         let value: Node
         switch resolved.value {
@@ -138,27 +147,38 @@ struct ObjectBuild {
         patched.append("replacements \(replacement.location):\(replacement.line)")
     }
 
-    /// The new value of a target field: the source's value, or with `options.delimiter` the
-    /// `index`-th part of the old text replaced by it. It keeps the old field's position.
+    /// The new value of a target field, as kustomize writes it: a scalar keeps its type and takes
+    /// the source's text (with `options.delimiter`, as the `index`-th part of its old text; an
+    /// index before the first part prefixes, one past the last appends); anything else is replaced.
     static func replaced(
         _ old: Node?, with value: Node, delimiter: String?, index: Int
     ) throws(FieldPath.Failure) -> Node {
-        let span = old?.span ?? value.span
-        guard let delimiter, !delimiter.isEmpty else {
-            guard case .scalar(var scalar) = value else { return value }
-            scalar.span = span
-            return .scalar(scalar)
+        var text = value.scalar?.value
+        if let delimiter, !delimiter.isEmpty {
+            guard let oldText = old?.scalar?.value, let part = text else {
+                throw FieldPath.Failure(message: "options.delimiter can only be used with scalar values")
+            }
+            var parts = oldText.components(separatedBy: delimiter)
+            if index < 0 {
+                parts.insert(part, at: 0)
+            } else if index >= parts.count {
+                parts.append(part)
+            } else {
+                parts[index] = part
+            }
+            text = parts.joined(separator: delimiter)
         }
-        guard let text = old?.scalar?.value, let part = value.scalar?.value else {
-            throw FieldPath.Failure(message: "options.delimiter needs text in the source and the target")
+        guard let text else { return value }
+        guard case .scalar(var scalar)? = old else {
+            return .scalar(
+                Scalar(value: text, style: Node.needsQuotes(text) ? .doubleQuoted : .plain, span: value.span))
         }
-        var parts = text.components(separatedBy: delimiter)
-        guard parts.indices.contains(index) else {
-            throw FieldPath.Failure(message: "options.index \(index) is out of bounds for value \(text)")
-        }
-        parts[index] = part
-        let joined = parts.joined(separator: delimiter)
-        return .scalar(Scalar(value: joined, style: Node.needsQuotes(joined) ? .doubleQuoted : .plain, span: span))
+        // The old field's type stays: a string stays a string even when the new text reads as a number.
+        let wasString: Bool
+        if case .string = scalar.resolved { wasString = true } else { wasString = false }
+        scalar.value = text
+        if wasString && scalar.style == .plain && Node.needsQuotes(text) { scalar.style = .doubleQuoted }
+        return .scalar(scalar)
     }
 
     /// The controller's own step after the kustomize build.

@@ -330,37 +330,69 @@ import Testing
     @Test(arguments: [
         (
             "{kind: ConfigMap, name: nas-settings, fieldPath: data.NOPE}",
-            "[subsets.0.addresses.0.ip]", "", "the source ConfigMap/nas-settings has no data.NOPE"
+            "the source ConfigMap/nas-settings has no data.NOPE"
         ),
-        (
-            "{kind: ConfigMap, name: nas-settings, fieldPath: data.NAS_IP}",
-            "[subsets.0.addresses.0.hostname]", "", "no field hostname (and options.create is not set)"
-        ),
-        (
-            "{kind: ConfigMap, name: nas-settings, fieldPath: data.NAS_IP}",
-            "[subsets.0.addresses.3.ip]", "", "no item 3"
-        ),
+        ("{kind: ConfigMap, name: other}", "the source ConfigMap/other is not in this build"),
+        ("{kind: Endpoints}", "more than one object matches the source Endpoints"),
         (
             "{kind: ConfigMap, name: nas-settings, fieldPath: data.NAS_IP, options: {delimiter: '.', index: 9}}",
-            "[subsets.0.addresses.0.ip]", "", "options.index 9 is out of bounds for value 192.0.2.50"
+            "options.index 9 is out of bounds for value 192.0.2.50"
         ),
     ])
-    func aReplacementKustomizeWouldFailOnLeavesTheObjectUndecided(
-        source: String, fieldPaths: String, options: String, expected: String
-    ) {
+    func aReplacementKustomizeFailsOnLeavesItsTargetsUndecided(source: String, expected: String) {
         var files = Self.replacementBase
+        files["base/nas.yaml"]! += "---\n" + Manifest.endpoints("other", ip: "192.0.2.9")
         files["base/kustomization.yaml"] = """
             resources: [nas.yaml, settings.yaml]
             replacements:
               - source: \(source)
                 targets:
-                  - select: {kind: Endpoints}
-                    fieldPaths: \(fieldPaths)
+                  - select: {kind: Endpoints, name: nas}
+                    fieldPaths: [subsets.0.addresses.0.ip]
 
             """
         let output = BuildHarness(files).run()
         #expect(output.uncomparable.map(\.ref.description) == ["Endpoints/default/nas"])
         #expect(output.uncomparable.first?.reason.contains(expected) == true, "\(output.uncomparable)")
+        // An object no target selects is built as usual.
+        #expect(output.addresses("Endpoints/default/other") == ["192.0.2.9"])
+    }
+
+    @Test func aTargetPathThatReachesNothingChangesNothingAsInKustomize() {
+        var files = Self.replacementBase
+        files["base/kustomization.yaml"] = """
+            resources: [nas.yaml, settings.yaml]
+            replacements:
+              - source: {kind: ConfigMap, name: nas-settings, fieldPath: data.NAS_IP}
+                targets:
+                  - select: {kind: Endpoints}
+                    fieldPaths: [subsets.0.addresses.0.hostname, subsets.0.addresses.3.ip, "subsets.0.addresses.[ip=x].ip"]
+
+            """
+        let output = BuildHarness(files).run()
+        #expect(output.uncomparable.isEmpty, "\(output.uncomparable)")
+        #expect(output.addresses("Endpoints/default/nas") == ["192.0.2.1"])
+    }
+
+    @Test func aScalarTargetKeepsItsType() throws {
+        var files = Self.replacementBase
+        files["base/settings.yaml"]! += "  NAS_PORT: \"6000\"\n"
+        files["base/kustomization.yaml"] = """
+            resources: [nas.yaml, settings.yaml]
+            replacements:
+              - source: {kind: ConfigMap, name: nas-settings, fieldPath: data.NAS_PORT}
+                targets:
+                  - select: {kind: Service, name: nas}
+                    fieldPaths: ["spec.ports.[name=http].port"]
+
+            """
+        let output = BuildHarness(files).run()
+        #expect(output.uncomparable.isEmpty, "\(output.uncomparable)")
+        guard case .service(let service)? = output.record("Service/default/nas")?.object else {
+            Issue.record("no Service: \(output.refs)")
+            return
+        }
+        #expect(service.ports.map(\.port) == [6000])
     }
 
     @Test func createAddsTheMissingField() throws {
