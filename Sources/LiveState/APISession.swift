@@ -11,13 +11,15 @@ final class APISession: Sendable {
         var objects: [KubeObject] = []
         var documents: [Node] = []
         var problems: [String] = []
+        /// The list's version: a watch from it sees every change after the list.
+        var resourceVersion: String?
     }
 
     let connection: ClusterConnection
-    private let options: APIReadOptions
-    private let transport: HTTPTransport
-    private let credentials: CredentialStore
-    private let warnings: WarningLog
+    let options: APIReadOptions
+    let transport: HTTPTransport
+    let credentials: CredentialStore
+    let warnings: WarningLog
 
     init(
         connection: ClusterConnection, options: APIReadOptions, credentials: CredentialStore,
@@ -191,6 +193,7 @@ final class APISession: Sendable {
                 result.objects += page.objects
                 result.documents += page.documents
                 result.problems += page.problems
+                result.resourceVersion = page.resourceVersion ?? result.resourceVersion
                 guard let next = page.continueToken else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
@@ -361,7 +364,7 @@ final class APISession: Sendable {
         )
     }
 
-    private func forbidden(
+    func forbidden(
         _ response: APIResponse, verb: String, resource: APIResource, namespace: String?
     ) -> LiveError {
         let scope = namespace.map { "in namespace \($0)" } ?? "at the cluster scope (-A)"

@@ -85,6 +85,23 @@ actor HTTPTransport {
     func get(
         _ path: String, query: [(String, String)], credentials: RequestCredentials, timeout: TimeAmount?
     ) async throws(Failure) -> APIResponse {
+        let request = try makeRequest(path, query: query, credentials: credentials)
+        let deadline = timeout.map { NIODeadline.now() + $0 } ?? .distantFuture
+        do {
+            // async-http-client's deadline ends at the response head; the body gets its own race
+            // against the same deadline, so that a body that trickles or stalls cannot hang the run.
+            let response = try await client.execute(request, deadline: deadline)
+            let body = try await Self.collect(response.body, deadline: deadline)
+            return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        } catch {
+            throw Self.classify(error, timeout: timeout)
+        }
+    }
+
+    /// A GET of `path` with the headers every request carries: credentials, impersonation, TLS.
+    private func makeRequest(
+        _ path: String, query: [(String, String)], credentials: RequestCredentials
+    ) throws(Failure) -> HTTPClientRequest {
         var request = HTTPClientRequest(
             url: Self.url(connection: connection, host: urlHost, path: path, query: query))
         request.method = .GET
@@ -113,15 +130,29 @@ actor HTTPTransport {
                 throw Failure(kind: .permanent, message: error.message)
             }
         }
-        let deadline = timeout.map { NIODeadline.now() + $0 } ?? .distantFuture
+        return request
+    }
+
+    /// A GET whose body is handed to `receive` as it arrives (a watch stream), until the server ends
+    /// it or `receive` returns false. `deadline` bounds the wait for the answer's head; the body is
+    /// bounded by the idle read timeout. An answer other than 200 is returned whole, for its message.
+    func stream(
+        _ path: String, query: [(String, String)], credentials: RequestCredentials, deadline: NIODeadline,
+        receive: @Sendable (ByteBuffer) async -> Bool
+    ) async throws(Failure) -> APIResponse {
+        let request = try makeRequest(path, query: query, credentials: credentials)
         do {
-            // async-http-client's deadline ends at the response head; the body gets its own race
-            // against the same deadline, so that a body that trickles or stalls cannot hang the run.
             let response = try await client.execute(request, deadline: deadline)
-            let body = try await Self.collect(response.body, deadline: deadline)
-            return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+            guard response.status == .ok else {
+                let body = try await Self.collect(response.body, deadline: deadline)
+                return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
+            }
+            for try await chunk in response.body {
+                guard await receive(chunk) else { break }
+            }
+            return APIResponse(status: 200, headers: response.headers, body: ByteBuffer())
         } catch {
-            throw Self.classify(error, timeout: timeout)
+            throw Self.classify(error, timeout: nil)
         }
     }
 

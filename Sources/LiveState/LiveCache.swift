@@ -5,9 +5,24 @@ import Manifests
 /// whole answers. Tells which Services an event touched, so that a report is recomputed for them
 /// only.
 public struct LiveCache: Sendable {
+    /// One list + watch: a resource in one namespace, or in all (`nil`).
+    public struct Scope: Sendable, Hashable, CustomStringConvertible {
+        public var resource: APIResource
+        public var namespace: String?
+
+        public init(_ resource: APIResource, namespace: String? = nil) {
+            self.resource = resource
+            self.namespace = namespace
+        }
+
+        public var description: String {
+            resource.qualifiedName + (namespace.map { " in namespace \($0)" } ?? " in all namespaces")
+        }
+    }
+
     private var records: [ObjectRef: ObjectRecord] = [:]
-    /// The version to watch each resource from (the list's, then each event's or bookmark's).
-    public private(set) var resourceVersions: [APIResource: String] = [:]
+    /// The version each scope's watch resumes from (the list's, then each event's or bookmark's).
+    public private(set) var resourceVersions: [Scope: String] = [:]
 
     public init() {}
 
@@ -16,18 +31,17 @@ public struct LiveCache: Sendable {
     /// Every record, in a stable order.
     public var snapshot: [ObjectRecord] { records.values.sorted { $0.ref < $1.ref } }
 
-    /// After a (re)list of one resource: its records replace all of its kind that were held. The
+    /// After a (re)list of one scope: its records replace all that were held in the scope. The
     /// Services whose records differ are returned.
     public mutating func replace(
-        _ resource: APIResource, with listed: [ObjectRecord], resourceVersion: String,
-        namespaces: Set<String>? = nil
+        _ scope: Scope, with listed: [ObjectRecord], resourceVersion: String
     ) -> Set<ServiceKey> {
         var touched: Set<ServiceKey> = []
-        let kind = resource.kind
+        let kind = scope.resource.kind
         var fresh: [ObjectRef: ObjectRecord] = [:]
         for record in listed { fresh[record.ref] = record }
         for (ref, old) in records where ref.kind == kind {
-            if let namespaces, !namespaces.contains(ref.namespace) { continue }
+            if let namespace = scope.namespace, ref.namespace != namespace { continue }
             if fresh[ref] == nil {
                 records[ref] = nil
                 if let key = Self.serviceKey(old) { touched.insert(key) }
@@ -38,14 +52,14 @@ public struct LiveCache: Sendable {
             records[ref] = record
             if let key = Self.serviceKey(record) { touched.insert(key) }
         }
-        resourceVersions[resource] = resourceVersion
+        resourceVersions[scope] = resourceVersion
         return touched
     }
 
     /// Applies one watch event; returns the Services it touched (none for a bookmark or a change
     /// that leaves the record as it was).
-    public mutating func apply(_ event: WatchEvent, for resource: APIResource) -> Set<ServiceKey> {
-        if let version = event.resourceVersion, !version.isEmpty { resourceVersions[resource] = version }
+    public mutating func apply(_ event: WatchEvent, in scope: Scope) -> Set<ServiceKey> {
+        if let version = event.resourceVersion, !version.isEmpty { resourceVersions[scope] = version }
         switch event {
         case .added(let record, _), .modified(let record, _):
             let old = records[record.ref]

@@ -37,7 +37,8 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let delay: Double
             switch action {
-            case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds):
+            case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds),
+                .stream(_, _, let seconds):
                 delay = seconds
             }
             if delay > 0 {
@@ -56,6 +57,31 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch action {
         case .close:
             context.close(promise: nil)
+        case .stream(let recordedHeaders, let feed, _):
+            // No content-length: the encoder sends the body chunked, as the API server does.
+            var headers = HTTPHeaders()
+            for (name, value) in recordedHeaders { headers.add(name: name, value: value) }
+            context.writeAndFlush(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            feed.attach { part in
+                loop.execute {
+                    let (handler, context) = bound.value
+                    guard context.channel.isActive else { return }
+                    switch part {
+                    case .bytes(let bytes):
+                        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+                        buffer.writeBytes(bytes)
+                        context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                    case .end:
+                        context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                    case .cut:
+                        context.close(promise: nil)
+                    }
+                }
+            }
         case .trickle(let status, let headers, let body, let keep, let interval, _):
             writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
             var buffer = context.channel.allocator.buffer(capacity: keep)

@@ -140,6 +140,7 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case close(delay: Double)
         case trickle(
             status: Int, headers: [(String, String)], body: [UInt8], keep: Int, interval: Double, delay: Double)
+        case stream(headers: [(String, String)], feed: WatchFeed, delay: Double)
     }
 
     func answer(_ incoming: FakeRequest) -> Action {
@@ -219,6 +220,8 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case .dynamic(let make):
             return resolve(
                 make(request), request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: cutAfter)
+        case .watch(let feed):
+            return .stream(headers: [("Content-Type", "application/json")] + extraHeaders, feed: feed, delay: delay)
         }
     }
 

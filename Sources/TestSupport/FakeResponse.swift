@@ -21,6 +21,8 @@ public indirect enum FakeResponse: Sendable {
     case withHeaders([(String, String)], FakeResponse)
     /// Computed from the request (paged synthetic lists).
     case dynamic(@Sendable (FakeRequest) -> FakeResponse)
+    /// A watch answer (200, chunked) whose events the test writes as it goes.
+    case watch(WatchFeed)
 
     /// A Kubernetes `Status` error body.
     public static func status(_ code: Int, reason: String, message: String) -> FakeResponse {

@@ -71,34 +71,35 @@ import Testing
 
     @Test func theCacheFollowsEventsAndNamesTheServicesTheyTouch() throws {
         var cache = LiveCache()
+        let slices = LiveCache.Scope(.endpointSlices)
         var decoder = WatchEventDecoder(resource: .endpointSlices)
         let shop = try decoder.feed(try Self.recording("watch-endpointslices-shop.body.json")) + decoder.finish()
         let listed = shop.compactMap { event -> ObjectRecord? in
             if case .added(let record, _) = event { return record }
             return nil
         }
-        let touched = cache.replace(.endpointSlices, with: listed, resourceVersion: "100")
+        let touched = cache.replace(slices, with: listed, resourceVersion: "100")
         #expect(cache.count == listed.count)
         #expect(touched.contains(ServiceKey(namespace: "shop", name: "orders-db")))
-        #expect(cache.resourceVersions[.endpointSlices] == "100")
+        #expect(cache.resourceVersions[slices] == "100")
         // The same list again touches nothing.
-        #expect(cache.replace(.endpointSlices, with: listed, resourceVersion: "101").isEmpty)
+        #expect(cache.replace(slices, with: listed, resourceVersion: "101").isEmpty)
 
         var watch = WatchEventDecoder(resource: .endpointSlices)
         let events = try watch.feed(try Self.recording("watch-bookmarks-endpointslices-rec-watch.body.jsonl"))
         let nas = ServiceKey(namespace: "rec-watch", name: "nas")
-        #expect(cache.apply(events[0], for: .endpointSlices) == [nas])
+        #expect(cache.apply(events[0], in: slices) == [nas])
         #expect(cache.count == listed.count + 1)
-        #expect(cache.apply(events[1], for: .endpointSlices) == [nas])
-        #expect(cache.apply(events[1], for: .endpointSlices).isEmpty)  // the same object again
-        #expect(cache.apply(events[2], for: .endpointSlices) == [nas])
+        #expect(cache.apply(events[1], in: slices) == [nas])
+        #expect(cache.apply(events[1], in: slices).isEmpty)  // the same object again
+        #expect(cache.apply(events[2], in: slices) == [nas])
         #expect(cache.count == listed.count)
-        #expect(cache.apply(events[3], for: .endpointSlices).isEmpty)
-        #expect(cache.resourceVersions[.endpointSlices] == "60279")
+        #expect(cache.apply(events[3], in: slices).isEmpty)
+        #expect(cache.resourceVersions[slices] == "60279")
         // A relist without an object removes it, and names its Service.
         let fewer = listed.filter { $0.serviceKey?.name != "orders-db" }
         #expect(
-            cache.replace(.endpointSlices, with: fewer, resourceVersion: "60300")
+            cache.replace(slices, with: fewer, resourceVersion: "60300")
                 == [ServiceKey(namespace: "shop", name: "orders-db")])
         #expect(!cache.snapshot.contains { $0.serviceKey?.name == "orders-db" })
     }
