@@ -55,6 +55,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // serve's HTTP endpoints: a small server that knows nothing of drift.
+        .target(
+            name: "StatusServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "EndpointDriftKit",
             dependencies: [
@@ -102,7 +111,7 @@ let package = Package(
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"], swiftSettings: strict),
         .testTarget(
-            name: "EndpointDriftKitTests", dependencies: ["EndpointDriftKit", "Drift", "Manifests"],
+            name: "EndpointDriftKitTests", dependencies: ["EndpointDriftKit", "Drift", "Manifests", "StatusServer"],
             swiftSettings: strict),
         .testTarget(
             name: "FixCommandTests",
