@@ -68,7 +68,7 @@ let package = Package(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
-                "Delivery", "CMalloc",
+                "Delivery", "CMalloc", "StatusServer",
             ],
             swiftSettings: strict),
         .executableTarget(

@@ -14,6 +14,8 @@ public actor LiveWatcher {
         public var reconnects = 0
         /// Every scope has been listed once.
         public var synced = false
+
+        public init() {}
     }
 
     public let source: KubernetesAPISource

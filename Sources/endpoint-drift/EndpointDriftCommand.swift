@@ -21,6 +21,7 @@ struct EndpointDriftCommand: AsyncParsableCommand {
         version: Version.current,
         subcommands: [
             ScanCommand.self, LiveCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self,
+            ServeCommand.self,
         ])
 
     /// Runs the command line; returns the process exit code.

@@ -47,6 +47,14 @@ enum Examples {
         ("As GitHub annotations on a pull request", "endpoint-drift lint --base origin/main -o github"),
     ])
 
+    static let serve = section([
+        ("Watch the cluster, follow main, serve /metrics on :9500", "endpoint-drift serve --ref origin/main"),
+        (
+            "In a pod, only two namespaces, looking at git every 30 s",
+            "endpoint-drift serve --in-cluster -n shop -n db --interval 30s"
+        ),
+    ])
+
     static let fix = section([
         ("Show what would change in git to match the cluster", "endpoint-drift fix --live-file live.json"),
         ("Commit it on a new branch (endpoint-drift/fix-<sha>)", "endpoint-drift fix --commit"),
