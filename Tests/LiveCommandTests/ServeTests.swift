@@ -123,7 +123,9 @@ struct ServeTests {
         #expect(!metrics.contains(Self.token))
         let promtool = try ProcessRunner.run(
             "/usr/bin/env", ["promtool", "check", "metrics"], input: Data(metrics.utf8))
-        #expect(promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty, "\(promtool.stdout)\(promtool.stderr)")
+        #expect(
+            promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty,
+            "\(promtool.stdout)\(promtool.stderr)")
 
         // The cluster changes: the drift shows without a new run.
         endpointsWatch.send("MODIFIED", Self.endpointsJSON("192.0.2.9", version: "101"))
