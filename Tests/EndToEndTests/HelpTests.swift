@@ -39,7 +39,7 @@ import Testing
         let far = try EndpointDriftBinary.run(["deploy"])
         #expect(far.status == 2)
         #expect(!far.stderr.contains("Did you mean"))
-        #expect(far.stderr.contains("Subcommands: scan, live, check, lint, fix."))
+        #expect(far.stderr.contains("Subcommands: scan, live, check, lint, fix, version, completion."))
         let flag = try EndpointDriftBinary.run(["check", "--fial-on", "drift"])
         #expect(flag.status == 2)
         #expect(flag.stderr.contains("Did you mean '--fail-on'?"), "\(flag.stderr)")
