@@ -59,7 +59,9 @@ needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' 
 echo "NEEDED: $needed"
 if readelf -d "$bin" | grep -q -E 'RPATH|RUNPATH'; then fail "RPATH or RUNPATH in the binary"; fi
 if readelf -S "$bin" | grep -q -E '\.symtab|\.debug_'; then fail "not stripped"; fi
-echo "needs glibc $(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1) or later"
+glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
+echo "needs glibc $glibc or later"
+grep -q "glibc $glibc or later" README.md || fail "README.md does not say the binary needs glibc $glibc or later"
 echo "size: $(stat -c %s "$bin") bytes stripped, tarball $(stat -c %s "$tarball") bytes"
 
 step "--version, version -o json"
@@ -76,9 +78,17 @@ for shell in zsh fish; do
   if command -v "$shell" > /dev/null; then "$shell" -n "$unpacked/completions/endpoint-drift.$shell" || fail "$shell -n"; echo "$shell -n: ok"
   else echo "$shell not installed: not checked"; fi
 done
-# The completion works: bash completes a subcommand and a flag.
-words=$(bash -c "source '$unpacked/completions/endpoint-drift.bash'; COMP_WORDS=(endpoint-drift ch); COMP_CWORD=1; COMP_LINE='endpoint-drift ch'; COMP_POINT=17; _endpoint-drift 2>/dev/null; printf '%s\n' \"\${COMPREPLY[@]}\"" || true)
-printf '%s\n' "$words" | grep -q -x check || fail "bash completion of 'endpoint-drift ch': $words"
+# The completion works: bash completes a subcommand and a flag (complete -F passes the command,
+# the word and the previous word).
+complete_bash() {  # $1: the command line typed so far
+  local line=$1 cur=${1##* } before=${1% *}
+  bash --noprofile --norc -c "source '$unpacked/completions/endpoint-drift.bash'
+    COMP_WORDS=($line); COMP_CWORD=\$(( \${#COMP_WORDS[@]} - 1 )); COMP_LINE='$line'; COMP_POINT=${#line}
+    _endpoint-drift endpoint-drift '$cur' '${before##* }' > /dev/null 2>&1; printf '%s\n' \"\${COMPREPLY[@]}\"" || true
+}
+complete_bash "endpoint-drift ch" | grep -q -x check || fail "bash completion of 'endpoint-drift ch'"
+complete_bash "endpoint-drift check --fail-o" | grep -q -x -- --fail-on || fail "bash completion of 'check --fail-o'"
+echo "bash completes 'endpoint-drift ch' and 'check --fail-o'"
 man="$unpacked/man/man1/endpoint-drift.1"
 head -1 "$man" | grep -q '^\.TH "ENDPOINT-DRIFT" 1' || fail "man page header"
 for command in scan live check lint fix version completion; do

@@ -28,7 +28,7 @@ spec:
     Run it as \`kubectl endpoint-drift check\` in a GitOps repository.
   caveats: |
     Reads the desired state from a git commit: run it inside the repository,
-    or pass --repo. Needs glibc 2.31 or later.
+    or pass --repo. Needs glibc 2.36 or later.
   platforms:
     - selector:
         matchLabels:

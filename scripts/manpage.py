@@ -12,7 +12,8 @@ def roff(text):
         if line.startswith((".", "'")):
             line = "\\&" + line
         lines.append(line)
-    return "\n".join(lines)
+    # Non-ASCII as groff's named Unicode characters, so that any troff reads the page.
+    return "".join(c if ord(c) < 128 else "\\[u%04X]" % ord(c) for c in "\n".join(lines))
 
 
 def synopsis_name(argument):

@@ -42,13 +42,17 @@ import Testing
         let script = try EndpointDriftBinary.run(["completion", "bash"]).stdout
         let folder = try TempFolder()
         let file = try folder.write("completion.bash", script)
+        // As bash calls it: complete -F passes the command, the word and the previous word.
         func complete(_ line: String) throws -> [String] {
-            let words = line.split(separator: " ", omittingEmptySubsequences: false).map { "'\($0)'" }
+            let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let quoted = words.map { "'\($0)'" }
+            let previous = words.count > 1 ? words[words.count - 2] : ""
             let shell = """
                 source '\(file)'
-                COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
+                COMP_WORDS=(\(quoted.joined(separator: " "))); COMP_CWORD=\(words.count - 1)
                 COMP_LINE='\(line)'; COMP_POINT=\(line.utf8.count)
-                _endpoint-drift >/dev/null 2>&1; printf '%s\\n' "${COMPREPLY[@]}"
+                _endpoint-drift endpoint-drift '\(words.last ?? "")' '\(previous)' >/dev/null 2>&1
+                printf '%s\\n' "${COMPREPLY[@]}"
                 """
             return try ProcessRunner.run("/bin/bash", ["--noprofile", "--norc", "-c", shell]).stdout
                 .split(separator: "\n").map(String.init)
