@@ -108,6 +108,12 @@ grep -q "  kubectl endpoint-drift check" "$work/out" || fail "plugin help exampl
 expect_exit 2 "$unpacked/kubectl-endpoint_drift" chek
 grep -q "See 'kubectl endpoint-drift --help'" "$work/err" || fail "plugin message: $(cat "$work/err")"
 python3 scripts/krew-validate.py plugins/endpoint-drift.yaml "$tarball" || fail "krew manifest"
+# The validator catches what krew rejects: a short sha256, a platform without a selector.
+mkdir -p "$work/krew-bad"
+sed -E 's/(sha256: [0-9a-f]{63})[0-9a-f]/\1/' plugins/endpoint-drift.yaml > "$work/krew-bad/endpoint-drift.yaml"
+if python3 scripts/krew-validate.py "$work/krew-bad/endpoint-drift.yaml" "$tarball" 2> /dev/null; then fail "a 63-digit sha256 passed"; fi
+sed 's/- selector:/- selectr:/' plugins/endpoint-drift.yaml > "$work/krew-bad/endpoint-drift.yaml"
+if python3 scripts/krew-validate.py "$work/krew-bad/endpoint-drift.yaml" "$tarball" 2> /dev/null; then fail "no selector passed"; fi
 
 step "a fresh minimal Debian root filesystem"
 scripts/dist-rootfs.sh .build-dist/rootfs
