@@ -124,7 +124,9 @@ DIST_TRIPLE := $(shell gcc -dumpmachine 2>/dev/null || echo $(DIST_ARCH)-linux-g
 # (Debian's own name /usr/lib/<triple>, where the .so files are); the module maps' -lgit2 and -lyaml
 # then find the .a files too. The whole set is also one group at the end, in any order, with
 # libstdc++ (the Swift runtime's -lstdc++) and, as libgcc_s, libgcc_eh (the unwinder, which clang
-# asks for as -lgcc_s). glibc stays dynamic.
+# asks for as -lgcc_s). Kerberos' GSSAPI, which Debian's libgit2 calls for HTTP Negotiate
+# authentication and ships only as a .so, is replaced by packaging/gssapi-stub.c (no mechanism
+# available; endpoint-drift never uses libgit2's HTTP transport). glibc stays dynamic.
 DIST_PKGS := libgit2 libssh2 yaml-0.1
 DIST_LIBS = $(sort $(patsubst -l%,%,$(shell pkg-config --static --libs-only-l $(DIST_PKGS))))
 DIST_STATIC_LIBS = $(foreach l,$(filter-out c m dl rt pthread,$(DIST_LIBS)),$(if $(wildcard /usr/lib/$(DIST_TRIPLE)/lib$(l).a),$(l)))
@@ -133,7 +135,7 @@ DIST_SWIFT_FLAGS = -c release --scratch-path $(DIST_SCRATCH) --product endpoint-
   --disable-local-rpath \
   -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=. \
   -Xswiftc -L$(CURDIR)/$(DIST_SCRATCH)/static-libs -Xlinker --start-group \
-  $(foreach l,$(DIST_STATIC_LIBS) stdc++ gcc_s,-Xlinker -l$(l)) -Xlinker --end-group
+  $(foreach l,$(DIST_STATIC_LIBS) gssapi_stub stdc++ gcc_s,-Xlinker -l$(l)) -Xlinker --end-group
 # What packing needs (binutils: objcopy, strip; python3: the man page), what the image needs
 # (debootstrap, umoci, skopeo: DIST_IMAGE=0 skips the image) and what dist-check runs (an OCI runtime,
 # the shells whose completion it checks, PyYAML for the krew manifest).
@@ -150,6 +152,8 @@ dist-build: dist-deps
 	@for l in $(DIST_STATIC_LIBS); do ln -sf /usr/lib/$(DIST_TRIPLE)/lib$$l.a $(DIST_SCRATCH)/static-libs/; done
 	@ln -sf $(DIST_GCC_DIR)/libstdc++.a $(DIST_SCRATCH)/static-libs/libstdc++.a
 	@ln -sf $(DIST_GCC_DIR)/libgcc_eh.a $(DIST_SCRATCH)/static-libs/libgcc_s.a
+	@cc -O2 -c -o $(DIST_SCRATCH)/gssapi-stub.o packaging/gssapi-stub.c
+	@rm -f $(DIST_SCRATCH)/static-libs/libgssapi_stub.a && ar rcs $(DIST_SCRATCH)/static-libs/libgssapi_stub.a $(DIST_SCRATCH)/gssapi-stub.o
 	@mkdir -p $(DIST_SCRATCH)/pkgconfig
 	@for pc in libgit2:"libgit2 libssh2" yaml-0.1:yaml-0.1; do \
 	  name=$${pc%%:*}; \
