@@ -1,11 +1,17 @@
 # endpoint-drift: `make demo` and `make test` set everything up on a fresh Debian machine.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build and run-time libraries, and the real tools the tests use: git, openssl, xmllint, promtool
-# (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
-# PyPI validators, and readelf (binutils) for the Dockerfile test.
-APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git jq openssl ca-certificates libxml2-utils python3 python3-jsonschema \
-  python3-venv binutils prometheus prometheus-pushgateway chromium
+# What building needs: libgit2, libyaml, pkg-config, and what the Swift toolchain itself needs on
+# Debian (its linker, C and C++ runtimes, git for the package checkouts; from swift.org's list for
+# Debian 12, without what only installing the toolchain needs). `make demo` installs only these.
+TOOLCHAIN_PACKAGES := binutils git libc6-dev libgcc-12-dev libstdc++-12-dev libpython3-dev libedit2 libsqlite3-0 \
+  libxml2-dev libncurses-dev libz3-dev zlib1g-dev tzdata
+BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config $(TOOLCHAIN_PACKAGES)
+# The real tools the tests use: git, openssl, xmllint, promtool (prometheus), a Pushgateway, headless
+# Chromium for the HTML report, python3 with venv for the PyPI validators, readelf (binutils).
+TEST_PACKAGES := git jq openssl ca-certificates libxml2-utils python3 python3-jsonschema python3-venv binutils \
+  prometheus prometheus-pushgateway chromium
+APT_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 BIN := .build/debug/endpoint-drift
 # Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
 # and GitLab CI files, and Kubernetes manifests. Pinned; installed once into a venv in .build.
@@ -13,11 +19,16 @@ PYTOOLS := .build/pytools
 PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
-.PHONY: all deps jsonschema pytools build test demo demo-fleet bench bench-flux format lint release clean
+.PHONY: all deps build-deps dist-deps jsonschema pytools build test demo demo-fleet bench bench-flux format lint release \
+  dist dist-build dist-check release-sums clean
 
 all: build
 
-## Install what is missing (apt-get; sudo when not root).
+## Only what building needs (for demo, build, release).
+build-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_PACKAGES)"
+
+## Install what is missing (apt-get; sudo when not root): by default what building and the tests need.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
@@ -43,10 +54,10 @@ $(PYTOOLS)/.installed: Makefile
 	$(PYTOOLS)/bin/pip install -q --disable-pip-version-check $(PYTOOLS_PACKAGES)
 	@touch $@
 
-build: deps
+build: build-deps
 	$(SWIFT) build
 
-release: deps
+release: build-deps
 	$(SWIFT) build -c release
 
 ## Build, check formatting, run every test. The output tests run real validators: xmllint and
@@ -69,7 +80,7 @@ demo: build
 ## Several clusters (fixtures/demo/fleet.yaml): the combined text report, the HTML report and the
 ## metrics file in .build/demo, and the HTML rendered to PNG at a laptop and a phone width. Exit 2
 ## (the lab cluster cannot be reached) is expected.
-demo-fleet: build
+demo-fleet: deps build
 	@mkdir -p .build/demo
 	@$(BIN) check --all-clusters --config fixtures/demo/fleet.yaml --repo . --ref HEAD -o text \
 	  -o html=.build/demo/fleet.html --metrics-file .build/demo/endpoint_drift.prom \
@@ -97,3 +108,74 @@ format:
 
 clean:
 	rm -rf .build
+
+## The portable release: `dist/endpoint-drift-<version>-linux-<arch>.tar.gz` (one executable, the Swift
+## runtime, libgit2, libyaml and what they need linked in statically; completions, man page, LICENSE,
+## README), SHA256SUMS, the krew manifest plugins/endpoint-drift.yaml and the OCI image archive.
+## Built in .build-dist (git-ignored), incrementally. See docs/install.md.
+DIST_SCRATCH := .build-dist
+DIST_ARCH := $(shell uname -m)
+DIST_VERSION = $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/EndpointDriftKit/Version.swift)
+DIST_TRIPLE := $(shell gcc -dumpmachine 2>/dev/null || echo $(DIST_ARCH)-linux-gnu)
+# Every library `pkg-config --static` lists for libgit2, libssh2 (its crypto) and libyaml that Debian
+# ships as a .a file is linked from that file: .build-dist/static-libs holds links to only those .a
+# files. SwiftPM reads libgit2.pc and yaml-0.1.pc for the link (and puts their -L first), so
+# .build-dist/pkgconfig has versions of the two that point there and list the static dependencies
+# (Debian's own name /usr/lib/<triple>, where the .so files are); the module maps' -lgit2 and -lyaml
+# then find the .a files too. The whole set is also one group at the end, in any order, with
+# libstdc++ (the Swift runtime's -lstdc++) and, as libgcc_s, libgcc_eh (the unwinder, which clang
+# asks for as -lgcc_s). Kerberos' GSSAPI, which Debian's libgit2 calls for HTTP Negotiate
+# authentication and ships only as a .so, is replaced by packaging/gssapi-stub.c (no mechanism
+# available; endpoint-drift never uses libgit2's HTTP transport). glibc stays dynamic.
+DIST_PKGS := libgit2 libssh2 yaml-0.1
+DIST_LIBS = $(sort $(patsubst -l%,%,$(shell pkg-config --static --libs-only-l $(DIST_PKGS))))
+DIST_STATIC_LIBS = $(foreach l,$(filter-out c m dl rt pthread,$(DIST_LIBS)),$(if $(wildcard /usr/lib/$(DIST_TRIPLE)/lib$(l).a),$(l)))
+DIST_GCC_DIR = $(shell dirname "$$(gcc -print-libgcc-file-name)")
+DIST_SWIFT_FLAGS = -c release --scratch-path $(DIST_SCRATCH) --product endpoint-drift --static-swift-stdlib \
+  --disable-local-rpath \
+  -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=. \
+  -Xswiftc -L$(CURDIR)/$(DIST_SCRATCH)/static-libs -Xlinker --start-group \
+  $(foreach l,$(DIST_STATIC_LIBS) gssapi_stub stdc++ gcc_s,-Xlinker -l$(l)) -Xlinker --end-group
+# What packing needs (binutils: objcopy, strip; python3: the man page), what the image needs
+# (debootstrap, umoci, skopeo: DIST_IMAGE=0 skips the image) and what dist-check runs (an OCI runtime,
+# the shells whose completion it checks, PyYAML for the krew manifest).
+DIST_IMAGE ?= 1
+DIST_BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config binutils git python3
+DIST_IMAGE_PACKAGES := debootstrap umoci skopeo ca-certificates
+DIST_CHECK_PACKAGES := runc python3-yaml zsh fish openssl
+
+dist-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(DIST_BUILD_PACKAGES) $(if $(filter 1,$(DIST_IMAGE)),$(DIST_IMAGE_PACKAGES))"
+
+dist-build: dist-deps
+	@mkdir -p $(DIST_SCRATCH)/static-libs
+	@for l in $(DIST_STATIC_LIBS); do ln -sf /usr/lib/$(DIST_TRIPLE)/lib$$l.a $(DIST_SCRATCH)/static-libs/; done
+	@ln -sf $(DIST_GCC_DIR)/libstdc++.a $(DIST_SCRATCH)/static-libs/libstdc++.a
+	@ln -sf $(DIST_GCC_DIR)/libgcc_eh.a $(DIST_SCRATCH)/static-libs/libgcc_s.a
+	@cc -O2 -c -o $(DIST_SCRATCH)/gssapi-stub.o packaging/gssapi-stub.c
+	@rm -f $(DIST_SCRATCH)/static-libs/libgssapi_stub.a && ar rcs $(DIST_SCRATCH)/static-libs/libgssapi_stub.a $(DIST_SCRATCH)/gssapi-stub.o
+	@mkdir -p $(DIST_SCRATCH)/pkgconfig
+	@for pc in libgit2:"libgit2 libssh2" yaml-0.1:yaml-0.1; do \
+	  name=$${pc%%:*}; \
+	  printf 'Name: %s\nDescription: %s, linked statically (make dist)\nVersion: %s\nLibs: -L%s %s\nCflags: %s\n' \
+	    "$$name" "$$name" "$$(pkg-config --modversion $$name)" "$(CURDIR)/$(DIST_SCRATCH)/static-libs" \
+	    "$$(pkg-config --static --libs-only-l $${pc#*:})" "$$(pkg-config --cflags $$name)" \
+	    > $(DIST_SCRATCH)/pkgconfig/$$name.pc; \
+	done
+	PKG_CONFIG_PATH=$(CURDIR)/$(DIST_SCRATCH)/pkgconfig $(SWIFT) build $(DIST_SWIFT_FLAGS)
+
+dist: dist-build
+	DIST_VERSION=$(DIST_VERSION) DIST_ARCH=$(DIST_ARCH) DIST_IMAGE=$(DIST_IMAGE) DIST_COMMIT="$(DIST_COMMIT)" scripts/dist.sh "$$($(SWIFT) build $(DIST_SWIFT_FLAGS) --show-bin-path)/endpoint-drift"
+
+## Records dist/SHA256SUMS's tarball line in release/SHA256SUMS (committed: the GitHub Action installs
+## only a tarball whose sha256 is listed there), replacing the line of the same file.
+release-sums:
+	@line=$$(grep -F -- '-linux-$(DIST_ARCH).tar.gz' dist/SHA256SUMS); file=$${line##* }; \
+	  { grep -v -F -- " $$file" release/SHA256SUMS || true; echo "$$line"; } > release/SHA256SUMS.tmp; \
+	  mv release/SHA256SUMS.tmp release/SHA256SUMS; echo "release/SHA256SUMS: $$line"
+
+## Runs the tarball where users run it: in a fresh minimal Debian root filesystem (chroot), and the
+## OCI image with a real OCI runtime. Needs root. See scripts/dist-check.sh.
+dist-check: dist
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(DIST_CHECK_PACKAGES)"
+	DIST_VERSION=$(DIST_VERSION) DIST_ARCH=$(DIST_ARCH) SWIFT="$(SWIFT)" scripts/dist-check.sh

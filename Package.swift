@@ -24,6 +24,8 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]),
         // mallopt, for MemoryTuning.
         .systemLibrary(name: "CMalloc"),
+        // The git commit `make dist` stamps into the binary (for --version).
+        .target(name: "CBuildInfo"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
@@ -75,7 +77,7 @@ let package = Package(
             name: "endpoint-drift",
             dependencies: [
                 "EndpointDriftKit", "Drift", "LiveState", "Manifests", "Reporting", "Remediation", "DesiredState",
-                "Scanner",
+                "Scanner", "CBuildInfo", "CLibgit2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

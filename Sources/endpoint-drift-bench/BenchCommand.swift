@@ -9,7 +9,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "endpoint-drift-bench",
         abstract: "Benchmark endpoint-drift: generate data, measure phases and limits, print figures.",
-        subcommands: [RunCommand.self, GenerateCommand.self, PhaseCommand.self, ServeCommand.self, FluxCommand.self],
+        subcommands: [
+            RunCommand.self, GenerateCommand.self, PhaseCommand.self, ServeCommand.self, ServeSnapshotCommand.self,
+            FluxCommand.self,
+        ],
         defaultSubcommand: RunCommand.self)
 }
 

@@ -9,20 +9,23 @@ import Scanner
 
 /// The root command: only lists the subcommands.
 struct EndpointDriftCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "endpoint-drift",
-        abstract:
-            "Keep Kubernetes external services (selector-less Services with hand-written Endpoints or EndpointSlices) in git and in the cluster in step.",
-        discussion: """
-            The desired state is read from a git commit (never from the working tree or the index).
+    /// Computed: the name is how the binary was invoked (`kubectl endpoint-drift` as kubectl's plugin).
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: ProgramName.current,
+            abstract:
+                "Keep Kubernetes external services (selector-less Services with hand-written Endpoints or EndpointSlices) in git and in the cluster in step.",
+            discussion: """
+                The desired state is read from a git commit (never from the working tree or the index).
 
-            Exit codes: 0 in sync / success; 1 drift or lint errors found; 2 could not check (bad flags, unreadable repository, API error).
-            """ + "\n\n" + Examples.root,
-        version: Version.current,
-        subcommands: [
-            ScanCommand.self, LiveCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self,
-            ServeCommand.self,
-        ])
+                Exit codes: 0 in sync / success; 1 drift or lint errors found; 2 could not check (bad flags, unreadable repository, API error).
+                """ + "\n\n" + Examples.root,
+            version: BuildInfo.current.line,
+            subcommands: [
+                ScanCommand.self, LiveCommand.self, CheckCommand.self, LintCommand.self, FixCommand.self,
+                ServeCommand.self, VersionCommand.self, CompletionCommand.self,
+            ])
+    }
 
     /// Runs the command line; returns the process exit code.
     static func execute(_ arguments: [String]) async -> Int32 {
@@ -42,7 +45,7 @@ struct EndpointDriftCommand: AsyncParsableCommand {
             return exit.rawValue
         } catch let error as RunError {
             // Messages quote file names, object names and server answers: no control characters.
-            StandardStreams.writeError("endpoint-drift: error: \(SafeText.escapeKeepingLines("\(error)"))\n")
+            StandardStreams.writeError("\(ProgramName.current): error: \(SafeText.escapeKeepingLines("\(error)"))\n")
             return ExitStatus.couldNotCheck.rawValue
         } catch {
             let code = exitCode(for: error)
@@ -67,7 +70,7 @@ extension EndpointDriftCommand {
         var text = "Error: unknown subcommand '\(argument)'."
         if let nearest = EditDistance.suggestion(for: argument, among: names) { text += " Did you mean '\(nearest)'?" }
         return text
-            + "\nSubcommands: \(names.joined(separator: ", ")).\n  See 'endpoint-drift --help' for more information.\n"
+            + "\nSubcommands: \(names.joined(separator: ", ")).\n  See '\(ProgramName.current) --help' for more information.\n"
     }
 }
 

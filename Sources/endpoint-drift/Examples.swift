@@ -3,8 +3,10 @@
 /// each command's section).
 enum Examples {
     /// Lines stay under 80 characters: ArgumentParser wraps longer ones, which would break a command.
+    /// As kubectl's plugin, the commands read `kubectl endpoint-drift …`.
     static func section(_ examples: [(String, String)]) -> String {
-        "Examples:\n" + examples.map { "  # \($0.0)\n  \($0.1)" }.joined(separator: "\n\n")
+        "Examples:\n"
+            + examples.map { "  # \($0.0)\n  \(ProgramName.spelled($0.1))" }.joined(separator: "\n\n")
     }
 
     static let root = section([
