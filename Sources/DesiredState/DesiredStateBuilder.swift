@@ -248,9 +248,19 @@ struct BuildRun {
 
         let kustomizationFolders = Set(input.kustomizationFiles.map(RepoPath.folder(of:)))
         let controllerFolders = unitFolders
+        // Files come in tree order, a folder's files together: its answer is looked up once.
+        var lastFolder: String?
+        var lastInside = false
         for file in input.files {
             if built.contains(file.path) { continue }
-            if Self.isInside(file.path, kustomizationFolders) || Self.isInside(file.path, controllerFolders) {
+            let folder = RepoPath.folder(of: file.path)
+            if folder != lastFolder {
+                lastFolder = folder
+                lastInside =
+                    Self.isInside(folder: folder, kustomizationFolders)
+                    || Self.isInside(folder: folder, controllerFolders)
+            }
+            if lastInside {
                 output.excludedFiles.insert(file.path)
                 output.changedAnything = true
                 if !file.records.isEmpty || file.hasPlaceholders {
@@ -283,7 +293,13 @@ struct BuildRun {
 
     /// Whether `path` is inside one of `folders` (a folder's own files and everything below).
     static func isInside(_ path: String, _ folders: Set<String>) -> Bool {
-        var folder = RepoPath.folder(of: path)
+        isInside(folder: RepoPath.folder(of: path), folders)
+    }
+
+    /// Whether `folder` is one of `folders` or below one.
+    static func isInside(folder start: String, _ folders: Set<String>) -> Bool {
+        guard !folders.isEmpty else { return false }
+        var folder = start
         while true {
             if folders.contains(folder) { return true }
             if folder.isEmpty { return false }

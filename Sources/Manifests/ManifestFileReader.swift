@@ -66,8 +66,6 @@ public enum ManifestFileReader {
 
     /// The kinds worth parsing a document for.
     static let interestingKinds: Set<Substring> = ["Service", "Endpoints", "EndpointSlice"]
-    /// Flux `Kustomization` (kustomize's own kustomization files are read by name) and Argo CD `Application`.
-    static let gitOpsKinds: Set<Substring> = ["Kustomization", "Application"]
 
     public static func read(
         _ bytes: UnsafeRawBufferPointer, path: String, limits: ParseLimits = .standard, mode: Mode = .objects
@@ -174,8 +172,15 @@ public enum ManifestFileReader {
         kinds: [Substring], text: UnsafeRawBufferPointer, argoSettings: () -> Bool
     ) -> Bool {
         for kind in kinds {
-            if gitOpsKinds.contains(kind) { return true }
-            if kind == "ConfigMap" && argoSettings() && ByteSearch.contains(text, "argocd-cm") { return true }
+            // Only their controllers' API groups make them ours (`FluxKustomization.read`,
+            // `ArgoApplication.read`): kustomize's own `kind: Kustomization` files, in every folder of a
+            // kustomize repository, are read by name and not parsed here.
+            switch kind {
+            case "Kustomization": if ByteSearch.contains(text, "fluxcd.io") { return true }
+            case "Application": if ByteSearch.contains(text, "argoproj.io") { return true }
+            case "ConfigMap": if argoSettings() && ByteSearch.contains(text, "argocd-cm") { return true }
+            default: continue
+            }
         }
         return false
     }

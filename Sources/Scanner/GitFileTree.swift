@@ -6,6 +6,10 @@ import GitStore
 final class GitFileTree: FileTree {
     private let repository: Repository
     private let maxFileSize: Int
+    /// The walk's file entries, indexed on the first question: most scans have nothing to build and
+    /// never ask one.
+    private var entries: [TreeEntry] = []
+    private var indexed = false
     private var files: [String: TreeEntry] = [:]
     private var folders: [String: [String]] = ["": []]
 
@@ -14,34 +18,48 @@ final class GitFileTree: FileTree {
         self.maxFileSize = maxFileSize
     }
 
-    /// Records one entry of the walk (in the walk's order, which is git's sorted order per folder).
+    /// Records one entry of the walk (in the walk's order: a folder's files, then each subfolder's
+    /// whole subtree in turn, so a folder's children arrive together).
     func add(_ entry: TreeEntry) {
         guard entry.mode == .file || entry.mode == .executable else { return }
-        files[entry.path] = entry
-        var child = entry.path
-        var folder = RepoPath.folder(of: child)
-        while true {
-            if folders[folder] == nil {
+        entries.append(entry)
+    }
+
+    private func index() {
+        guard !indexed else { return }
+        indexed = true
+        files.reserveCapacity(entries.count)
+        for entry in entries {
+            files[entry.path] = entry
+            var child = entry.path
+            var folder = RepoPath.folder(of: child)
+            while true {
+                if folders[folder] != nil {
+                    if folders[folder]?.last != child { folders[folder]?.append(child) }
+                    // A folder already known is listed in its parent, and so on up to the root.
+                    break
+                }
                 folders[folder] = [child]
-            } else if folders[folder]?.last != child {
-                folders[folder]?.append(child)
+                child = folder
+                folder = RepoPath.folder(of: folder)
             }
-            if folder.isEmpty { break }
-            // A folder already listed in its parent has all its ancestors listed too.
-            if folders[RepoPath.folder(of: folder)]?.contains(folder) == true { break }
-            child = folder
-            folder = RepoPath.folder(of: folder)
         }
+        entries = []
     }
 
     func kind(of path: String) -> FileTreeKind? {
+        index()
         if files[path] != nil { return .file }
         return folders[path] != nil ? .folder : nil
     }
 
-    func children(of folder: String) -> [String] { (folders[folder] ?? []).sorted() }
+    func children(of folder: String) -> [String] {
+        index()
+        return (folders[folder] ?? []).sorted()
+    }
 
     func bytes(of path: String) throws(DesiredStateError) -> [UInt8] {
+        index()
         guard let entry = files[path] else {
             throw DesiredStateError(operation: "read file", subject: path, message: "no such file in the commit")
         }
@@ -63,5 +81,8 @@ final class GitFileTree: FileTree {
         }
     }
 
-    func contentID(of path: String) -> String { files[path]?.id.hex ?? "" }
+    func contentID(of path: String) -> String {
+        index()
+        return files[path]?.id.hex ?? ""
+    }
 }

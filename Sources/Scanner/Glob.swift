@@ -5,6 +5,10 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     private let bytes: [UInt8]
     private let matchesBaseName: Bool
     private let tokens: [Token]
+    /// `*.yaml` and the like (a star, then plain bytes, no folder): the file name ends with these
+    /// bytes. The default includes are all of this shape and every path of a scan is matched against
+    /// them, so they are compared without building the automaton.
+    private let nameSuffix: [UInt8]?
 
     public init(_ pattern: String) {
         var text = pattern
@@ -14,11 +18,25 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         bytes = Array(text.utf8)
         matchesBaseName = !text.contains("/")
         tokens = Self.tokens(bytes)
+        if matchesBaseName, tokens.first == .star, tokens.count > 1 {
+            var suffix: [UInt8] = []
+            for token in tokens.dropFirst() {
+                guard case .byte(let byte) = token else { break }
+                suffix.append(byte)
+            }
+            nameSuffix = suffix.count == tokens.count - 1 ? suffix : nil
+        } else {
+            nameSuffix = nil
+        }
     }
 
     public var description: String { pattern }
 
     public func matches(_ path: String) -> Bool {
+        // The suffix holds no `/`, so a path that ends with it has a file name that ends with it.
+        if let nameSuffix {
+            return path.utf8.count >= nameSuffix.count && path.utf8.suffix(nameSuffix.count).elementsEqual(nameSuffix)
+        }
         var subject = Array(path.utf8)
         if matchesBaseName, let slash = subject.lastIndex(of: UInt8(ascii: "/")) {
             subject = Array(subject[(slash + 1)...])
