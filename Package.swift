@@ -27,13 +27,15 @@ let package = Package(
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
-        .target(name: "DesiredState", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "DesiredState", dependencies: ["Manifests", "Secrets"], swiftSettings: strict),
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests", "DesiredState"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
+        // `Secret`: credentials that print as `<redacted>`, shared by LiveState, Delivery and DesiredState.
+        .target(name: "Secrets", swiftSettings: strict),
         .target(
             name: "LiveState",
             dependencies: [
-                "Manifests", "FileIO",
+                "Manifests", "FileIO", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -49,6 +51,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -92,7 +95,9 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "Manifests"], swiftSettings: strict),
         .testTarget(
-            name: "LiveStateTests", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
+            name: "LiveStateTests",
+            dependencies: ["LiveState", "Manifests", "TestSupport", "Delivery", "DesiredState"],
+            swiftSettings: strict),
         .testTarget(
             name: "LiveCommandTests",
             dependencies: ["endpoint-drift", "TestSupport", "LiveState", "Manifests", "EndpointDriftKit"],
@@ -130,3 +135,4 @@ let package = Package(
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )
+
