@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -136,3 +137,31 @@ let package = Package(
     ]
 )
 
+// `make fuzz` (ENDPOINT_DRIFT_FUZZ=1, scratch path .build-fuzz): the libFuzzer target alone. Every Swift
+// module of the build is instrumented (-sanitize=fuzzer), so the graph is cut to what the readers of
+// outside input need: Manifests (YAML, JSON, manifest files), FileIO, Secrets and LiveState without
+// the files that talk HTTP (its kubeconfig and snapshot readers are pure): no async-http-client,
+// NIO or BoringSSL to build. The package dependencies stay declared (resolved, never built) so that
+// Package.resolved is the same for both builds. A pure LiveState file that starts using one of the
+// HTTP files breaks this build, which CI runs.
+if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
+    let networkFiles = [
+        "APIResource.swift", "APIResponse.swift", "APISession.swift", "CertificateNames.swift",
+        "CredentialStore.swift", "ExecPlugin.swift", "HTTPTransport.swift", "KubernetesAPISource.swift",
+        "ListPage.swift", "ListPageDecoder.swift", "StatusBody.swift", "WarningLog.swift",
+    ]
+    package.products = [.executable(name: "endpoint-drift-fuzz", targets: ["endpoint-drift-fuzz"])]
+    package.targets = [
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "FileIO", swiftSettings: strict),
+        .target(name: "Secrets", swiftSettings: strict),
+        .target(
+            name: "LiveState", dependencies: ["Manifests", "FileIO", "Secrets"], exclude: networkFiles,
+            swiftSettings: strict),
+        // libFuzzer's LLVMFuzzerRunDriver, declared.
+        .systemLibrary(name: "CFuzzer"),
+        .executableTarget(
+            name: "endpoint-drift-fuzz", dependencies: ["LiveState", "Manifests", "CFuzzer"], swiftSettings: strict),
+    ]
+}
