@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (prometheus), a Pushgateway, headless Chromium for the HTML report, python3 with venv for the
 # PyPI validators, and readelf (binutils) for the Dockerfile test.
 APT_PACKAGES := libgit2-dev libyaml-dev pkg-config git jq openssl ca-certificates libxml2-utils python3 python3-jsonschema \
-  python3-venv binutils time prometheus prometheus-pushgateway chromium
+  python3-venv binutils prometheus prometheus-pushgateway chromium
 BIN := .build/debug/endpoint-drift
 # Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
 # and GitLab CI files, and Kubernetes manifests. Pinned; installed once into a venv in .build.
