@@ -19,8 +19,8 @@ PYTOOLS := .build/pytools
 PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
-.PHONY: all deps build-deps dist-deps jsonschema pytools build test demo demo-fleet bench bench-flux format lint release \
-  dist dist-build dist-check release-sums clean
+.PHONY: all deps build-deps dist-deps jsonschema pytools build test fuzz demo demo-fleet bench bench-flux format lint \
+  release dist dist-build dist-check release-sums clean
 
 all: build
 
@@ -67,6 +67,26 @@ test: deps jsonschema pytools
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	ENDPOINT_DRIFT_PYTHON="$$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)" \
 	  $(SWIFT) test --skip-build
+
+## libFuzzer over the readers of outside input (YAML, JSON, manifest files, snapshots, kubeconfig):
+## a build of its own in .build-fuzz (only the modules those readers live in, instrumented with
+## -sanitize=fuzzer; ENDPOINT_DRIFT_FUZZ=1 selects that graph in Package.swift), seeded with every
+## YAML and JSON file under fixtures/. FUZZ_RUNS inputs (CI runs the default); FUZZ_RUNS=-1 runs
+## until stopped; FUZZ_ARGS adds libFuzzer flags (-max_total_time=3600, -jobs=2…). New inputs
+## collect in .build-fuzz/corpus, a crash is kept as .build-fuzz/crash-<sha1>; replay one with
+## `.build-fuzz/debug/endpoint-drift-fuzz FILE`.
+FUZZ_RUNS ?= 100000
+FUZZ_SEED ?= 1
+FUZZ_SCRATCH := .build-fuzz
+fuzz: deps
+	ENDPOINT_DRIFT_FUZZ=1 $(SWIFT) build --scratch-path $(FUZZ_SCRATCH) -c debug \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --product endpoint-drift-fuzz
+	@rm -rf $(FUZZ_SCRATCH)/seeds && mkdir -p $(FUZZ_SCRATCH)/seeds $(FUZZ_SCRATCH)/corpus
+	@find fixtures -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | while read -r f; do \
+	  cp "$$f" "$(FUZZ_SCRATCH)/seeds/$$(echo "$$f" | tr / _)"; done
+	$(FUZZ_SCRATCH)/debug/endpoint-drift-fuzz -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -max_len=16384 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_SCRATCH)/ $(FUZZ_ARGS) \
+	  $(FUZZ_SCRATCH)/corpus $(FUZZ_SCRATCH)/seeds
 
 ## The bundled demo (fixtures/demo): scan its manifests (read from this repository's HEAD), then
 ## check them against live.json, recorded from a real API server. Exit 1 (drift found) is expected.

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -29,13 +30,15 @@ let package = Package(
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
-        .target(name: "DesiredState", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(name: "DesiredState", dependencies: ["Manifests", "Secrets"], swiftSettings: strict),
         .target(name: "Scanner", dependencies: ["GitStore", "Manifests", "DesiredState"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
+        // `Secret`: credentials that print as `<redacted>`, shared by LiveState, Delivery and DesiredState.
+        .target(name: "Secrets", swiftSettings: strict),
         .target(
             name: "LiveState",
             dependencies: [
-                "Manifests", "FileIO",
+                "Manifests", "FileIO", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -51,6 +54,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,7 +107,9 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
         .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "Manifests"], swiftSettings: strict),
         .testTarget(
-            name: "LiveStateTests", dependencies: ["LiveState", "Manifests", "TestSupport"], swiftSettings: strict),
+            name: "LiveStateTests",
+            dependencies: ["LiveState", "Manifests", "TestSupport", "Delivery", "DesiredState"],
+            swiftSettings: strict),
         .testTarget(
             name: "LiveCommandTests",
             dependencies: ["endpoint-drift", "TestSupport", "LiveState", "Manifests", "EndpointDriftKit"],
@@ -141,3 +147,35 @@ let package = Package(
             exclude: ["Golden"], swiftSettings: strict),
     ]
 )
+
+// `make fuzz` (ENDPOINT_DRIFT_FUZZ=1, scratch path .build-fuzz): the libFuzzer target alone. Every Swift
+// module of the build is instrumented (-sanitize=fuzzer), so the graph is cut to what the readers of
+// outside input need: Manifests (YAML, JSON, manifest files), FileIO, Secrets and LiveState without
+// the files that talk HTTP (its kubeconfig and snapshot readers are pure): no async-http-client,
+// NIO or BoringSSL to build. The package dependencies stay declared (resolved, never built) so that
+// Package.resolved is the same for both builds. A pure LiveState file that starts using one of the
+// HTTP files breaks this build, which CI runs.
+if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
+    let networkFiles = [
+        "APIResource.swift", "APIResponse.swift", "APISession.swift", "CertificateNames.swift",
+        "CredentialStore.swift", "ExecPlugin.swift", "HTTPTransport.swift", "KubernetesAPISource.swift",
+        "ListPage.swift", "ListPageDecoder.swift", "StatusBody.swift", "WarningLog.swift",
+        // The watch and by-name reads of `serve` and `--vars-from-cluster`.
+        "APISession+Watch.swift", "LiveCache.swift", "LiveWatcher.swift", "NamedObjectReader.swift",
+        "WatchEvent.swift",
+    ]
+    package.products = [.executable(name: "endpoint-drift-fuzz", targets: ["endpoint-drift-fuzz"])]
+    package.targets = [
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "FileIO", swiftSettings: strict),
+        .target(name: "Secrets", swiftSettings: strict),
+        .target(
+            name: "LiveState", dependencies: ["Manifests", "FileIO", "Secrets"], exclude: networkFiles,
+            swiftSettings: strict),
+        // libFuzzer's LLVMFuzzerRunDriver, declared.
+        .systemLibrary(name: "CFuzzer"),
+        .executableTarget(
+            name: "endpoint-drift-fuzz", dependencies: ["LiveState", "Manifests", "CFuzzer"], swiftSettings: strict),
+    ]
+}

@@ -1,10 +1,11 @@
 /// How to authenticate to a Pushgateway or a webhook receiver, taken from environment variables
 /// so that secrets never appear on a command line, in a process list or in a workflow file.
-/// The value is only ever put in an `Authorization` header; `description` hides it.
+/// The value is only ever put in an `Authorization` header; it is a `Secret` from the moment it is
+/// read, so neither `description`, `dump` nor a debug print shows it.
 public enum DeliveryCredentials: Sendable, CustomStringConvertible {
     case none
-    case bearer(String)
-    case basic(username: String, password: String)
+    case bearer(Secret)
+    case basic(username: String, password: Secret)
 
     /// `<PREFIX>_TOKEN` (a bearer token) or `<PREFIX>_USERNAME` and `<PREFIX>_PASSWORD`; the token
     /// wins when both are set. Empty values count as unset.
@@ -13,8 +14,10 @@ public enum DeliveryCredentials: Sendable, CustomStringConvertible {
             guard let text = environment["\(prefix)_\(suffix)"], !text.isEmpty else { return nil }
             return text
         }
-        if let token = value("TOKEN") { return .bearer(token) }
-        if let username = value("USERNAME") { return .basic(username: username, password: value("PASSWORD") ?? "") }
+        if let token = value("TOKEN") { return .bearer(Secret(token)) }
+        if let username = value("USERNAME") {
+            return .basic(username: username, password: Secret(value("PASSWORD") ?? ""))
+        }
         return .none
     }
 

@@ -30,10 +30,11 @@ public enum HTTPDelivery {
         request.headers.add(name: "User-Agent", value: userAgent)
         switch credentials {
         case .none: break
-        case .bearer(let token): request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        case .bearer(let token): request.headers.add(name: "Authorization", value: "Bearer " + token.revealText())
         case .basic(let username, let password):
             request.headers.add(
-                name: "Authorization", value: "Basic " + Data("\(username):\(password)".utf8).base64EncodedString())
+                name: "Authorization",
+                value: "Basic " + Data(Array("\(username):".utf8) + password.reveal()).base64EncodedString())
         }
         request.body = .bytes(ByteBuffer(string: body))
         let result: Result<Answer, DeliveryError>

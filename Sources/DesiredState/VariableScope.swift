@@ -1,4 +1,5 @@
 import Manifests
+import Secrets
 
 /// Where the variables of one build come from, in the order that decides: the Flux
 /// Kustomization's `postBuild.substitute`, then its `substituteFrom` ConfigMaps and Secrets found in
@@ -29,7 +30,7 @@ struct VariableScope {
         for (reference, source) in references.reversed() {
             guard let source, !source.isEncrypted, let entry = source.values[name] else { continue }
             return (
-                entry.value,
+                entry.value.revealText(),
                 VariableOrigin(
                     name: name, source: "\(reference.kind) \(reference.name)", location: "\(source.file):\(entry.line)",
                     isSecret: source.kind == .secret)

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import Secrets
 
 /// A ConfigMap or Secret in the repository that Flux may take variables from (`substituteFrom`).
 public struct VariableSource: Sendable {
@@ -12,8 +13,10 @@ public struct VariableSource: Sendable {
     public var name: String
     public var namespace: String?
     public var file: String
-    /// Key → value and the line of its definition.
-    public var values: [String: (value: String, line: Int)]
+    /// Key → value and the line of its definition. A Secret's values are credentials (a router
+    /// password next to its address), so every value is a `Secret` from the moment it is read and
+    /// shows only where it is substituted; ConfigMap values are held the same way, for one type.
+    public var values: [String: (value: Secret, line: Int)]
     /// Encrypted with SOPS: its values are not readable in git.
     public var isEncrypted: Bool
 
@@ -45,12 +48,12 @@ public struct VariableSource: Sendable {
             } else {
                 value = raw
             }
-            source.values[key] = (Self.oneLine(value), entry.value.span.start.line)
+            source.values[key] = (Secret(Self.oneLine(value)), entry.value.span.start.line)
         }
         for entry in mapping["stringData"]?.mapping?.entries ?? [] where kind == .secret {
             guard let key = entry.key.scalar?.value, let raw = entry.value.scalar?.value else { continue }
             if raw.hasPrefix("ENC[") { source.isEncrypted = true }
-            source.values[key] = (Self.oneLine(raw), entry.value.span.start.line)
+            source.values[key] = (Secret(Self.oneLine(raw)), entry.value.span.start.line)
         }
         return source
     }

@@ -1,3 +1,5 @@
+import Manifests
+
 /// What a run remembers for the next one (`--state FILE`): per cluster, the findings that were
 /// not ignored, keyed by their line-independent fingerprint, and whether the cluster could be
 /// checked. Findings are kept with a line of text so that a resolved finding can still be told.
@@ -33,14 +35,24 @@ public struct FleetChanges: Sendable, Hashable {
         public var text: String
         /// `path:line` in git.
         public var location: String?
+        /// The one backend a backend finding is about, and its message: what a notification needs
+        /// to group findings on one address as the reports do. `nil` for other findings (and for
+        /// items remembered by a version that did not keep them).
+        public var backend: BackendKey?
+        public var message: String?
 
-        public init(cluster: String, id: String, type: String, service: String?, text: String, location: String?) {
+        public init(
+            cluster: String, id: String, type: String, service: String?, text: String, location: String?,
+            backend: BackendKey? = nil, message: String? = nil
+        ) {
             self.cluster = cluster
             self.id = id
             self.type = type
             self.service = service
             self.text = text
             self.location = location
+            self.backend = backend
+            self.message = message
         }
 
         public init(cluster: String, finding: Finding) {
@@ -51,7 +63,7 @@ public struct FleetChanges: Sendable, Hashable {
             self.init(
                 cluster: cluster, id: finding.fingerprint, type: finding.type.rawValue,
                 service: finding.service?.description, text: "\(finding.type.rawValue): \(finding.message)",
-                location: location)
+                location: location, backend: finding.backendKey, message: finding.message)
         }
     }
 

@@ -36,7 +36,8 @@ public enum FleetJob {
         public var metricsFile: String?
         public var pushgateway: String?
         public var pushgatewayJob: String
-        public var webhook: String?
+        /// The whole URL is a credential (a Slack webhook's path).
+        public var webhook: Secret?
         public var stateFile: String?
         public var repositoryURL: String?
         public var progress: Bool
@@ -45,7 +46,7 @@ public enum FleetJob {
         public init(
             check: CheckJob.Configuration, live: LiveSettings, selection: Selection, overrideConnection: Bool = false,
             parallel: Int = 4, metricsFile: String? = nil, pushgateway: String? = nil,
-            pushgatewayJob: String = "endpoint-drift", webhook: String? = nil, stateFile: String? = nil,
+            pushgatewayJob: String = "endpoint-drift", webhook: Secret? = nil, stateFile: String? = nil,
             repositoryURL: String? = nil, progress: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.check = check
@@ -83,12 +84,8 @@ public enum FleetJob {
             gateway.userAgent = "endpoint-drift/\(Version.current)"
             return gateway
         }
-        let webhook = try configuration.webhook.map { (text) throws(RunError) in
-            var hook = Webhook(
-                url: try url(text, "--webhook"),
-                credentials: .from(environment: environment, prefix: "ENDPOINT_DRIFT_WEBHOOK"))
-            hook.userAgent = "endpoint-drift/\(Version.current)"
-            return hook
+        let webhook = try configuration.webhook.map { (secret) throws(RunError) in
+            try makeWebhook(secret, environment: environment)
         }
         // Read before checking: a broken state file should stop the run before it does anything.
         let remembered = try configuration.stateFile.map(StateFile.read)
@@ -369,6 +366,18 @@ public enum FleetJob {
         } catch {
             StandardStreams.writeError("endpoint-drift: error: \(error)\n")
             return false
+        }
+    }
+
+    /// A closure's `catch` loses the typed error, so the conversion lives in a function.
+    private static func makeWebhook(_ url: Secret, environment: [String: String]) throws(RunError) -> Webhook {
+        do {
+            var hook = try Webhook(
+                url: url, credentials: .from(environment: environment, prefix: "ENDPOINT_DRIFT_WEBHOOK"))
+            hook.userAgent = "endpoint-drift/\(Version.current)"
+            return hook
+        } catch {
+            throw RunError(operation: error.operation, subject: error.target, message: error.message)
         }
     }
 

@@ -1,6 +1,7 @@
 import Drift
 import FileIO
 import Foundation
+import Manifests
 import Reporting
 
 /// `--state FILE`: what the last run found, so that the next one can tell what changed. JSON,
@@ -92,6 +93,16 @@ enum StateFile {
         .object([
             ("cluster", .string(item.cluster)), ("id", .string(item.id)), ("type", .string(item.type)),
             ("service", .optional(item.service)), ("text", .string(item.text)), ("location", .optional(item.location)),
+            ("message", .optional(item.message)),
+            (
+                "backend",
+                item.backend.map { key in
+                    StructuredValue.object([
+                        ("address", .string(key.address)), ("port", key.port.map(StructuredValue.int) ?? .null),
+                        ("protocol", .string(key.protocol)), ("portName", .string(key.portName)),
+                    ])
+                } ?? .null
+            ),
         ])
     }
 
@@ -99,8 +110,18 @@ enum StateFile {
         guard let id = fields["id"] as? String, let type = fields["type"] as? String,
             let text = fields["text"] as? String
         else { return nil }
+        // Files written before backends were remembered have neither field: their items are listed
+        // one per line.
+        var backend: BackendKey?
+        if let fields = fields["backend"] as? [String: Any], let address = fields["address"] as? String,
+            let `protocol` = fields["protocol"] as? String
+        {
+            backend = BackendKey(
+                address: address, port: fields["port"] as? Int, protocol: `protocol`,
+                portName: fields["portName"] as? String ?? "")
+        }
         return FleetChanges.Item(
             cluster: cluster, id: id, type: type, service: fields["service"] as? String, text: text,
-            location: fields["location"] as? String)
+            location: fields["location"] as? String, backend: backend, message: fields["message"] as? String)
     }
 }

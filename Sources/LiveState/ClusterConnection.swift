@@ -3,7 +3,7 @@
 public struct ClusterConnection: Sendable {
     public var server: ServerEndpoint
     /// PEM of the CAs to trust instead of the system's; `nil`: the system's.
-    public var certificateAuthorityPEM: [UInt8]?
+    public var certificateAuthorityPEM: Secret?
     /// Where the CA came from, for messages (`clusters[0].cluster.certificate-authority in FILE`).
     public var certificateAuthorityOrigin: String?
     public var insecureSkipTLSVerify: Bool
@@ -21,7 +21,7 @@ public struct ClusterConnection: Sendable {
     public var defaultNamespace: String?
 
     public init(
-        server: ServerEndpoint, certificateAuthorityPEM: [UInt8]? = nil, certificateAuthorityOrigin: String? = nil,
+        server: ServerEndpoint, certificateAuthorityPEM: Secret? = nil, certificateAuthorityOrigin: String? = nil,
         insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil, clientIdentity: ClientIdentity? = nil,
         credentials: CredentialSource = .none, proxy: ProxySettings? = nil, impersonation: Impersonation? = nil,
         description: String, identityDescription: String, defaultNamespace: String? = nil

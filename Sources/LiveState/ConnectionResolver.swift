@@ -85,7 +85,7 @@ public enum ConnectionResolver {
         guard let server = ServerEndpoint(parsing: cluster.server) else {
             throw fail("server", "is not an http(s) URL such as https://host:6443")
         }
-        var ca: [UInt8]?
+        var ca: Secret?
         var caOrigin: String?
         if let data = cluster.certificateAuthorityData {
             // As in kubectl, the inline data wins over the file.
@@ -93,7 +93,7 @@ public enum ConnectionResolver {
             caOrigin = "\(cluster.fieldPath).certificate-authority-data in \(cluster.file)"
         } else if let path = cluster.certificateAuthority {
             do {
-                ca = try FileErrors.read(path)
+                ca = Secret(bytes: try FileErrors.read(path))
             } catch {
                 throw fail("certificate-authority", error.message)
             }
@@ -106,7 +106,7 @@ public enum ConnectionResolver {
         }
         var proxy: ProxySettings?
         if let proxyURL = cluster.proxyURL {
-            switch ProxySettings.parse(proxyURL) {
+            switch ProxySettings.parse(proxyURL.revealText()) {
             case .success(let settings): proxy = settings
             case .failure(let error): throw fail("proxy-url", error.reason)
             }

@@ -17,12 +17,13 @@ public struct ExecClusterInfo: Sendable {
     public var server: String
     public var tlsServerName: String?
     public var insecureSkipTLSVerify: Bool
-    public var certificateAuthorityData: [UInt8]?
-    public var proxyURL: String?
+    public var certificateAuthorityData: Secret?
+    /// May hold a password (`http://user:password@proxy:3128`).
+    public var proxyURL: Secret?
 
     public init(
         server: String, tlsServerName: String? = nil, insecureSkipTLSVerify: Bool = false,
-        certificateAuthorityData: [UInt8]? = nil, proxyURL: String? = nil
+        certificateAuthorityData: Secret? = nil, proxyURL: Secret? = nil
     ) {
         self.server = server
         self.tlsServerName = tlsServerName

@@ -16,7 +16,7 @@ public struct ExecConfig: Sendable {
     /// otherwise a name looked up in `PATH`.
     public var command: String
     public var args: [String]
-    public var env: [(name: String, value: String)]
+    public var env: [(name: String, value: Secret)]
     public var interactiveMode: InteractiveMode
     public var installHint: String?
     public var provideClusterInfo: Bool
@@ -25,7 +25,7 @@ public struct ExecConfig: Sendable {
     public var fieldPath: String
 
     public init(
-        apiVersion: String, command: String, args: [String] = [], env: [(name: String, value: String)] = [],
+        apiVersion: String, command: String, args: [String] = [], env: [(name: String, value: Secret)] = [],
         interactiveMode: InteractiveMode = .ifAvailable, installHint: String? = nil, provideClusterInfo: Bool = false,
         file: String = "", fieldPath: String = ""
     ) {
@@ -57,13 +57,14 @@ public struct ExecConfig: Sendable {
         // kubectl resolves a command with a slash against the kubeconfig's folder, and looks a bare
         // name up in PATH.
         if command.contains("/") { command = KubeconfigPath.resolve(command, against: folder) }
-        var env: [(String, String)] = []
+        var env: [(String, Secret)] = []
         for item in try fields.list("env") {
             let entry = try ConfigFields(node: item.node, file: fields.file, path: item.path)
             guard let name = try entry.string("name"), !name.isEmpty else {
                 throw entry.error("name", "is required")
             }
-            env.append((name, try entry.string("value") ?? ""))
+            // Plugins take keys and passwords from their environment.
+            env.append((name, Secret(try entry.string("value") ?? "")))
         }
         var mode: InteractiveMode = .ifAvailable
         if let written = try fields.string("interactiveMode"), !written.isEmpty {

@@ -35,7 +35,7 @@ public enum ExecPlugin {
             throw failure(config, message)
         }
         var variables = environment.variables
-        for (name, value) in config.env { variables[name] = value }
+        for (name, value) in config.env { variables[name] = value.revealText() }
         variables["KUBERNETES_EXEC_INFO"] = execInfo(config, cluster: cluster, interactive: interactive)
         let outcome = await launch(
             executable, arguments: config.args, environment: variables, interactive: interactive,
@@ -73,9 +73,12 @@ public enum ExecPlugin {
             if let name = cluster.tlsServerName { members.append("\"tls-server-name\":\(JSONString.quoted(name))") }
             if cluster.insecureSkipTLSVerify { members.append("\"insecure-skip-tls-verify\":true") }
             if let data = cluster.certificateAuthorityData {
-                members.append("\"certificate-authority-data\":\(JSONString.quoted(Data(data).base64EncodedString()))")
+                members.append(
+                    "\"certificate-authority-data\":\(JSONString.quoted(Data(data.reveal()).base64EncodedString()))")
             }
-            if let proxy = cluster.proxyURL { members.append("\"proxy-url\":\(JSONString.quoted(proxy))") }
+            if let proxy = cluster.proxyURL {
+                members.append("\"proxy-url\":\(JSONString.quoted(proxy.revealText()))")
+            }
             spec += ",\"cluster\":{\(members.joined(separator: ","))}"
         }
         return "{\"kind\":\"ExecCredential\",\"apiVersion\":\(JSONString.quoted(config.apiVersion)),\"spec\":{\(spec)}}"

@@ -94,6 +94,9 @@ actor HTTPTransport {
             let body = try await Self.collect(response.body, deadline: deadline)
             return APIResponse(status: Int(response.status.code), headers: response.headers, body: body)
         } catch {
+            if connection.server.scheme == "https", Self.isHostnameMismatch(error) {
+                throw await hostnameMismatch()
+            }
             throw Self.classify(error, timeout: timeout)
         }
     }
@@ -152,8 +155,34 @@ actor HTTPTransport {
             }
             return APIResponse(status: 200, headers: response.headers, body: ByteBuffer())
         } catch {
+            if connection.server.scheme == "https", Self.isHostnameMismatch(error) {
+                throw await hostnameMismatch()
+            }
             throw Self.classify(error, timeout: nil)
         }
+    }
+
+    static func isHostnameMismatch(_ error: any Error) -> Bool {
+        if let error = error as? NIOSSLExtraError { return error == .failedToValidateHostname }
+        if let error = error as? NIOConnectionError {
+            return error.connectionErrors.contains { isHostnameMismatch($0.error) }
+        }
+        return false
+    }
+
+    /// The certificate does not name the host: say which names it holds (read with a second
+    /// handshake; not through a proxy, which would need its own CONNECT) and what to change.
+    private func hostnameMismatch() async -> Failure {
+        let names =
+            connection.proxy == nil
+            ? await CertificateNames.read(
+                host: connection.server.host, port: connection.server.port,
+                serverName: connection.tlsServerName ?? connection.server.host, timeout: .seconds(10),
+                group: HTTPClient.defaultEventLoopGroup) : nil
+        return Failure(
+            kind: .permanent,
+            message: CertificateNames.mismatchMessage(
+                dialled: connection.server.host, serverName: connection.tlsServerName, names: names))
     }
 
     /// The whole body, or `deadlineExceeded` once `deadline` passes (the read is cancelled).
@@ -222,7 +251,7 @@ actor HTTPTransport {
             let origin = connection.certificateAuthorityOrigin ?? "certificate-authority"
             let certificates: [NIOSSLCertificate]
             do {
-                certificates = try NIOSSLCertificate.fromPEMBytes(pem)
+                certificates = try NIOSSLCertificate.fromPEMBytes(pem.reveal())
             } catch {
                 throw LiveError(
                     kind: .configuration, operation: "load CA certificates", resource: origin,

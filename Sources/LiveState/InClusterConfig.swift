@@ -23,9 +23,9 @@ public enum InClusterConfig {
                 "the service-account token is not mounted (is automountServiceAccountToken false for this pod?)")
         }
         let caPath = URL(fileURLWithPath: folder).appendingPathComponent("ca.crt").path
-        let ca: [UInt8]
+        let ca: Secret
         do {
-            ca = try FileErrors.read(caPath)
+            ca = Secret(bytes: try FileErrors.read(caPath))
         } catch {
             throw failure(caPath, error.message)
         }

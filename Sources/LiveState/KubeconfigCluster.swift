@@ -7,15 +7,16 @@ public struct KubeconfigCluster: Sendable {
     public var server: String
     public var certificateAuthority: String?
     /// Already base64-decoded PEM.
-    public var certificateAuthorityData: [UInt8]?
+    public var certificateAuthorityData: Secret?
     public var tlsServerName: String?
     public var insecureSkipTLSVerify: Bool
-    public var proxyURL: String?
+    /// May hold a password (`http://user:password@proxy:3128`).
+    public var proxyURL: Secret?
 
     public init(
         name: String, file: String, fieldPath: String, server: String, certificateAuthority: String? = nil,
-        certificateAuthorityData: [UInt8]? = nil, tlsServerName: String? = nil, insecureSkipTLSVerify: Bool = false,
-        proxyURL: String? = nil
+        certificateAuthorityData: Secret? = nil, tlsServerName: String? = nil, insecureSkipTLSVerify: Bool = false,
+        proxyURL: Secret? = nil
     ) {
         self.name = name
         self.file = file
@@ -29,12 +30,12 @@ public struct KubeconfigCluster: Sendable {
     }
 
     static func parse(_ fields: ConfigFields, name: String, folder: String) throws(LiveError) -> KubeconfigCluster {
-        var data: [UInt8]?
-        if let text = try fields.string("certificate-authority-data"), !text.isEmpty {
-            guard let decoded = Base64.decode(text) else {
+        var data: Secret?
+        if let text = try fields.secret("certificate-authority-data") {
+            guard let decoded = Base64.decode(text.revealText()) else {
                 throw fields.error("certificate-authority-data", "is not valid base64")
             }
-            data = decoded
+            data = Secret(bytes: decoded)
         }
         return KubeconfigCluster(
             name: name, file: fields.file, fieldPath: fields.path, server: try fields.string("server") ?? "",
@@ -43,6 +44,6 @@ public struct KubeconfigCluster: Sendable {
             },
             certificateAuthorityData: data, tlsServerName: try fields.string("tls-server-name").flatMap(nonEmpty),
             insecureSkipTLSVerify: try fields.bool("insecure-skip-tls-verify") ?? false,
-            proxyURL: try fields.string("proxy-url").flatMap(nonEmpty))
+            proxyURL: try fields.secret("proxy-url"))
     }
 }

@@ -53,8 +53,8 @@ public struct KubeconfigUser: Sendable {
     }
 
     private static func decoded(_ fields: ConfigFields, _ key: String) throws(LiveError) -> Secret? {
-        guard let text = try fields.string(key), !text.isEmpty else { return nil }
-        guard let bytes = Base64.decode(text) else { throw fields.error(key, "is not valid base64") }
+        guard let text = try fields.secret(key) else { return nil }
+        guard let bytes = Base64.decode(text.revealText()) else { throw fields.error(key, "is not valid base64") }
         return Secret(bytes: bytes)
     }
 }

@@ -124,15 +124,25 @@ public struct SnapshotFileSource: LiveStateSource {
     /// What a YAML snapshot is, told from its first line of content, when that line cannot start a
     /// mapping: text without a colon (a string) or `- ` (an array). Without this a large file of junk
     /// was parsed whole (hundreds of megabytes of tree) before being refused.
+    ///
+    /// Only the first `plainKeyWindow` bytes of that line are looked at: a gigabyte of junk on one
+    /// line is told at once, without reading it through (and touching every page of the mapping).
     static func yamlShapeProblem(_ bytes: UnsafeRawBufferPointer) -> String? {
         var start = 0
         while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let window = bytes[start..<min(bytes.count, start + plainKeyWindow)]
+            let end = window.firstIndex(of: UInt8(ascii: "\n")) ?? window.endIndex
             let line = bytes[start..<end].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            start = end + 1
+            let cut = end == window.endIndex && end < bytes.count
+            // Blank for a whole window: not told here (the parser will say).
+            if cut && line.isEmpty { return nil }
             guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "%"),
                 first != UInt8(ascii: "\r"), !line.starts(with: Array("---".utf8))
-            else { continue }
+            else {
+                // A skipped line may be longer than the window: the next one starts after its end.
+                start = cut ? nextLine(bytes, after: end) : end + 1
+                continue
+            }
             if first == UInt8(ascii: "-") && (line.count == 1 || line.dropFirst().first == UInt8(ascii: " ")) {
                 return "an array"
             }
@@ -143,6 +153,14 @@ public struct SnapshotFileSource: LiveStateSource {
             return nil
         }
         return nil
+    }
+
+    /// libyaml takes a plain (implicit) key only when its `:` comes within 1024 characters of where
+    /// it starts, at most 4 bytes each: a first line with no `:` in this many bytes is no mapping.
+    static let plainKeyWindow = 4 * 1024 + 8
+
+    private static func nextLine(_ bytes: UnsafeRawBufferPointer, after index: Int) -> Int {
+        (bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count) + 1
     }
 
     /// The items of an `EndpointsList`, `EndpointSliceList` or `ServiceList` as the API server

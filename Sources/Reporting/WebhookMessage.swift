@@ -1,4 +1,5 @@
 import Drift
+import Manifests
 
 /// `--webhook`: the JSON body posted when the findings changed. `text` is what Slack (and
 /// Mattermost, Rocket.Chat, Google Chat…) show: mrkdwn, with `&`, `<`, `>` escaped as Slack asks;
@@ -74,18 +75,73 @@ public struct WebhookMessage: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// One line per finding group, as in the text and Markdown reports: findings of one Service on
+    /// one address are one line with its ports, a missing and a stale address on the same ports one
+    /// "replaced" line (`FindingGroup`). The JSON lists stay one item per finding.
     private func section(_ title: String, _ items: [FleetChanges.Item], mark: String) -> [String] {
         guard !items.isEmpty else { return [] }
         var lines = ["*\(title)*"]
-        for item in items.prefix(Self.listedItems) {
-            var line = "\(mark) `\(escape(item.cluster))`"
-            if let service = item.service { line += " \(escape(service))" }
-            line += " — \(escape(item.text))"
-            if let location = item.location { line += " (\(escape(location)))" }
+        let groups = Self.groups(items)
+        for group in groups.prefix(Self.listedItems) {
+            let head = group.items[0]
+            var line = "\(mark) `\(escape(head.cluster))`"
+            if let service = head.service { line += " \(escape(service))" }
+            line += " — \(escape(group.text))"
+            if let location = head.location { line += " (\(escape(location)))" }
             lines.append(line)
         }
-        if items.count > Self.listedItems { lines.append("… and \(items.count - Self.listedItems) more") }
+        let unlisted = groups.dropFirst(Self.listedItems).reduce(0) { $0 + $1.items.count }
+        if unlisted > 0 { lines.append("… and \(unlisted) more") }
         return lines
+    }
+
+    /// Items in `FindingGroup`s: per cluster and Service (adjacent, as `FleetChanges` sorts them),
+    /// in the order of each group's first item.
+    static func groups(_ items: [FleetChanges.Item]) -> [(text: String, items: [FleetChanges.Item])] {
+        var result: [(text: String, items: [FleetChanges.Item])] = []
+        var start = 0
+        while start < items.count {
+            var end = start + 1
+            while end < items.count, items[end].cluster == items[start].cluster,
+                items[end].service == items[start].service
+            {
+                end += 1
+            }
+            let run = Array(items[start..<end])
+            // Items that carry their backend become findings again; the index rides in `hint`
+            // (which the webhook does not print) to find each group's items.
+            var findings: [Finding] = []
+            for (index, item) in run.enumerated() {
+                if let converted = Self.finding(item, index: index) { findings.append(converted) }
+            }
+            var placed: [(position: Int, text: String, items: [FleetChanges.Item])] = []
+            var grouped = Set<Int>()
+            for group in FindingGroup.group(findings) {
+                let members = group.findings.compactMap { Int($0.hint) }
+                guard let first = members.first else { continue }
+                grouped.formUnion(members)
+                // The group's first item names the location; for "replaced" that is git's address.
+                placed.append((members.min() ?? first, group.line, members.sorted().map { run[$0] }))
+            }
+            for (index, item) in run.enumerated() where !grouped.contains(index) {
+                placed.append((index, item.text, [item]))
+            }
+            result += placed.sorted { $0.position < $1.position }.map { (text: $0.text, items: $0.items) }
+            start = end
+        }
+        return result
+    }
+
+    private static func finding(_ item: FleetChanges.Item, index: Int) -> Finding? {
+        guard let backend = item.backend, let message = item.message, let type = FindingType(rawValue: item.type),
+            let service = item.service, let slash = service.firstIndex(of: "/")
+        else { return nil }
+        return Finding(
+            type: type,
+            service: ServiceKey(
+                namespace: String(service[..<slash]), name: String(service[service.index(after: slash)...])),
+            address: backend.address, port: backend.port, protocol: backend.protocol, portName: backend.portName,
+            message: message, hint: String(index))
     }
 
     private func item(_ item: FleetChanges.Item) -> StructuredValue {

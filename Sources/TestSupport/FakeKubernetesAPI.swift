@@ -55,6 +55,9 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         /// Names kubernetes.test only. swift-nio-ssl accepts a certificate that names the address
         /// connected to whatever host name is asked for, so tests of `tls-server-name` need this one.
         case namesOnly
+        /// Names api.elsewhere.test and 192.0.2.10 only: another server's certificate, signed by
+        /// the same CA (the SAN-mismatch tests).
+        case elsewhere
     }
 
     /// Starts a server; stop it with `stop()`.
@@ -63,8 +66,11 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
     ) async throws -> FakeKubernetesAPI {
         let pki = try TestPKI.shared
         let (certificatePath, keyPath) =
-            certificate == .standard
-            ? (pki.serverCertificate, pki.serverKey) : (pki.namesOnlyCertificate, pki.namesOnlyKey)
+            switch certificate {
+            case .standard: (pki.serverCertificate, pki.serverKey)
+            case .namesOnly: (pki.namesOnlyCertificate, pki.namesOnlyKey)
+            case .elsewhere: (pki.elsewhereCertificate, pki.elsewhereKey)
+            }
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))

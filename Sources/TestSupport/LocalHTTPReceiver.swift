@@ -4,8 +4,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// A plain HTTP server on 127.0.0.1 (an ephemeral port) that records every request, body
-/// included, and answers with a programmable status: the webhook receiver and the bearer-token
-/// Pushgateway stand-in of the tests.
+/// included, and answers with a programmable status (and, per route, a body): the webhook
+/// receiver, the bearer-token Pushgateway stand-in and the fake GitLab API of the tests.
 public final class LocalHTTPReceiver: @unchecked Sendable {
     /// A request as received.
     public struct Request: Sendable {
@@ -24,6 +24,7 @@ public final class LocalHTTPReceiver: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [Request] = []
     private var status = 200
+    private var routes: [(method: String, pathPrefix: String, status: Int, body: String)] = []
 
     /// `http://127.0.0.1:PORT`.
     public var url: String { "http://127.0.0.1:\(port)" }
@@ -59,12 +60,23 @@ public final class LocalHTTPReceiver: @unchecked Sendable {
         lock.withLock { self.status = status }
     }
 
+    /// Answers `method` requests whose path (with query) starts with `pathPrefix` with this status
+    /// and JSON body; the first matching route wins.
+    public func answer(_ method: String, pathPrefix: String, status: Int, json body: String) {
+        lock.withLock { routes.append((method, pathPrefix, status, body)) }
+    }
+
     public var requests: [Request] { lock.withLock { received } }
 
-    func record(_ request: Request) -> Int {
+    /// The status and, for a route, the JSON body to answer with.
+    func record(_ request: Request) -> (status: Int, json: String?) {
         lock.withLock {
             received.append(request)
-            return status
+            if let route = routes.first(where: { $0.method == request.method && request.path.hasPrefix($0.pathPrefix) })
+            {
+                return (route.status, route.body)
+            }
+            return (status, nil)
         }
     }
 }
@@ -102,14 +114,14 @@ final class ReceiverHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             self.head = nil
             let text = body.readString(length: body.readableBytes) ?? ""
-            let status = receiver.record(
+            let (status, json) = receiver.record(
                 LocalHTTPReceiver.Request(
                     method: head.method.rawValue, path: head.uri, headers: head.headers.map { ($0.name, $0.value) },
                     body: text))
-            let reply = ByteBuffer(string: status < 300 ? "ok\n" : "refused\n")
+            let reply = ByteBuffer(string: json ?? (status < 300 ? "ok\n" : "refused\n"))
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: String(reply.readableBytes))
-            headers.add(name: "content-type", value: "text/plain")
+            headers.add(name: "content-type", value: json == nil ? "text/plain" : "application/json")
             context.write(
                 wrapOutboundOut(
                     .head(

@@ -12,6 +12,9 @@ public struct TestPKI: Sendable {
     /// A server certificate for kubernetes.test only (no address).
     public var namesOnlyCertificate: String { "\(folder)/names-only.crt" }
     public var namesOnlyKey: String { "\(folder)/names-only.key" }
+    /// A server certificate for `elsewhereNames` only: neither the address connected to nor localhost.
+    public var elsewhereCertificate: String { "\(folder)/elsewhere.crt" }
+    public var elsewhereKey: String { "\(folder)/elsewhere.key" }
     public var clientCertificate: String { "\(folder)/client.crt" }
     public var clientKey: String { "\(folder)/client.key" }
     /// A client certificate signed by the other CA: the server must refuse it.
@@ -21,6 +24,8 @@ public struct TestPKI: Sendable {
 
     /// The name in the server certificate that is not the address connected to (for tls-server-name).
     public static let alternateServerName = "kubernetes.test"
+    /// The names in the `elsewhere` certificate, as the SAN-mismatch message lists them.
+    public static let elsewhereNames = ["DNS:api.elsewhere.test", "IP:192.0.2.10"]
     /// The client certificate's user.
     public static let clientCommonName = "test-client"
 
@@ -61,9 +66,12 @@ public struct TestPKI: Sendable {
             "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:\(alternateServerName)\nextendedKeyUsage=serverAuth\n")
         try write("client.ext", "extendedKeyUsage=clientAuth\n")
         try write("names-only.ext", "subjectAltName=DNS:\(alternateServerName)\nextendedKeyUsage=serverAuth\n")
+        try write(
+            "elsewhere.ext", "subjectAltName=\(elsewhereNames.joined(separator: ","))\nextendedKeyUsage=serverAuth\n")
         let leaves: [(name: String, subject: String, ext: String, ca: String)] = [
             ("server", "/CN=kube-apiserver", "server.ext", "ca"),
             ("names-only", "/CN=kube-apiserver", "names-only.ext", "ca"),
+            ("elsewhere", "/CN=kube-apiserver", "elsewhere.ext", "ca"),
             ("client", "/CN=\(clientCommonName)/O=system:masters", "client.ext", "ca"),
             ("stranger", "/CN=stranger", "client.ext", "other-ca"),
         ]

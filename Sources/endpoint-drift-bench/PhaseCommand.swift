@@ -91,7 +91,7 @@ struct PhaseCommand: AsyncParsableCommand {
     private func apiSource() throws -> KubernetesAPISource {
         let connection = ClusterConnection(
             server: ServerEndpoint(scheme: "https", host: "127.0.0.1", port: port),
-            certificateAuthorityPEM: Array(try String(contentsOfFile: caFile, encoding: .utf8).utf8),
+            certificateAuthorityPEM: Secret(try String(contentsOfFile: caFile, encoding: .utf8)),
             description: "benchmark API server", identityDescription: "anonymous")
         return KubernetesAPISource(
             connection: connection, options: APIReadOptions(chunkSize: 500, requestTimeout: 300),

@@ -131,4 +131,50 @@ import Testing
         let clusters = try #require(remembered["clusters"] as? [String: Any])
         #expect(((clusters["prod"] as? [String: Any])?["findings"] as? [Any])?.count == 1)
     }
+
+    /// The state file keeps each finding's backend, so a later run's "resolved" list is grouped as
+    /// the first run's "new" list was: one line for an address on two ports.
+    @Test func newAndResolvedAreGroupedPerAddressThroughTheStateFile() async throws {
+        let receiver = try await LocalHTTPReceiver.start()
+        let (harness, snapshot) = try setUp()
+        let twoPortService = DriftFixtures.service(
+            "orders-db", ports: "- {name: pg, port: 5432}\n- {name: repl, port: 5433}")
+        let twoPorts = { (addresses: String) in
+            DriftFixtures.documents(
+                twoPortService,
+                DriftFixtures.endpoints(
+                    "orders-db",
+                    subsets: "- addresses: [\(addresses)]\n  ports: [{name: pg, port: 5432}, {name: repl, port: 5433}]")
+            )
+        }
+        try harness.repository.write("prod/db.yaml", twoPorts("{ip: 10.0.0.1}, {ip: 10.0.0.2}"))
+        try harness.repository.commitAll("two ports")
+        let state = harness.home.file("state.json")
+        let arguments = ["check", "--all-clusters", "--webhook", receiver.url, "--state", state, "-o", "json=r.json"]
+
+        try twoPorts("{ip: 10.0.0.1}").write(toFile: snapshot, atomically: true, encoding: .utf8)
+        let first = try await harness.run(arguments)
+        #expect(first.status == 1, "\(first.stderr)")
+        let new = try FleetHarness.json(try #require(receiver.requests.first).body)
+        let newText = try #require(new["text"] as? String)
+        #expect(newText.hasPrefix("*endpoint-drift*: 2 new findings\n*New findings*\n"))
+        #expect(
+            newText.contains(
+                "🔴 `prod` shop/orders-db — missing-backend: 10.0.0.2 on 5432/TCP (pg), 5433/TCP (repl) is in git but not served by the cluster (prod/db.yaml:"
+            ))
+        #expect(newText.split(separator: "\n").filter { $0.hasPrefix("🔴") }.count == 1)
+        #expect((new["new"] as? [Any])?.count == 2)
+
+        try twoPorts("{ip: 10.0.0.1}, {ip: 10.0.0.2}").write(toFile: snapshot, atomically: true, encoding: .utf8)
+        let second = try await harness.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(receiver.requests.count == 2)
+        let resolved = try FleetHarness.json(receiver.requests[1].body)
+        let resolvedText = try #require(resolved["text"] as? String)
+        #expect(
+            resolvedText.contains(
+                "✅ `prod` shop/orders-db — missing-backend: 10.0.0.2 on 5432/TCP (pg), 5433/TCP (repl) is in git"))
+        #expect(resolvedText.split(separator: "\n").filter { $0.hasPrefix("✅") }.count == 1)
+        await receiver.stop()
+    }
 }

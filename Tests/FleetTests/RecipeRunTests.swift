@@ -20,7 +20,7 @@ import Testing
 
     /// Runs the lines as the GitLab runner does; returns the shell's exit code.
     func runAsGitLab(
-        _ lines: [String], in folder: String, environment: [String: String]
+        _ lines: [String], in folder: String, environment: [String: String], extraPath: String? = nil
     ) throws -> ProcessRunner.Result {
         var shell = "set -eo pipefail\n"
         for line in lines {
@@ -29,8 +29,12 @@ import Testing
         }
         let binary = try TestBinary.endpointDrift
         var variables = environment
-        variables["PATH"] = (binary as NSString).deletingLastPathComponent + ":/usr/bin:/bin"
-        return try ProcessRunner.run("/bin/bash", ["-c", shell], environment: variables, currentDirectory: folder)
+        variables["PATH"] =
+            (extraPath.map { $0 + ":" } ?? "") + (binary as NSString).deletingLastPathComponent + ":/usr/bin:/bin"
+        // A hang bound: `timeout` kills the job's whole process group (bash, curl, the binary).
+        return try ProcessRunner.run(
+            "/usr/bin/timeout", ["-s", "KILL", "300", "/bin/bash", "-c", shell], environment: variables,
+            currentDirectory: folder)
     }
 
     /// The demo repository with a cluster map; the base commit lacks the new replica of orders-db,

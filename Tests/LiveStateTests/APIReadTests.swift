@@ -235,7 +235,45 @@ struct APIReadTests {
         let error = await #expect(throws: LiveError.self) {
             try await Harness.source(kubeconfig: wrongName, in: folder).read(scope: .only(["shop"]))
         }
-        #expect(error?.message.contains("TLS handshake failed") == true)
+        #expect(
+            error?.message.contains(
+                "the server's certificate does not match not-in-the-certificate.test, the tls-server-name of the kubeconfig's cluster (dialled 127.0.0.1; it names DNS:\(TestPKI.alternateServerName))"
+            ) == true, "\(error?.message ?? "")")
+    }
+
+    @Test(
+        "a certificate for other names: the error names the host dialled, the certificate's names and what to do",
+        arguments: ["127.0.0.1", "localhost"])
+    func sanMismatch(host: String) async throws {
+        let server = try await FakeKubernetesAPI.start(
+            authentication: .init(tokens: [Harness.token]), certificate: .elsewhere)
+        defer { Task { await server.stop() } }
+        let folder = try TempFolder()
+        let kubeconfig = KubeconfigText.single(
+            cluster: ["server: https://\(host):\(server.port)", "certificate-authority: \(server.pki.caCertificate)"],
+            user: ["token: \(Harness.token)"])
+        let error = await #expect(throws: LiveError.self) {
+            try await Harness.source(kubeconfig: kubeconfig, in: folder).read(scope: .only(["shop"]))
+        }
+        let message = error?.message ?? ""
+        #expect(
+            message.contains(
+                "TLS: the server's certificate does not match \(host), the host dialled (it names "
+                    + TestPKI.elsewhereNames.joined(separator: ", ") + ")"), "\(message)")
+        #expect(message.contains("use the API server URL the certificate was issued for, or set tls-server-name"))
+        // Not retried, and no request was ever sent with the token.
+        #expect(error?.kind == .network)
+        #expect(server.requests.isEmpty)
+
+        // What the message says to do works: tls-server-name set to one of the names.
+        let named = KubeconfigText.single(
+            cluster: [
+                "server: https://\(host):\(server.port)", "certificate-authority: \(server.pki.caCertificate)",
+                "tls-server-name: api.elsewhere.test",
+            ],
+            user: ["token: \(Harness.token)"])
+        let snapshot = try await Harness.source(kubeconfig: named, in: folder).read(scope: .only(["shop"]))
+        #expect(snapshot.inventory.count == 3)
     }
 
     @Test("insecure-skip-tls-verify is honoured, with a warning")

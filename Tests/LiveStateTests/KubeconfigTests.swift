@@ -89,7 +89,7 @@ struct KubeconfigTests {
 
         let connection = try ConnectionResolver.resolve(
             ConnectionRequest(kubeconfigPath: path), environment: Harness.environment())
-        #expect(connection.certificateAuthorityPEM == Array(try pki.read(pki.caCertificate).utf8))
+        #expect(connection.certificateAuthorityPEM?.reveal() == Array(try pki.read(pki.caCertificate).utf8))
         #expect(connection.clientIdentity?.certificatePEM.revealText() == (try pki.read(pki.clientCertificate)))
 
         let execConfig = try Kubeconfig(

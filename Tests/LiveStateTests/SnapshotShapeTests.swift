@@ -99,6 +99,23 @@ struct JunkSnapshotTests {
         #expect(problem("\n\n   \n") == nil)
     }
 
+    @Test("only the first 4 KiB of a long first line are looked at, as libyaml looks for a key's colon")
+    func longFirstLine() {
+        func problem(_ text: String) -> String? {
+            Array(text.utf8).withUnsafeBytes { SnapshotFileSource.yamlShapeProblem($0) }
+        }
+        let long = String(repeating: "junk ", count: 20_000)
+        #expect(problem(long) == "a string")
+        // A colon past 1024 characters makes no plain key for libyaml either.
+        #expect(problem(long + ": value\n") == "a string")
+        #expect(problem("key: " + long + "\n") == nil)
+        // A comment longer than the window is skipped whole; the line after it is the one told.
+        #expect(problem("# " + long + "\n- a\n") == "an array")
+        #expect(problem("# " + long + "\nkind: List\n") == nil)
+        // Blank for longer than the window: not told here.
+        #expect(problem(String(repeating: " ", count: 10_000) + "junk\n") == nil)
+    }
+
     @Test("32 MB of text is refused as a string, without building its tree")
     func largeJunk() async throws {
         let folder = try TempFolder()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Drift
 import EndpointDriftKit
+import LiveState
 import Reporting
 
 /// What a scheduled `check` adds: clusters from the cluster map, metrics, Pushgateway,
@@ -43,7 +44,7 @@ struct FleetOptions: ParsableArguments {
         help: ArgumentHelp(
             "POST a JSON summary (with a Slack-compatible text field) when the findings changed since the run remembered in --state. Optional bearer token from ENDPOINT_DRIFT_WEBHOOK_TOKEN.",
             valueName: "url"))
-    var webhook: String?
+    var webhook: Secret?
 
     @Option(
         name: .long,
@@ -67,7 +68,10 @@ struct FleetOptions: ParsableArguments {
     /// An empty value means "not set": a CI recipe passes `--pushgateway "$PUSHGATEWAY_URL"` whether or
     /// not the variable is defined.
     var pushgatewayURL: String? { Self.setValue(pushgateway) }
-    var webhookURL: String? { Self.setValue(webhook) }
+    var webhookURL: Secret? {
+        guard let webhook, !webhook.revealText().allSatisfy(\.isWhitespace) else { return nil }
+        return webhook
+    }
 
     static func setValue(_ value: String?) -> String? {
         guard let value, !value.allSatisfy(\.isWhitespace) else { return nil }

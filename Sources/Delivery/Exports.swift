@@ -1,0 +1,2 @@
+// Credentials and webhook URLs are `Secret`s; users of Delivery build them.
+@_exported import Secrets

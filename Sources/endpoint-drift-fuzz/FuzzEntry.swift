@@ -1,0 +1,50 @@
+import CFuzzer
+import Foundation
+import Manifests
+
+@testable import LiveState
+
+/// libFuzzer's entry point (`make fuzz`): one input through every reader of outside input — YAML,
+/// JSON, manifest files, the snapshot readers (tree and streaming) and the kubeconfig reader. Each
+/// must give a value or a typed error; a crash, a hang, or an invariant broken below is a finding
+/// (libFuzzer keeps the input as `crash-<sha1>`).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard let data else { return 0 }
+    FuzzReaders.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+
+/// SwiftPM links an executable's entry point under `<module>_main` (so that tests can link the
+/// module) and renames it to `main`; libFuzzer's own `main` is used when it does not.
+@_cdecl("endpoint_drift_fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, fuzzOneInput)
+}
+
+enum FuzzReaders {
+    static func run(_ bytes: UnsafeRawBufferPointer) {
+        _ = try? YAMLReader.documents(in: bytes)
+        _ = try? JSONReader.parse(bytes)
+        _ = SnapshotStream.records(bytes)
+        _ = ManifestFileReader.read(bytes, path: "fuzz.yaml")
+        _ = ManifestFileReader.read(bytes, path: "fuzz.json")
+        _ = try? SnapshotFileSource.parse(bytes, name: "fuzz")
+        guard let text = String(validating: bytes, as: UTF8.self) else { return }
+        do {
+            _ = try Kubeconfig(parsing: text, file: "fuzz-kubeconfig")
+        } catch {
+            // Kubeconfig errors are printed: raw control characters in them would reach a terminal,
+            // unless the input itself put them there through a value the message names.
+            if hasControls(error.description) && !hasControls(text) {
+                preconditionFailure("a kubeconfig error carries control characters the input did not have")
+            }
+        }
+    }
+
+    static func hasControls(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0 || $0 == 0x1B || $0 == 0x07 }
+    }
+}
