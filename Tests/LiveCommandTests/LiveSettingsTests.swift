@@ -16,7 +16,7 @@ struct LiveSettingsTests {
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(token)"]))
         return LiveSettings(
             connection: ConnectionRequest(kubeconfigPath: kubeconfig), namespaces: namespaces, allNamespaces: all,
-            requestTimeout: 10, environment: ConnectionEnvironment(variables: ["HOME": folder.path]))
+            requestTimeout: 120, environment: ConnectionEnvironment(variables: ["HOME": folder.path]))
     }
 
     @Test("the scope is -n/-A when given, else the desired namespaces")
