@@ -13,7 +13,8 @@ struct HostileServerTests {
 
     init() throws { folder = try TempFolder() }
 
-    static let hangBound: Duration = .seconds(60)
+    /// Loose on purpose: a busy CI machine took 82 s for what takes 2 s alone; a real hang never ends.
+    static let hangBound: Duration = .seconds(600)
 
     /// Runs `body`, failing the test (not hanging it) when it takes longer than the hang bound.
     static func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
