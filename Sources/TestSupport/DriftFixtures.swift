@@ -128,3 +128,32 @@ extension DriftFixtures {
         return (lines[start...].firstIndex { $0.contains(needle) } ?? -1) + 1
     }
 }
+
+extension DriftFixtures {
+    /// Findings to group, for the grouping tests of the reports and of the webhook text:
+    /// ceph-rgw (http 8080, admin 8081): git .11 .13, cluster .11 .23 → .13 replaced by .23;
+    /// orders-db (pg 5432, repl 5433): git .1 .2, cluster .1 → .2 missing on both ports.
+    public static func groupingReport() -> DriftReport {
+        let rgwService = DriftFixtures.service(
+            "ceph-rgw", namespace: "storage", ports: "- {name: http, port: 8080}\n- {name: admin, port: 8081}")
+        func rgw(_ addresses: String) -> String {
+            DriftFixtures.endpoints(
+                "ceph-rgw", namespace: "storage",
+                subsets: "- addresses: [\(addresses)]\n  ports: [{name: http, port: 8080}, {name: admin, port: 8081}]")
+        }
+        let dbService = DriftFixtures.service(
+            "orders-db", ports: "- {name: pg, port: 5432}\n- {name: repl, port: 5433}")
+        func db(_ addresses: String) -> String {
+            DriftFixtures.endpoints(
+                "orders-db",
+                subsets: "- addresses: [\(addresses)]\n  ports: [{name: pg, port: 5432}, {name: repl, port: 5433}]")
+        }
+        return DriftFixtures.check(
+            desired: [
+                "storage/rgw.yaml": DriftFixtures.documents(rgwService, rgw("{ip: 192.0.2.11}, {ip: 192.0.2.13}")),
+                "shop/db.yaml": DriftFixtures.documents(dbService, db("{ip: 10.0.0.1}, {ip: 10.0.0.2}")),
+            ],
+            live: DriftFixtures.documents(
+                rgwService, rgw("{ip: 192.0.2.11}, {ip: 192.0.2.23}"), dbService, db("{ip: 10.0.0.1}")))
+    }
+}
