@@ -8,9 +8,10 @@ TOOLCHAIN_PACKAGES := binutils git libc6-dev libgcc-12-dev libstdc++-12-dev libp
   libxml2-dev libncurses-dev libz3-dev zlib1g-dev tzdata
 BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config $(TOOLCHAIN_PACKAGES)
 # The real tools the tests use: git, openssl, xmllint, promtool (prometheus), a Pushgateway, headless
-# Chromium for the HTML report, python3 with venv for the PyPI validators, readelf (binutils).
+# Chromium for the HTML report, python3 with venv for the PyPI validators, readelf (binutils), GNU
+# time (the peak-memory tests read the binary's own ru_maxrss from it).
 TEST_PACKAGES := git jq openssl ca-certificates libxml2-utils python3 python3-jsonschema python3-venv binutils \
-  prometheus prometheus-pushgateway chromium
+  time prometheus prometheus-pushgateway chromium
 APT_PACKAGES := $(BUILD_PACKAGES) $(TEST_PACKAGES)
 BIN := .build/debug/endpoint-drift
 # Validators from PyPI (schemas bundled, so the tests need no network): GitHub workflow, action
@@ -61,12 +62,15 @@ release: build-deps
 	$(SWIFT) build -c release
 
 ## Build, check formatting, run every test. The output tests run real validators: xmllint and
-## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it).
+## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it). The peak-memory tests
+## (gigabytes of hostile input through the binary) run on their own after the rest, not beside
+## suites whose hang bounds their I/O would stretch.
+TEST_PYTHON = $$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)
 test: deps jsonschema pytools
 	$(SWIFT) build --build-tests
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
-	ENDPOINT_DRIFT_PYTHON="$$(for p in python3 /usr/bin/python3; do $$p -c 'import jsonschema' 2>/dev/null && command -v $$p && break; done)" \
-	  $(SWIFT) test --skip-build
+	ENDPOINT_DRIFT_PYTHON="$(TEST_PYTHON)" $(SWIFT) test --skip-build --skip PeakMemoryTests
+	$(SWIFT) test --skip-build --filter PeakMemoryTests
 
 ## libFuzzer over the readers of outside input (YAML, JSON, manifest files, snapshots, kubeconfig):
 ## a build of its own in .build-fuzz (only the modules those readers live in, instrumented with

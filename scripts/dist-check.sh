@@ -38,7 +38,8 @@ tar -xzf "$tarball" -C "$work"
 unpacked="$work/$name"
 bin="$unpacked/endpoint-drift"
 (cd "$unpacked" && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS inside the tarball"
-want_files="README
+want_files="LICENSE
+README
 SHA256SUMS
 THIRD-PARTY-NOTICES
 completions/endpoint-drift.bash
@@ -46,7 +47,6 @@ completions/endpoint-drift.fish
 completions/endpoint-drift.zsh
 endpoint-drift
 man/man1/endpoint-drift.1"
-[ -f LICENSE ] && want_files=$(printf '%s\nLICENSE\n' "$want_files" | LC_ALL=C sort)
 files=$(tar -tzf "$tarball" | sed -n "s|^$name/||p" | grep -v '/$' | LC_ALL=C sort)
 [ "$files" = "$(printf '%s\n' "$want_files" | LC_ALL=C sort)" ] || fail "tarball contents: $files"
 

@@ -32,7 +32,7 @@ for shell in bash zsh fish; do "$stage/endpoint-drift" completion "$shell" > "$s
 # The manual from the same definitions as --help (ArgumentParser's help dump).
 "$stage/endpoint-drift" --experimental-dump-help | python3 scripts/manpage.py "$version" > "$stage/man/man1/endpoint-drift.1"
 cp packaging/README.txt "$stage/README"
-if [ -f LICENSE ]; then cp LICENSE "$stage/LICENSE"; fi
+cp LICENSE "$stage/LICENSE"
 # The licences of what is linked in: the Debian packages' copyright files and Swift's.
 {
   for package in libgit2-1.5 libssh2-1 libmbedtls14 libmbedx509-1 libmbedcrypto7 libhttp-parser2.9 \
