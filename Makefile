@@ -166,7 +166,7 @@ DIST_SWIFT_FLAGS = -c release --scratch-path $(DIST_SCRATCH) --product endpoint-
 DIST_IMAGE ?= 1
 DIST_BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config binutils git python3
 DIST_IMAGE_PACKAGES := debootstrap umoci skopeo ca-certificates
-DIST_CHECK_PACKAGES := runc python3-yaml zsh fish openssl
+DIST_CHECK_PACKAGES := runc podman python3-yaml zsh fish openssl
 
 dist-deps:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(DIST_BUILD_PACKAGES) $(if $(filter 1,$(DIST_IMAGE)),$(DIST_IMAGE_PACKAGES))"

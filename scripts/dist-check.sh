@@ -33,6 +33,8 @@ expect_exit() {
 
 step "the tarball ($tarball)"
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "dist/SHA256SUMS"
+# A run that was killed may have left /proc mounted in its root filesystem.
+umount "$work/root/proc" 2>/dev/null || true
 rm -rf "$work" && mkdir -p "$work"
 tar -xzf "$tarball" -C "$work"
 unpacked="$work/$name"
@@ -47,7 +49,7 @@ completions/endpoint-drift.fish
 completions/endpoint-drift.zsh
 endpoint-drift
 man/man1/endpoint-drift.1"
-files=$(tar -tzf "$tarball" | sed -n "s|^$name/||p" | grep -v '/$' | LC_ALL=C sort)
+files=$(tar -tzf "$tarball" | sed -n "s|^$name/||p" | grep -v -e '/$' -e '^$' | LC_ALL=C sort)
 [ "$files" = "$(printf '%s\n' "$want_files" | LC_ALL=C sort)" ] || fail "tarball contents: $files"
 
 step "ldd lists only glibc and the loader"
@@ -124,6 +126,10 @@ for library in libgit2 libyaml libswiftCore libFoundation; do
 done
 mkdir -p "$root/opt"
 tar -xzf "$tarball" -C "$root/opt"
+# /proc as every Linux system has it (the Swift runtime reads the arguments from /proc/self/cmdline).
+mount -t proc proc "$root/proc"
+unmount_proc() { umount "$root/proc" 2>/dev/null || true; }
+trap unmount_proc EXIT
 in_root=(chroot "$root" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 "/opt/$name/endpoint-drift")
 expect_exit 0 "${in_root[@]}" --version
 cat "$work/out"
@@ -155,7 +161,7 @@ if [ ! -x "$bench" ]; then ${SWIFT:-swift} build --product endpoint-drift-bench;
 coproc server { exec "$bench" serve-snapshot --live-file fixtures/demo/live.json; }
 server_pid=$server_PID
 # Closing its stdin stops it; the trap makes sure of that on any exit.
-trap 'exec {server[1]}>&- 2>/dev/null || true; kill "$server_pid" 2>/dev/null || true' EXIT
+trap 'exec {server[1]}>&- 2>/dev/null || true; kill "$server_pid" 2>/dev/null || true; unmount_proc' EXIT
 read -r -t 60 ready port ca <&"${server[0]}" || fail "the test API server did not start"
 [ "$ready" = ready ] || fail "the test API server said: $ready"
 kubeconfig() {  # $1: extra cluster fields
@@ -173,7 +179,7 @@ contexts:
 current-context: test
 users:
   - name: test
-    user: {token: dist-check}
+    user: {}  # anonymous: the test server, like kube-apiserver, refuses a token it does not know
 YAML
 }
 kubeconfig "      certificate-authority-data: $(base64 -w0 "$ca")" > "$root/srv/kubeconfig-ca-data"
@@ -195,6 +201,7 @@ if [ "${DIST_CHECK_IMAGE:-1}" = 1 ]; then
 fi
 exec {server[1]}>&-
 wait "$server_pid" 2>/dev/null || true
+unmount_proc
 trap - EXIT
 
 step "the GitHub Action's release step, with this tarball and its checksum"
