@@ -26,6 +26,11 @@ actor HTTPTransport {
 
     static let maximumBodyBytes = 1 << 30
 
+    static let untrustedCertificate =
+        "TLS handshake failed: the server's certificate is not signed by a CA this client trusts; "
+        + "set certificate-authority or certificate-authority-data for the cluster in the kubeconfig "
+        + "(kubectl config view --raw shows it), or add its CA to the system's bundle (update-ca-certificates)"
+
     private let connection: ClusterConnection
     private let client: HTTPClient
     /// The host name put in URLs: `tls-server-name` when set (the client connects to the real host
@@ -334,6 +339,10 @@ actor HTTPTransport {
             case .uncleanShutdown:
                 return Failure(kind: .transient, message: "the connection was closed before the answer was complete")
             case .handshakeFailed(let reason):
+                // BoringSSL's own text names its source file and line; say what it means instead.
+                if "\(reason)".contains("CERTIFICATE_VERIFY_FAILED") {
+                    return Failure(kind: .permanent, message: untrustedCertificate)
+                }
                 return Failure(kind: .permanent, message: "TLS handshake failed: \(reason)")
             default:
                 return Failure(kind: .permanent, message: "TLS error: \(error)")
