@@ -151,6 +151,10 @@ DIST_TRIPLE := $(shell gcc -dumpmachine 2>/dev/null || echo $(DIST_ARCH)-linux-g
 # asks for as -lgcc_s). Kerberos' GSSAPI, which Debian's libgit2 calls for HTTP Negotiate
 # authentication and ships only as a .so, is replaced by packaging/gssapi-stub.c (no mechanism
 # available; endpoint-drift never uses libgit2's HTTP transport). glibc stays dynamic.
+# Linked against glibc 2.31 (Debian bullseye's libc6-dev, debootstrapped into DIST_SYSROOT by
+# scripts/dist-sysroot.sh): the binary then runs on glibc 2.31 and later. It is compiled with this
+# machine's headers; the few symbols newer than 2.31 it needs come from packaging/glibc-compat.c.
+DIST_SYSROOT := $(DIST_SCRATCH)/sysroot-bullseye
 DIST_PKGS := libgit2 libssh2 yaml-0.1
 DIST_LIBS = $(sort $(patsubst -l%,%,$(shell pkg-config --static --libs-only-l $(DIST_PKGS))))
 DIST_STATIC_LIBS = $(foreach l,$(filter-out c m dl rt pthread,$(DIST_LIBS)),$(if $(wildcard /usr/lib/$(DIST_TRIPLE)/lib$(l).a),$(l)))
@@ -159,12 +163,13 @@ DIST_SWIFT_FLAGS = -c release --scratch-path $(DIST_SCRATCH) --product endpoint-
   --disable-local-rpath \
   -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=. \
   -Xswiftc -L$(CURDIR)/$(DIST_SCRATCH)/static-libs -Xlinker --start-group \
-  $(foreach l,$(DIST_STATIC_LIBS) gssapi_stub stdc++ gcc_s,-Xlinker -l$(l)) -Xlinker --end-group
+  $(foreach l,$(DIST_STATIC_LIBS) gssapi_stub glibc_compat stdc++ gcc_s,-Xlinker -l$(l)) -Xlinker --end-group \
+  -Xswiftc -Xclang-linker -Xswiftc --sysroot=$(CURDIR)/$(DIST_SYSROOT)
 # What packing needs (binutils: objcopy, strip; python3: the man page), what the image needs
 # (debootstrap, umoci, skopeo: DIST_IMAGE=0 skips the image) and what dist-check runs (an OCI runtime,
 # the shells whose completion it checks, PyYAML for the krew manifest).
 DIST_IMAGE ?= 1
-DIST_BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config binutils git python3
+DIST_BUILD_PACKAGES := libgit2-dev libyaml-dev pkg-config binutils git python3 debootstrap
 DIST_IMAGE_PACKAGES := debootstrap umoci skopeo ca-certificates
 DIST_CHECK_PACKAGES := runc podman python3-yaml zsh fish openssl
 
@@ -172,12 +177,15 @@ dist-deps:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(DIST_BUILD_PACKAGES) $(if $(filter 1,$(DIST_IMAGE)),$(DIST_IMAGE_PACKAGES))"
 
 dist-build: dist-deps
+	scripts/dist-sysroot.sh $(DIST_SYSROOT)
 	@mkdir -p $(DIST_SCRATCH)/static-libs
 	@for l in $(DIST_STATIC_LIBS); do ln -sf /usr/lib/$(DIST_TRIPLE)/lib$$l.a $(DIST_SCRATCH)/static-libs/; done
 	@ln -sf $(DIST_GCC_DIR)/libstdc++.a $(DIST_SCRATCH)/static-libs/libstdc++.a
 	@ln -sf $(DIST_GCC_DIR)/libgcc_eh.a $(DIST_SCRATCH)/static-libs/libgcc_s.a
 	@cc -O2 -c -o $(DIST_SCRATCH)/gssapi-stub.o packaging/gssapi-stub.c
 	@rm -f $(DIST_SCRATCH)/static-libs/libgssapi_stub.a && ar rcs $(DIST_SCRATCH)/static-libs/libgssapi_stub.a $(DIST_SCRATCH)/gssapi-stub.o
+	@cc -O2 -c -o $(DIST_SCRATCH)/glibc-compat.o packaging/glibc-compat.c
+	@rm -f $(DIST_SCRATCH)/static-libs/libglibc_compat.a && ar rcs $(DIST_SCRATCH)/static-libs/libglibc_compat.a $(DIST_SCRATCH)/glibc-compat.o
 	@mkdir -p $(DIST_SCRATCH)/pkgconfig
 	@for pc in libgit2:"libgit2 libssh2" yaml-0.1:yaml-0.1; do \
 	  name=$${pc%%:*}; \

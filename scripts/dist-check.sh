@@ -34,7 +34,7 @@ expect_exit() {
 step "the tarball ($tarball)"
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "dist/SHA256SUMS"
 # A run that was killed may have left /proc mounted in its root filesystem.
-umount "$work/root/proc" 2>/dev/null || true
+umount "$work/root/proc" "$work/bullseye/proc" 2>/dev/null || true
 rm -rf "$work" && mkdir -p "$work"
 tar -xzf "$tarball" -C "$work"
 unpacked="$work/$name"
@@ -54,7 +54,9 @@ files=$(tar -tzf "$tarball" | sed -n "s|^$name/||p" | grep -v -e '/$' -e '^$' | 
 
 step "ldd lists only glibc and the loader"
 ldd "$bin" | tee "$work/ldd"
-allowed='^(linux-vdso\.so\.1|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1)$'
+# libutil too: linked against glibc 2.31, where it is still a library of its own (2.34 merged it into
+# libc and keeps an empty libutil.so.1); glibc ships it everywhere.
+allowed='^(linux-vdso\.so\.1|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|/lib64/ld-linux-x86-64\.so\.2|/lib/ld-linux-aarch64\.so\.1)$'
 unexpected=$(awk '{print $1}' "$work/ldd" | grep -v -E "$allowed" || true)
 [ -z "$unexpected" ] || fail "linked dynamically: $unexpected"
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
@@ -62,8 +64,11 @@ echo "NEEDED: $needed"
 if readelf -d "$bin" | grep -q -E 'RPATH|RUNPATH'; then fail "RPATH or RUNPATH in the binary"; fi
 if readelf -S "$bin" | grep -q -E '\.symtab|\.debug_'; then fail "not stripped"; fi
 glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
-echo "needs glibc $glibc or later"
-grep -q "glibc $glibc or later" README.md || fail "README.md does not say the binary needs glibc $glibc or later"
+echo "needs glibc $glibc or later (symbol versions)"
+# The promise (README, packaging/README.txt): glibc 2.31 or later.
+[ "$(printf '%s\n2.31\n' "$glibc" | sort -V | tail -1)" = 2.31 ] || fail "the binary needs glibc $glibc, more than 2.31"
+grep -q "glibc 2.31 or later" README.md || fail "README.md does not say the binary needs glibc 2.31 or later"
+grep -q "glibc 2.31 or later" packaging/README.txt || fail "packaging/README.txt does not say glibc 2.31 or later"
 echo "size: $(stat -c %s "$bin") bytes stripped, tarball $(stat -c %s "$tarball") bytes"
 
 step "--version, version -o json"
@@ -116,6 +121,36 @@ sed -E 's/(sha256: [0-9a-f]{63})[0-9a-f]/\1/' plugins/endpoint-drift.yaml > "$wo
 if python3 scripts/krew-validate.py "$work/krew-bad/endpoint-drift.yaml" "$tarball" 2> /dev/null; then fail "a 63-digit sha256 passed"; fi
 sed 's/- selector:/- selectr:/' plugins/endpoint-drift.yaml > "$work/krew-bad/endpoint-drift.yaml"
 if python3 scripts/krew-validate.py "$work/krew-bad/endpoint-drift.yaml" "$tarball" 2> /dev/null; then fail "no selector passed"; fi
+
+step "glibc 2.31: Debian bullseye (the root filesystem make dist links against)"
+old_root="$work/bullseye"
+cp -a .build-dist/sysroot-bullseye "$old_root"
+old_glibc=$(chroot "$old_root" ldd --version | head -1 | grep -o '[0-9]*\.[0-9]*$')
+[ "$old_glibc" = "2.31" ] || fail "the bullseye root filesystem has glibc $old_glibc"
+for library in libgit2 libyaml libswiftCore libFoundation; do
+  if find "$old_root" -name "$library*" | grep -q .; then fail "$library is in the bullseye root filesystem"; fi
+done
+mkdir -p "$old_root/opt" "$old_root/srv/gitops"
+tar -xzf "$tarball" -C "$old_root/opt"
+cp -r fixtures/demo/repo/. "$old_root/srv/gitops/"
+cp fixtures/demo/live.json "$old_root/srv/live.json"
+git -C "$old_root/srv/gitops" init -q -b main && git -C "$old_root/srv/gitops" add -A
+git -C "$old_root/srv/gitops" -c user.name=dist-check -c user.email=dist-check@example.invalid commit -q -m demo
+mount -t proc proc "$old_root/proc"
+trap 'umount "$old_root/proc" 2>/dev/null || true' EXIT
+in_old=(chroot "$old_root" env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 "/opt/$name/endpoint-drift")
+expect_exit 0 "${in_old[@]}" --version
+echo "glibc $old_glibc: $(cat "$work/out")"
+expect_exit 0 "${in_old[@]}" scan --repo /srv/gitops
+grep -q "payments/mainframe" "$work/out" || fail "scan on glibc 2.31: $(cat "$work/out")"
+expect_exit 1 "${in_old[@]}" check --repo /srv/gitops --live-file /srv/live.json
+grep -q "port-drift" "$work/out" || fail "check on glibc 2.31: $(cat "$work/out")"
+expect_exit "0|1" "${in_old[@]}" fix --repo /srv/gitops --live-file /srv/live.json --commit --branch fix/dist-check \
+  --author 'dist-check <dist-check@example.invalid>'
+git -C "$old_root/srv/gitops" rev-parse -q --verify refs/heads/fix/dist-check > /dev/null || fail "fix --commit on glibc 2.31"
+echo "glibc $old_glibc: scan, check --live-file (drift found, exit 1) and fix --commit work"
+umount "$old_root/proc"
+trap - EXIT
 
 step "a fresh minimal Debian root filesystem"
 scripts/dist-rootfs.sh .build-dist/rootfs
