@@ -1,0 +1,209 @@
+import Foundation
+import Manifests
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// What the scanner learned from blobs in earlier runs, on disk. Git names a blob by its content, so
+/// what reading one gave (nothing of interest, its objects with their source lines, or its errors)
+/// holds for as long as the reader is the same: a warm scan reads the trees and only the blobs it
+/// has not seen.
+///
+/// One file per entry, under `<directory>/scan-v<formatVersion>/<2 hex>/<key>`. An entry is written
+/// to a temporary file and renamed into place, so concurrent runs never see half an entry; each
+/// names the format, the tool version and its own key, and an entry that does not decode or names
+/// anything else is ignored (and replaced on this run's write). The directory is kept under
+/// `maxBytes` by deleting the entries used longest ago: a hit refreshes an entry's modification
+/// time (at most once an hour, to spare writes).
+public final class BlobCache: Sendable {
+    /// Bump when what `ManifestFileReader` gives for the same bytes changes, or the entry's layout
+    /// does. The tool version is part of every key as well.
+    public static let formatVersion = 1
+
+    public let settings: BlobCacheSettings
+    /// `<directory>/scan-v<formatVersion>`.
+    let root: String
+
+    /// The cache at `settings.directory`, created if needed; nil when it cannot be created
+    /// (a read-only home): the scan then reads every blob, as without a cache.
+    public init?(_ settings: BlobCacheSettings) {
+        self.settings = settings
+        root = (settings.directory as NSString).appendingPathComponent("scan-v\(Self.formatVersion)")
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            return nil
+        }
+        guard access(root, W_OK) == 0 else { return nil }
+    }
+
+    /// The key of what reading blob `blobID` at `path` gives: everything the reader's output depends
+    /// on besides the bytes (the mode, the path's `.json` suffix and whether it names Argo CD, the
+    /// parse limits) and the tool version.
+    public func key(blobID: String, path: String, selected: Bool, limits: ParseLimits) -> String {
+        let lowered = path.lowercased()
+        let variant =
+            "\(selected ? "objects" : "discovery")|json=\(lowered.hasSuffix(".json"))"
+            + "|argo=\(path.utf8.count >= 4 && lowered.contains("argo"))"
+            + "|limits=\(limits.maxExpandedNodes),\(limits.maxDepth)|tool=\(settings.toolVersion)"
+        return "\(blobID)-\(Self.fnv1a(variant))"
+    }
+
+    private func file(for key: String) -> (folder: String, path: String) {
+        let shard = String(key.prefix(2))
+        let folder = root + "/" + shard
+        return (folder, folder + "/" + key.dropFirst(shard.count))
+    }
+
+    /// Where the entry for `key` is (for tests).
+    func entryPath(_ key: String) -> String { file(for: key).path }
+
+    /// The entry stored under `key`, or nil (none, unreadable, corrupt, or written by another format
+    /// or version).
+    public func load(_ key: String) -> BlobCacheEntry? {
+        let path = file(for: key).path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size > 0, status.st_size < 1 << 30 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            guard got > 0 else { return nil }
+            filled += got
+        }
+        guard let stored = try? JSONDecoder().decode(StoredEntry.self, from: Data(bytes)),
+            stored.format == Self.formatVersion, stored.tool == settings.toolVersion, stored.key == key
+        else { return nil }
+        // Least recently used goes first when trimming: a hit counts as a use.
+        if Double(time(nil)) - Double(status.st_mtim.tv_sec) > 3600 {
+            _ = futimens(descriptor, nil)
+        }
+        return stored.entry
+    }
+
+    /// Stores `entry` under `key`, replacing what is there. Failures are ignored: the cache only
+    /// saves work.
+    @discardableResult
+    public func store(_ entry: BlobCacheEntry, under key: String) -> Bool {
+        let stored = StoredEntry(format: Self.formatVersion, tool: settings.toolVersion, key: key, entry: entry)
+        guard let data = try? JSONEncoder().encode(stored) else { return false }
+        let (folder, path) = file(for: key)
+        if access(folder, F_OK) != 0 {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let temporary = folder + "/.tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        let written = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        close(descriptor)
+        guard written, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// Deletes the entries used longest ago until the whole cache directory (every format version)
+    /// takes at most `settings.maxBytes` on disk, then down to three quarters of it, so that trimming
+    /// is rare. Sizes are the blocks allocated (a small entry takes a whole block). Also removes
+    /// temporary files a killed run left behind (older than an hour).
+    public func trim() {
+        guard let walker = FileManager.default.enumerator(atPath: settings.directory) else { return }
+        var files: [(path: String, size: Int, used: Int)] = []
+        var total = 0
+        let now = time(nil)
+        while let relative = walker.nextObject() as? String {
+            let path = settings.directory + "/" + relative
+            var status = stat()
+            guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+            let size = Int(status.st_blocks) * 512
+            let used = Int(status.st_mtim.tv_sec)
+            if (relative as NSString).lastPathComponent.hasPrefix(".tmp-") {
+                if now - used > 3600 { unlink(path) }
+                continue
+            }
+            files.append((path, size, used))
+            total += size
+        }
+        guard total > settings.maxBytes else { return }
+        let target = settings.maxBytes / 4 * 3
+        for file in files.sorted(by: { $0.used < $1.used }) {
+            guard total > target else { break }
+            if unlink(file.path) == 0 { total -= file.size }
+        }
+    }
+
+    /// 64-bit FNV-1a, in hex: short, stable across runs and platforms (Swift's `Hasher` is seeded
+    /// per process).
+    static func fnv1a(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// One entry as written: what it is for, then what it holds.
+    private struct StoredEntry: Codable {
+        var format: Int
+        var tool: String
+        var key: String
+        var entry: BlobCacheEntry
+    }
+}
+
+/// Where the cache lives and how large it may grow.
+public struct BlobCacheSettings: Sendable, Hashable {
+    public var directory: String
+    /// The tool's version: entries of another version are never used.
+    public var toolVersion: String
+    public var maxBytes: Int
+
+    public init(directory: String, toolVersion: String, maxBytes: Int = 256 * 1024 * 1024) {
+        self.directory = directory
+        self.toolVersion = toolVersion
+        self.maxBytes = maxBytes
+    }
+
+    /// `$XDG_CACHE_HOME/endpoint-drift`, else `$HOME/.cache/endpoint-drift`; nil when neither is set.
+    public static func defaultDirectory(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        -> String?
+    {
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") { return cache + "/endpoint-drift" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/endpoint-drift" }
+        return nil
+    }
+}
+
+/// What reading one blob gave, without its path (the same blob may sit at several paths; the key
+/// holds what of the path matters).
+public struct BlobCacheEntry: Sendable, Codable {
+    /// The blob's size in bytes (for `--max-file-size` and the byte count, without asking git).
+    public var size: Int
+    public var output: ManifestFileReader.Output
+
+    public init(size: Int, output: ManifestFileReader.Output) {
+        self.size = size
+        self.output = output
+    }
+}
