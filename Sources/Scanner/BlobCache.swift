@@ -79,22 +79,19 @@ public final class BlobCache: Sendable {
             guard got > 0 else { return nil }
             filled += got
         }
-        guard let stored = try? JSONDecoder().decode(StoredEntry.self, from: Data(bytes)),
-            stored.format == Self.formatVersion, stored.tool == settings.toolVersion, stored.key == key
-        else { return nil }
+        guard let entry = Self.decode(bytes, key: key, tool: settings.toolVersion) else { return nil }
         // Least recently used goes first when trimming: a hit counts as a use.
         if Double(time(nil)) - Double(status.st_mtim.tv_sec) > 3600 {
             _ = futimens(descriptor, nil)
         }
-        return stored.entry
+        return entry
     }
 
     /// Stores `entry` under `key`, replacing what is there. Failures are ignored: the cache only
     /// saves work.
     @discardableResult
     public func store(_ entry: BlobCacheEntry, under key: String) -> Bool {
-        let stored = StoredEntry(format: Self.formatVersion, tool: settings.toolVersion, key: key, entry: entry)
-        guard let data = try? JSONEncoder().encode(stored) else { return false }
+        guard let data = Self.encode(entry, key: key, tool: settings.toolVersion) else { return false }
         let (folder, path) = file(for: key)
         if access(folder, F_OK) != 0 {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -161,13 +158,59 @@ public final class BlobCache: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// One entry as written: what it is for, then what it holds.
-    private struct StoredEntry: Codable {
-        var format: Int
-        var tool: String
-        var key: String
-        var entry: BlobCacheEntry
+    /// An entry as written: four lines of text (the format, the tool version, the key, then the
+    /// blob's size, the two flags, the documents parsed and skipped, and the length of what
+    /// follows), then the reader's output as JSON when it found anything. Most blobs hold nothing of
+    /// interest: their entry is the four lines, read without a JSON decoder.
+    static func encode(_ entry: BlobCacheEntry, key: String, tool: String) -> [UInt8]? {
+        guard !tool.contains("\n"), !key.contains("\n") else { return nil }
+        let output = entry.output
+        var payload: [UInt8] = []
+        if !output.objects.isEmpty || !output.errors.isEmpty || !output.notes.isEmpty
+            || !output.documents.isEmpty || !output.gitOpsDocuments.isEmpty
+        {
+            guard let json = try? JSONEncoder().encode(output) else { return nil }
+            payload = Array(json)
+        }
+        let counts = [
+            entry.size, output.mayHoldVariables ? 1 : 0, output.hasPlaceholders ? 1 : 0, output.parsedDocuments,
+            output.skippedDocuments, payload.count,
+        ]
+        let header =
+            "\(magic) \(formatVersion)\n\(tool)\n\(key)\n" + counts.map(String.init).joined(separator: " ") + "\n"
+        return Array(header.utf8) + payload
     }
+
+    /// The entry in `bytes`, or nil unless it is whole, of this format and tool version, and for `key`.
+    static func decode(_ bytes: [UInt8], key: String, tool: String) -> BlobCacheEntry? {
+        var lines: [Substring] = []
+        var start = 0
+        while lines.count < 4 {
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")),
+                let line = String(validating: bytes[start..<end], as: UTF8.self)
+            else { return nil }
+            lines.append(Substring(line))
+            start = end + 1
+        }
+        guard lines[0] == "\(magic) \(formatVersion)", lines[1] == tool, lines[2] == key else { return nil }
+        let counts = lines[3].split(separator: " ").compactMap { Int($0) }
+        guard counts.count == 6, counts.allSatisfy({ $0 >= 0 }), counts[1] <= 1, counts[2] <= 1,
+            counts[5] == bytes.count - start
+        else { return nil }
+        var output = ManifestFileReader.Output()
+        if counts[5] > 0 {
+            guard let decoded = try? JSONDecoder().decode(ManifestFileReader.Output.self, from: Data(bytes[start...]))
+            else { return nil }
+            output = decoded
+        }
+        output.mayHoldVariables = counts[1] == 1
+        output.hasPlaceholders = counts[2] == 1
+        output.parsedDocuments = counts[3]
+        output.skippedDocuments = counts[4]
+        return BlobCacheEntry(size: counts[0], output: output)
+    }
+
+    private static let magic = "endpoint-drift scan cache"
 }
 
 /// Where the cache lives and how large it may grow.

@@ -169,7 +169,7 @@ import Testing
         // The same entry claiming another format.
         let text = try String(contentsOfFile: cache.entryPath(keyA), encoding: .utf8)
         let otherFormat = text.replacingOccurrences(
-            of: "\"format\":\(BlobCache.formatVersion)", with: "\"format\":\(BlobCache.formatVersion + 1)")
+            of: "scan cache \(BlobCache.formatVersion)\n", with: "scan cache \(BlobCache.formatVersion + 1)\n")
         #expect(otherFormat != text)
         try Data(otherFormat.utf8).write(to: URL(fileURLWithPath: cache.entryPath(keyA)))
         #expect(cache.load(keyA) == nil)
@@ -190,7 +190,10 @@ import Testing
         #expect(cache.key(blobID: id, path: "y/x.yaml", selected: true, limits: .standard) == keys[0])
     }
 
-    @Test(arguments: ["", "{", "garbage\u{0}\u{1}", "{\"format\":1,\"tool\":\"test 1\"}", "[1,2,3]"])
+    @Test(arguments: [
+        "", "{", "garbage\u{0}\u{1}", "{\"format\":1,\"tool\":\"test 1\"}", "[1,2,3]",
+        "endpoint-drift scan cache 1\ntest 1\nkey\n1 0 0 0 0 0\n",
+    ])
     func aCorruptEntryIsIgnoredAndReplaced(content: String) throws {
         let repo = try Self.repository()
         let folder = try TempFolder()
@@ -256,6 +259,34 @@ import Testing
         }
         #expect(results.allChecksPassed)
         #expect(!Self.entryFiles(folder).contains { $0.contains("/.tmp-") })
+    }
+
+    @Test func anEntryWithObjectsErrorsAndNotesComesBackAsStored() throws {
+        let folder = try TempFolder()
+        let cache = try #require(BlobCache(Self.settings(folder)))
+        let text =
+            Fixture.service("db", namespace: "shop")
+            + "---\nkind: Service\nmetadata: {name: [\n---\nkind: Service\nmetadata:\n  name: {{ x }}\n"
+        let output = ManifestFileReader.read(text, path: "a.yaml")
+        #expect(!output.objects.isEmpty && !output.errors.isEmpty && !output.notes.isEmpty)
+        let key = cache.key(
+            blobID: String(repeating: "e", count: 40), path: "a.yaml", selected: true, limits: .standard)
+        #expect(cache.store(BlobCacheEntry(size: text.utf8.count, output: output), under: key))
+        let loaded = try #require(cache.load(key))
+        #expect(loaded.size == text.utf8.count)
+        #expect(loaded.output.objects.map(\.object) == output.objects.map(\.object))
+        #expect(loaded.output.objects.map(\.line) == output.objects.map(\.line))
+        #expect(loaded.output.errors == output.errors)
+        #expect(loaded.output.notes == output.notes)
+        #expect(loaded.output.hasPlaceholders == output.hasPlaceholders)
+        #expect(loaded.output.parsedDocuments == output.parsedDocuments)
+        #expect(loaded.output.skippedDocuments == output.skippedDocuments)
+        // Cut anywhere, the entry is not used.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: cache.entryPath(key)))
+        for length in [1, 30, bytes.count / 2, bytes.count - 1] {
+            try bytes.prefix(length).write(to: URL(fileURLWithPath: cache.entryPath(key)))
+            #expect(cache.load(key) == nil, "cut at \(length)")
+        }
     }
 
     @Test func trimmingDeletesTheEntriesUsedLongestAgo() throws {
