@@ -78,9 +78,21 @@ struct RepositoryOptions: ParsableArguments {
     var cacheSettings: BlobCacheSettings? {
         guard !noCache, let directory = cacheDirectory ?? BlobCacheSettings.defaultDirectory() else { return nil }
         let build = BuildInfo.current
+        var tool = "\(build.version) \(build.commit)"
+        // A build `make dist` did not stamp (a developer's): its size and time stand for its code,
+        // so that a rebuilt reader never uses what the previous build cached.
+        if build.commit == "unknown" { tool += " " + Self.executableStamp }
         return BlobCacheSettings(
-            directory: directory, toolVersion: "\(build.version) \(build.commit)",
-            maxBytes: ByteSize.parse(cacheMaxSize) ?? 256 * 1024 * 1024)
+            directory: directory, toolVersion: tool, maxBytes: ByteSize.parse(cacheMaxSize) ?? 256 * 1024 * 1024)
+    }
+
+    /// The running executable's size and modification time, or "" when they cannot be read.
+    static var executableStamp: String {
+        guard let path = Bundle.main.executablePath,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+        else { return "" }
+        return "exe \(size) \(modified.timeIntervalSince1970)"
     }
 
     var scanOptions: ScanOptions {
