@@ -26,6 +26,14 @@ public final class BlobCache: Sendable {
     public let settings: BlobCacheSettings
     /// `<directory>/scan-v<formatVersion>`.
     let root: String
+    /// The entries of blobs that gave nothing but counts (most blobs: no object, error, note or
+    /// GitOps document), read from the segment files under `small/`: one file per run that learned
+    /// something, not one per blob, so that a warm run opens a few files instead of thousands.
+    private let small: [String: SmallEntry]
+    /// The segment files `small` was read from.
+    private let segments: [String]
+    /// What this run adds, and which segments it used.
+    private let session = Session()
 
     /// The cache at `settings.directory`, created if needed; nil when it cannot be created
     /// (a read-only home): the scan then reads every blob, as without a cache.
@@ -38,6 +46,7 @@ public final class BlobCache: Sendable {
             return nil
         }
         guard access(root, W_OK) == 0 else { return nil }
+        (small, segments) = Self.readSegments(in: root + "/small", tool: settings.toolVersion)
     }
 
     /// The key of what reading blob `blobID` at `path` gives: everything the reader's output depends
@@ -64,6 +73,11 @@ public final class BlobCache: Sendable {
     /// The entry stored under `key`, or nil (none, unreadable, corrupt, or written by another format
     /// or version).
     public func load(_ key: String) -> BlobCacheEntry? {
+        if let known = small[key] {
+            session.used(known.segment)
+            return known.entry
+        }
+        if let added = session.added(key) { return added.entry }
         let path = file(for: key).path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
@@ -91,8 +105,17 @@ public final class BlobCache: Sendable {
     /// saves work.
     @discardableResult
     public func store(_ entry: BlobCacheEntry, under key: String) -> Bool {
+        if entry.isSmall, !key.contains(" "), !key.contains("\n") {
+            session.add(key, SmallEntry(entry: entry, segment: -1))
+            return true
+        }
         guard let data = Self.encode(entry, key: key, tool: settings.toolVersion) else { return false }
         let (folder, path) = file(for: key)
+        return Self.writeAtomically(data, folder: folder, path: path)
+    }
+
+    /// Writes `data` to a temporary file in `folder`, then renames it to `path`.
+    private static func writeAtomically(_ data: [UInt8], folder: String, path: String) -> Bool {
         if access(folder, F_OK) != 0 {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
@@ -114,6 +137,104 @@ public final class BlobCache: Sendable {
             return false
         }
         return true
+    }
+
+    /// Writes what this run learned about small blobs as one new segment; refreshes the segments it
+    /// used (for trimming, least recently used first); and when there are many segments, merges
+    /// them into one (removing only those this run read: a segment another run has just written
+    /// stays).
+    public func flush() {
+        let (added, used) = session.take()
+        let folder = root + "/small"
+        let now = time(nil)
+        if segments.count + (added.isEmpty ? 0 : 1) > 8 {
+            var all = small.mapValues(\.entry)
+            for (key, entry) in added { all[key] = entry.entry }
+            if writeSegment(all, folder: folder) {
+                for path in segments { unlink(path) }
+            }
+            return
+        }
+        if !added.isEmpty { _ = writeSegment(added.mapValues(\.entry), folder: folder) }
+        for index in used where segments.indices.contains(index) {
+            var status = stat()
+            if stat(segments[index], &status) == 0, now - Int(status.st_mtim.tv_sec) > 3600 {
+                utimes(segments[index], nil)
+            }
+        }
+    }
+
+    private func writeSegment(_ entries: [String: BlobCacheEntry], folder: String) -> Bool {
+        var text = "\(Self.segmentMagic) \(Self.formatVersion)\n\(settings.toolVersion)\n"
+        text.reserveCapacity(entries.count * 90)
+        for (key, entry) in entries {
+            let output = entry.output
+            text += "\(key) \(entry.size) \(output.mayHoldVariables ? 1 : 0) \(output.hasPlaceholders ? 1 : 0) "
+            text += "\(output.parsedDocuments) \(output.skippedDocuments)\n"
+        }
+        let name = "\(getpid())-\(UInt64.random(in: 0...UInt64.max)).seg"
+        return Self.writeAtomically(Array(text.utf8), folder: folder, path: folder + "/" + name)
+    }
+
+    /// Every segment of this format and tool in `folder`; a line that does not read is skipped.
+    private static func readSegments(in folder: String, tool: String) -> ([String: SmallEntry], [String]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return ([:], []) }
+        var entries: [String: SmallEntry] = [:]
+        var paths: [String] = []
+        for name in names.sorted() where name.hasSuffix(".seg") {
+            let path = folder + "/" + name
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.count >= 2, lines[0] == "\(segmentMagic) \(formatVersion)", lines[1] == tool else { continue }
+            let segment = paths.count
+            paths.append(path)
+            for line in lines.dropFirst(2) {
+                let fields = line.split(separator: " ")
+                guard fields.count == 6 else { continue }
+                let numbers = fields.dropFirst().compactMap { Int($0) }
+                guard numbers.count == 5, numbers.allSatisfy({ $0 >= 0 }), numbers[1] <= 1, numbers[2] <= 1 else {
+                    continue
+                }
+                var output = ManifestFileReader.Output()
+                output.mayHoldVariables = numbers[1] == 1
+                output.hasPlaceholders = numbers[2] == 1
+                output.parsedDocuments = numbers[3]
+                output.skippedDocuments = numbers[4]
+                entries[String(fields[0])] = SmallEntry(
+                    entry: BlobCacheEntry(size: numbers[0], output: output), segment: segment)
+            }
+        }
+        return (entries, paths)
+    }
+
+    private static let segmentMagic = "endpoint-drift scan cache segment"
+
+    /// A small entry and the segment it was read from (-1: added by this run).
+    struct SmallEntry: Sendable {
+        var entry: BlobCacheEntry
+        var segment: Int
+    }
+
+    /// What this run added and used, shared by the reading threads.
+    private final class Session: @unchecked Sendable {
+        private let lock = NSLock()
+        private var addedEntries: [String: SmallEntry] = [:]
+        private var usedSegments: Set<Int> = []
+
+        func add(_ key: String, _ entry: SmallEntry) { lock.withLock { addedEntries[key] = entry } }
+        func added(_ key: String) -> SmallEntry? { lock.withLock { addedEntries[key] } }
+        func used(_ segment: Int) {
+            lock.withLock { _ = usedSegments.insert(segment) }
+        }
+        func take() -> ([String: SmallEntry], Set<Int>) {
+            lock.withLock {
+                defer {
+                    addedEntries = [:]
+                    usedSegments = []
+                }
+                return (addedEntries, usedSegments)
+            }
+        }
     }
 
     /// Deletes the entries used longest ago until the whole cache directory (every format version)
@@ -248,5 +369,11 @@ public struct BlobCacheEntry: Sendable, Codable {
     public init(size: Int, output: ManifestFileReader.Output) {
         self.size = size
         self.output = output
+    }
+
+    /// Nothing but the size, two flags and two counts: kept in a segment, not a file of its own.
+    var isSmall: Bool {
+        output.objects.isEmpty && output.errors.isEmpty && output.notes.isEmpty && output.documents.isEmpty
+            && output.gitOpsDocuments.isEmpty
     }
 }

@@ -123,7 +123,10 @@ public final class RepositorySnapshot {
                     path: file.path, records: file.records, hasPlaceholders: file.hasPlaceholders))
         }
 
-        if let cache, result.cacheUse.stored > 0 { cache.trim() }
+        if let cache {
+            cache.flush()
+            if result.cacheUse.stored > 0 { cache.trim() }
+        }
 
         // Plain manifests with nothing to build: the records are final as read.
         guard

@@ -106,7 +106,10 @@ import Testing
         #expect(cold.cacheUse.hits == 1)
         #expect(cold.cacheUse.stored > 10)
         #expect(cold.cacheUse.unstored == 0)
-        #expect(Self.entryFiles(folder).count == cold.cacheUse.stored)
+        // Blobs that gave only counts share one segment file; the others have a file each.
+        let files = Self.entryFiles(folder)
+        #expect(files.count(where: { $0.hasSuffix(".seg") }) == 1)
+        #expect(files.count < cold.cacheUse.stored)
 
         for threads in [1, 2, 4] {
             cached.threads = threads
@@ -158,7 +161,8 @@ import Testing
         let keyB = cache.key(
             blobID: String(repeating: "b", count: 40), path: "b.yaml", selected: true, limits: .standard)
         var output = ManifestFileReader.Output()
-        output.mayHoldVariables = true
+        // A note: an entry of its own (blobs that give only counts go to a segment).
+        output.notes = [ScanNote(path: "", reason: .binary, message: "binary file")]
         #expect(cache.store(BlobCacheEntry(size: 7, output: output), under: keyA))
         #expect(cache.load(keyA)?.size == 7)
         // A's entry copied to B's place is foreign there.
@@ -287,6 +291,46 @@ import Testing
             try bytes.prefix(length).write(to: URL(fileURLWithPath: cache.entryPath(key)))
             #expect(cache.load(key) == nil, "cut at \(length)")
         }
+    }
+
+    @Test func segmentsKeepTheBlobsThatGaveOnlyCountsAndAreMergedWhenMany() throws {
+        let folder = try TempFolder()
+        func entry(_ index: Int) -> BlobCacheEntry {
+            var output = ManifestFileReader.Output()
+            output.mayHoldVariables = index % 2 == 0
+            output.skippedDocuments = index
+            return BlobCacheEntry(size: index * 10, output: output)
+        }
+        func key(_ cache: BlobCache, _ index: Int) -> String {
+            cache.key(blobID: String(format: "%040d", index), path: "f.yaml", selected: true, limits: .standard)
+        }
+        // Ten runs, each learning one blob: ten segments, then merged into one by the eleventh.
+        for index in 0..<10 {
+            let cache = try #require(BlobCache(Self.settings(folder)))
+            #expect(cache.store(entry(index), under: key(cache, index)))
+            #expect(cache.load(key(cache, index))?.size == index * 10)
+            cache.flush()
+        }
+        let segments = { Self.entryFiles(folder).filter { $0.hasSuffix(".seg") } }
+        #expect(segments().count <= 9)
+        let cache = try #require(BlobCache(Self.settings(folder)))
+        for index in 0..<10 {
+            let loaded = try #require(cache.load(key(cache, index)))
+            #expect(loaded.size == index * 10)
+            #expect(loaded.output.mayHoldVariables == (index % 2 == 0))
+            #expect(loaded.output.skippedDocuments == index)
+        }
+        // Another tool's segment, and damaged lines, are passed over.
+        let other = try #require(BlobCache(Self.settings(folder, tool: "other")))
+        #expect(other.load(key(other, 1)) == nil)
+        let one = try #require(segments().first)
+        let text = try String(contentsOfFile: one, encoding: .utf8)
+        let damaged = text.split(separator: "\n").enumerated().map { $0.offset < 2 ? String($0.element) : "x y z" }
+        try Data(damaged.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: one))
+        cache.flush()
+        let after = try #require(BlobCache(Self.settings(folder)))
+        #expect(
+            (0..<10).allSatisfy { after.load(key(after, $0)) == nil || after.load(key(after, $0))?.size == $0 * 10 })
     }
 
     @Test func trimmingDeletesTheEntriesUsedLongestAgo() throws {
