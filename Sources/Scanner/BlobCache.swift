@@ -34,11 +34,14 @@ public final class BlobCache: Sendable {
     private let segments: [String]
     /// What this run adds, and which segments it used.
     private let session = Session()
+    /// `variants(.standard, …)`, for `key`.
+    private let variantCache: [String]
 
     /// The cache at `settings.directory`, created if needed; nil when it cannot be created
     /// (a read-only home): the scan then reads every blob, as without a cache.
     public init?(_ settings: BlobCacheSettings) {
         self.settings = settings
+        variantCache = Self.variants(.standard, tool: settings.toolVersion)
         root = (settings.directory as NSString).appendingPathComponent("scan-v\(Self.formatVersion)")
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -53,12 +56,33 @@ public final class BlobCache: Sendable {
     /// on besides the bytes (the mode, the path's `.json` suffix and whether it names Argo CD, the
     /// parse limits) and the tool version.
     public func key(blobID: String, path: String, selected: Bool, limits: ParseLimits) -> String {
-        let lowered = path.lowercased()
-        let variant =
-            "\(selected ? "objects" : "discovery")|json=\(lowered.hasSuffix(".json"))"
-            + "|argo=\(path.utf8.count >= 4 && lowered.contains("argo"))"
-            + "|limits=\(limits.maxExpandedNodes),\(limits.maxDepth)|tool=\(settings.toolVersion)"
-        return "\(blobID)-\(Self.fnv1a(variant))"
+        // As `ManifestFileReader` decides them (`lowercased()` gives ASCII letters only from ASCII
+        // ones, so ASCII case folding is the same), without its String and Foundation calls.
+        let bytes = path.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let json = bytes.count >= 5 && bytes.suffix(5).elementsEqual(".json".utf8)
+        let argo = bytes.count >= 4 && Self.contains(bytes, "argo")
+        let index = (selected ? 4 : 0) + (json ? 2 : 0) + (argo ? 1 : 0)
+        let variants = limits == .standard ? variantCache : Self.variants(limits, tool: settings.toolVersion)
+        return blobID + "-" + variants[index]
+    }
+
+    private static func variants(_ limits: ParseLimits, tool: String) -> [String] {
+        (0..<8).map { index in
+            let variant =
+                "\(index & 4 != 0 ? "objects" : "discovery")|json=\(index & 2 != 0)|argo=\(index & 1 != 0)"
+                + "|limits=\(limits.maxExpandedNodes),\(limits.maxDepth)|tool=\(tool)"
+            return fnv1a(variant)
+        }
+    }
+
+    private static func contains(_ bytes: [UInt8], _ word: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes.count >= needle.count else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle)
+        {
+            return true
+        }
+        return false
     }
 
     private func file(for key: String) -> (folder: String, path: String) {
