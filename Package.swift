@@ -101,6 +101,10 @@ let package = Package(
             dependencies: [
                 "Scanner", "Manifests", "LiveState", "Drift", "Reporting", "EndpointDriftKit", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The bare list requests, the live read's limit, with the client the tool uses.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),

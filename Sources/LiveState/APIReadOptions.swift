@@ -18,6 +18,11 @@ public struct APIReadOptions: Sendable {
     public var userAgent: String
     /// List requests in flight at once.
     public var concurrency: Int
+    /// A scope of at least this many namespaces is read with one list per resource over all
+    /// namespaces, the other namespaces' objects dropped as each page is decoded: three requests
+    /// instead of three per namespace. Where RBAC forbids listing all namespaces, the namespaces are
+    /// listed one by one (with a note). 0: always one list per namespace.
+    public var clusterWideFrom = 8
     /// Pages one list may take before it is taken for a server that never stops paging: 20 million
     /// objects at the default chunk size.
     public var maximumPages = 40_000

@@ -59,8 +59,9 @@ final class APISession: Sendable {
     /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. A 403 on one
     /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
+    /// `only`: keep only the objects of these namespaces (for lists over all namespaces).
     func run(
-        _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int
+        _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
@@ -68,7 +69,9 @@ final class APISession: Sendable {
             do throws(LiveError) {
                 return (
                     index,
-                    .success(try await self.list(job.resource, namespace: job.namespace, keepDocuments: keepDocuments))
+                    .success(
+                        try await self.list(
+                            job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only))
                 )
             } catch {
                 return (index, .failure(error))
@@ -145,7 +148,11 @@ final class APISession: Sendable {
 
     // MARK: Lists
 
-    func list(_ resource: APIResource, namespace: String?, keepDocuments: Bool) async throws(LiveError) -> ListResult {
+    /// `only`: the namespaces whose objects are kept, the others dropped page by page (a list over
+    /// all namespaces for a scope of many).
+    func list(
+        _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil
+    ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         var result = ListResult()
         var continueToken: String?
@@ -190,8 +197,15 @@ final class APISession: Sendable {
                     )
                 }
                 let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
-                result.objects += page.objects
-                result.documents += page.documents
+                if let only {
+                    result.objects += page.objects.filter { only.contains($0.metadata.namespace ?? "") }
+                    result.documents += page.documents.filter {
+                        only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
+                    }
+                } else {
+                    result.objects += page.objects
+                    result.documents += page.documents
+                }
                 result.problems += page.problems
                 result.resourceVersion = page.resourceVersion ?? result.resourceVersion
                 guard let next = page.continueToken else { return result }

@@ -56,6 +56,20 @@ public struct KubernetesAPISource: LiveStateSource {
                 "discovery.k8s.io/v1 is not served by this API server: EndpointSlices were not read, only Endpoints and Services"
             )
         }
+        if case .only(let namespaces) = scope, options.clusterWideFrom > 0, namespaces.count >= options.clusterWideFrom
+        {
+            do {
+                let results = try await session.run(
+                    resources.map { ($0, nil) }, concurrency: max(1, options.concurrency), only: namespaces)
+                return try snapshot(
+                    resources.map { ($0, nil) }, results, scope: scope, notes: notes, failed: [:])
+            } catch  where error.kind == .forbidden {
+                // A namespaced Role is the usual reason: the lists per namespace may well be allowed.
+                notes.append(
+                    "listing \(error.resource) in all namespaces is forbidden (403): read namespace by namespace instead (\(namespaces.count) namespaces)"
+                )
+            }
+        }
         var jobs: [(resource: APIResource, namespace: String?)] = []
         for resource in resources {
             switch scope {
@@ -75,6 +89,14 @@ public struct KubernetesAPISource: LiveStateSource {
         {
             throw first.error
         }
+        return try snapshot(jobs, results, scope: scope, notes: notes, failed: failed)
+    }
+
+    private func snapshot(
+        _ jobs: [(resource: APIResource, namespace: String?)], _ results: APISession.JobResults,
+        scope: NamespaceScope, notes: [String], failed: [String: String]
+    ) throws(LiveError) -> LiveSnapshot {
+        var notes = notes
         var records: [ObjectRecord] = []
         var items: [SnapshotWriter.Item] = []
         for (job, result) in zip(jobs, results.lists) where failed[job.namespace ?? ""] == nil {

@@ -16,27 +16,62 @@ public enum DocumentSplitter {
         var pieces: [Piece] = []
         var pieceStart = 0
         var pieceLine = 1
-        var lineStart = 0
+        // Newlines are counted only up to the markers found, a word at a time (`ByteSearch`).
         var line = 1
+        var counted = 0
         let count = bytes.count
-        while lineStart < count {
-            var lineEnd = lineStart
-            while lineEnd < count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        var candidates = MarkerCandidates(bytes)
+        // Only lines that start with `-` or `.` can be markers: memchr/memmem find them (and the
+        // line ends) without looking at the bytes between in Swift.
+        while let lineStart = candidates.next() {
+            let lineEnd = ByteSearch.index(of: UInt8(ascii: "\n"), in: bytes, from: lineStart) ?? count
             let next = min(lineEnd + 1, count)
-            if isMarker(bytes, at: lineStart, lineEnd: lineEnd, char: UInt8(ascii: "-")) {
+            let isDashes = isMarker(bytes, at: lineStart, lineEnd: lineEnd, char: UInt8(ascii: "-"))
+            let isDots = !isDashes && isMarker(bytes, at: lineStart, lineEnd: lineEnd, char: UInt8(ascii: "."))
+            guard isDashes || isDots else { continue }
+            line += ByteSearch.countNewlines(in: bytes, counted..<lineStart)
+            counted = lineStart
+            if isDashes {
                 if lineStart > pieceStart { pieces.append(Piece(range: pieceStart..<lineStart, line: pieceLine)) }
                 pieceStart = lineStart
                 pieceLine = line
-            } else if isMarker(bytes, at: lineStart, lineEnd: lineEnd, char: UInt8(ascii: ".")) {
+            } else {
                 pieces.append(Piece(range: pieceStart..<next, line: pieceLine))
                 pieceStart = next
                 pieceLine = line + 1
             }
-            lineStart = next
-            line += 1
         }
         if count > pieceStart { pieces.append(Piece(range: pieceStart..<count, line: pieceLine)) }
         return pieces
+    }
+
+    /// The starts of the lines that begin with `-` or `.`, in order: offset 0, then each hit of
+    /// `\n-` and `\n.`, the two searches merged.
+    private struct MarkerCandidates {
+        let bytes: UnsafeRawBufferPointer
+        var dash: Int?
+        var dot: Int?
+        var startChecked = false
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            dash = ByteSearch.find("\n-", in: bytes, from: 0)
+            dot = ByteSearch.find("\n.", in: bytes, from: 0)
+        }
+
+        mutating func next() -> Int? {
+            if !startChecked {
+                startChecked = true
+                if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: ".") { return 0 }
+            }
+            if let minus = dash, dot.map({ minus < $0 }) ?? true {
+                dash = ByteSearch.find("\n-", in: bytes, from: minus + 1)
+                return minus + 1
+            }
+            guard let point = dot else { return nil }
+            dot = ByteSearch.find("\n.", in: bytes, from: point + 1)
+            return point + 1
+        }
     }
 
     /// `---` or `...` at column 0, followed by the end of the line or white space.
@@ -83,21 +118,18 @@ public enum DocumentSplitter {
     /// The values of `kind:` keys written at column 0 (top-level keys of a block mapping).
     static func topLevelKinds(_ bytes: UnsafeRawBufferPointer) -> [Substring] {
         var kinds: [Substring] = []
-        var lineStart = 0
         let count = bytes.count
-        while lineStart < count {
-            var lineEnd = lineStart
-            while lineEnd < count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            if lineEnd - lineStart > 5, bytes[lineStart] == UInt8(ascii: "k"),
-                bytes[lineStart + 1] == UInt8(ascii: "i"),
-                bytes[lineStart + 2] == UInt8(ascii: "n"), bytes[lineStart + 3] == UInt8(ascii: "d"),
-                bytes[lineStart + 4] == UInt8(ascii: ":")
-            {
+        // At memory speed: only lines starting with `kind:` are looked at.
+        var lineStart =
+            ByteSearch.hasPrefix(bytes, "kind:") ? 0 : ByteSearch.find("\nkind:", in: bytes, from: 0).map { $0 + 1 }
+        while let start = lineStart {
+            let lineEnd = ByteSearch.index(of: UInt8(ascii: "\n"), in: bytes, from: start) ?? count
+            if lineEnd - start > 5 {
                 let raw = String(
-                    decoding: UnsafeRawBufferPointer(rebasing: bytes[(lineStart + 5)..<lineEnd]), as: UTF8.self)
+                    decoding: UnsafeRawBufferPointer(rebasing: bytes[(start + 5)..<lineEnd]), as: UTF8.self)
                 kinds.append(cleanValue(raw))
             }
-            lineStart = lineEnd + 1
+            lineStart = ByteSearch.find("\nkind:", in: bytes, from: lineEnd).map { $0 + 1 }
         }
         return kinds
     }

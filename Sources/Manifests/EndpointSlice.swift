@@ -1,5 +1,5 @@
 /// A `discovery.k8s.io/v1` EndpointSlice: linked to its Service by the `kubernetes.io/service-name` label.
-public struct EndpointSlice: Sendable, Hashable {
+public struct EndpointSlice: Sendable, Hashable, Codable {
     public var metadata: ObjectMeta
     /// `IPv4`, `IPv6` or `FQDN`, as written.
     public var addressType: String
@@ -26,7 +26,7 @@ public struct EndpointSlice: Sendable, Hashable {
 }
 
 /// One endpoint of a slice.
-public struct SliceEndpoint: Sendable, Hashable {
+public struct SliceEndpoint: Sendable, Hashable, Codable {
     /// 1 to 100 addresses; consumers use the first.
     public var addresses: [String]
     public var conditions: EndpointConditions
@@ -49,7 +49,7 @@ public struct SliceEndpoint: Sendable, Hashable {
 }
 
 /// Endpoint conditions as written; absent `ready`/`serving` mean true, absent `terminating` false.
-public struct EndpointConditions: Sendable, Hashable {
+public struct EndpointConditions: Sendable, Hashable, Codable {
     public var ready: Bool?
     public var serving: Bool?
     public var terminating: Bool?

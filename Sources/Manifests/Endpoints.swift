@@ -1,5 +1,5 @@
 /// A `v1` Endpoints object: linked to the Service of the same namespace and name.
-public struct Endpoints: Sendable, Hashable {
+public struct Endpoints: Sendable, Hashable, Codable {
     public var metadata: ObjectMeta
     public var subsets: [EndpointSubset]
 
@@ -13,7 +13,7 @@ public struct Endpoints: Sendable, Hashable {
 }
 
 /// One subset: every address in it serves every port in it.
-public struct EndpointSubset: Sendable, Hashable {
+public struct EndpointSubset: Sendable, Hashable, Codable {
     public var addresses: [EndpointAddress]
     public var notReadyAddresses: [EndpointAddress]
     public var ports: [EndpointPort]
@@ -28,7 +28,7 @@ public struct EndpointSubset: Sendable, Hashable {
 }
 
 /// One address of a subset.
-public struct EndpointAddress: Sendable, Hashable {
+public struct EndpointAddress: Sendable, Hashable, Codable {
     /// As written (the linter checks it; comparisons use `IPAddress.canonicalText`).
     public var ip: String
     public var hostname: String?
@@ -45,7 +45,7 @@ public struct EndpointAddress: Sendable, Hashable {
 }
 
 /// A port of an Endpoints subset or an EndpointSlice.
-public struct EndpointPort: Sendable, Hashable {
+public struct EndpointPort: Sendable, Hashable, Codable {
     /// Empty when not written.
     public var name: String
     /// `nil` only in an EndpointSlice port that leaves it out (meaning "all ports").

@@ -1,5 +1,5 @@
 /// One of the three objects this tool reads, desired or live.
-public enum KubeObject: Sendable, Hashable {
+public enum KubeObject: Sendable, Hashable, Codable {
     case service(Service)
     case endpoints(Endpoints)
     case endpointSlice(EndpointSlice)

@@ -1,8 +1,8 @@
 /// A problem with one manifest: where it is and what is wrong. The scanner reports these and goes on
 /// with the next document.
-public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ManifestError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Coarse cause, for tests and for choosing a hint; new cases may be added.
-    public enum Kind: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
         case syntax
         case duplicateKey
         case wrongType

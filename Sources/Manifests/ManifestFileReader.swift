@@ -6,7 +6,7 @@
 /// from the parsed tree, so a ConfigMap whose data mentions `kind: Endpoints` is never taken for one.
 public enum ManifestFileReader {
     /// An object read from the file, before its namespace is resolved.
-    public struct FileObject: Sendable {
+    public struct FileObject: Sendable, Codable {
         public var object: KubeObject
         public var line: Int
         public var column: Int
@@ -28,13 +28,13 @@ public enum ManifestFileReader {
 
     /// One parsed document of a file, kept as a tree (for the steps that transform objects before
     /// decoding them: kustomize patches, Flux variable substitution).
-    public struct Document: Sendable {
+    public struct Document: Sendable, Codable {
         public var root: Node
         /// 0-based index of the document in the file (documents without content are not counted).
         public var index: Int
     }
 
-    public struct Output: Sendable {
+    public struct Output: Sendable, Codable {
         public var objects: [FileObject] = []
         public var errors: [ManifestError] = []
         public var notes: [ScanNote] = []
@@ -51,6 +51,8 @@ public enum ManifestFileReader {
         /// Documents that were parsed (for statistics and benchmarks).
         public var parsedDocuments = 0
         public var skippedDocuments = 0
+
+        public init() {}
     }
 
     /// What to do with a file's documents.

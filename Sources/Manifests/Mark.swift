@@ -14,7 +14,7 @@ public struct Mark: Sendable, Hashable, Comparable, Codable {
 }
 
 /// The text a node was read from: `start` is its first byte, `end` is one past its last byte.
-public struct SourceSpan: Sendable, Hashable {
+public struct SourceSpan: Sendable, Hashable, Codable {
     public var start: Mark
     public var end: Mark
 

@@ -2,7 +2,7 @@
 ///
 /// Both readers (`YAMLReader`, `JSONReader`) produce this one tree, so that everything after
 /// parsing, including positions for error messages and text edits, is format-independent.
-public enum Node: Sendable {
+public enum Node: Sendable, Codable {
     case scalar(Scalar)
     case sequence(Sequence)
     case mapping(Mapping)
@@ -53,17 +53,17 @@ public enum Node: Sendable {
 }
 
 /// How a scalar was written; edits keep the style of their neighbours.
-public enum ScalarStyle: Sendable, Hashable {
+public enum ScalarStyle: String, Sendable, Hashable, Codable {
     case plain, singleQuoted, doubleQuoted, literal, folded
 }
 
 /// Block (indented) or flow (`[a, b]`, `{a: b}`) collections.
-public enum CollectionStyle: Sendable, Hashable {
+public enum CollectionStyle: String, Sendable, Hashable, Codable {
     case block, flow
 }
 
 /// A scalar node: its text as parsed (escapes resolved), how it was written, and an explicit tag if any.
-public struct Scalar: Sendable {
+public struct Scalar: Sendable, Codable {
     public var value: String
     public var style: ScalarStyle
     public var tag: String?
@@ -81,7 +81,7 @@ public struct Scalar: Sendable {
 }
 
 /// A sequence node.
-public struct Sequence: Sendable {
+public struct Sequence: Sendable, Codable {
     public var items: [Node]
     public var style: CollectionStyle
     public var span: SourceSpan
@@ -94,8 +94,8 @@ public struct Sequence: Sendable {
 }
 
 /// A mapping node; entries keep their order in the file.
-public struct Mapping: Sendable {
-    public struct Entry: Sendable {
+public struct Mapping: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
         public var key: Node
         public var value: Node
 

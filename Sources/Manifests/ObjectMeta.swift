@@ -1,5 +1,5 @@
 /// The metadata fields this tool uses.
-public struct ObjectMeta: Sendable, Hashable {
+public struct ObjectMeta: Sendable, Hashable, Codable {
     public var name: String
     /// As written; `nil` when the manifest does not say (the scanner then applies kustomize or the default).
     public var namespace: String?

@@ -1,5 +1,5 @@
 /// A `v1` Service, reduced to what decides whether it is an "external service".
-public struct Service: Sendable, Hashable {
+public struct Service: Sendable, Hashable, Codable {
     public var metadata: ObjectMeta
     /// `ClusterIP` when not written.
     public var type: String
@@ -26,7 +26,7 @@ public struct Service: Sendable, Hashable {
 }
 
 /// One port of a Service.
-public struct ServicePort: Sendable, Hashable {
+public struct ServicePort: Sendable, Hashable, Codable {
     /// Empty when not written (allowed only on single-port Services).
     public var name: String
     public var port: Int

@@ -93,7 +93,8 @@ public final class RepositorySnapshot {
         }
         result.stats.filesSelected = tasks.count { $0.selected }
 
-        let reader = FileReader(commitID: commit.id.hex, options: options)
+        let cache = options.cache.flatMap { BlobCache($0) }
+        let reader = FileReader(commitID: commit.id.hex, options: options, cache: cache)
         let threads = min(options.threads ?? ScanOptions.automaticThreads, max(1, tasks.count / 64))
         let read =
             threads > 1
@@ -107,6 +108,12 @@ public final class RepositorySnapshot {
             let file =
                 (read.indices.contains(index) ? read[index] : nil)
                 ?? reader.read(task.entry, selected: task.selected, repository)
+            switch file.cache {
+            case .hit: result.cacheUse.hits += 1
+            case .stored: result.cacheUse.stored += 1
+            case .miss: result.cacheUse.unstored += 1
+            case .none: break
+            }
             gitOps += file.gitOpsDocuments.map { DesiredStateInput.GitOpsDocument(path: file.path, root: $0) }
             if file.mayHoldVariables { variableSources.append(file.path) }
             guard file.selected else { continue }
@@ -114,6 +121,11 @@ public final class RepositorySnapshot {
             files.append(
                 DesiredStateInput.ReadFile(
                     path: file.path, records: file.records, hasPlaceholders: file.hasPlaceholders))
+        }
+
+        if let cache {
+            cache.flush()
+            if result.cacheUse.stored > 0 { cache.trim() }
         }
 
         // Plain manifests with nothing to build: the records are final as read.

@@ -17,11 +17,14 @@ public struct ScanOptions: Sendable, Hashable {
     public var variableFiles: [VariableFile]
     /// `--vars-from-cluster`: the `substituteFrom` objects an earlier scan asked for, as read live.
     public var clusterVariables: [ClusterVariableSource]
+    /// `--cache DIR`: what earlier runs learned from blobs (see `BlobCache`); nil reads every blob.
+    /// The result is the same with or without it.
+    public var cache: BlobCacheSettings?
 
     public init(
         filter: PathFilter = PathFilter(), maxFileSize: Int = 5 * 1024 * 1024, defaultNamespace: String = "default",
         limits: ParseLimits = .standard, threads: Int? = nil, variableFiles: [VariableFile] = [],
-        clusterVariables: [ClusterVariableSource] = []
+        clusterVariables: [ClusterVariableSource] = [], cache: BlobCacheSettings? = nil
     ) {
         self.filter = filter
         self.maxFileSize = maxFileSize
@@ -30,6 +33,7 @@ public struct ScanOptions: Sendable, Hashable {
         self.threads = threads
         self.variableFiles = variableFiles
         self.clusterVariables = clusterVariables
+        self.cache = cache
     }
 
     public static var automaticThreads: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
@@ -69,6 +73,9 @@ public struct ScanResult: Sendable {
     /// `SecretMask` hides them in every output.
     public var secretValues: Set<String> = []
     public var stats: ScanStats
+    /// How the blob cache served this scan (not part of any output: a scan's result is the same
+    /// with or without the cache).
+    public var cacheUse = ScanCacheUse()
 
     public init(
         repositoryPath: String, revision: String, commitID: String, commitSummary: String = "", commitTime: Int64 = 0,
@@ -87,4 +94,14 @@ public struct ScanResult: Sendable {
     }
 
     public var inventory: ServiceInventory { ServiceInventory(records: records) }
+}
+
+/// Blobs the cache answered for, and blobs read and then stored.
+public struct ScanCacheUse: Sendable, Hashable {
+    public var hits = 0
+    public var stored = 0
+    /// Read, but the entry could not be written.
+    public var unstored = 0
+
+    public init() {}
 }

@@ -18,6 +18,8 @@ public enum ProcessRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // The binary's blob cache goes to a folder of this test process, never the user's ~/.cache.
+        env["XDG_CACHE_HOME"] = TestCacheHome.path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }

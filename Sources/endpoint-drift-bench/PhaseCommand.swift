@@ -15,6 +15,11 @@ struct PhaseCommand: AsyncParsableCommand {
 
     enum Phase: String, ExpressibleByArgument, CaseIterable {
         case scan
+        /// With a blob cache that starts empty, then with one a scan has just filled.
+        case scanCold = "scan-cold"
+        case scanWarm = "scan-warm"
+        /// The list requests alone, nothing decoded (the live read's limit).
+        case listBare = "list-bare"
         case liveFile = "live-file"
         case liveAPI = "live-api"
         case pageDecode = "page-decode"
@@ -46,6 +51,28 @@ struct PhaseCommand: AsyncParsableCommand {
                 with(
                     figure, bytes: result.stats.bytesRead, items: result.records.count,
                     note: "\(result.stats.documentsParsed) documents parsed, \(result.stats.documentsSkipped) skipped"))
+        case .scanCold:
+            let folder = "\(data.root)/scan-cache-cold"
+            try? FileManager.default.removeItem(atPath: folder)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let (result, figure) = try Meter.measure("scan, cold cache", scale: label) { try scan(data, cache: folder) }
+            figures.append(
+                with(
+                    figure, bytes: result.stats.bytesRead, items: result.records.count,
+                    note: "\(result.cacheUse.stored) entries written"))
+        case .scanWarm:
+            let folder = "\(data.root)/scan-cache-warm"
+            _ = try scan(data, cache: folder)
+            let (result, figure) = try Meter.measure("scan, warm cache", scale: label) { try scan(data, cache: folder) }
+            figures.append(
+                with(
+                    figure, bytes: result.stats.bytesRead, items: result.records.count,
+                    note: "\(result.cacheUse.hits) blobs from the cache, \(result.cacheUse.stored) read"))
+        case .listBare:
+            let (bytes, figure) = try await Meter.measure("limit: bare list requests (API, HTTPS)", scale: label) {
+                try await BareLists.run(port: port, caFile: caFile)
+            }
+            figures.append(with(figure, bytes: bytes, items: 3, note: "3 lists over all namespaces, pages of 500"))
         case .liveFile:
             let (snapshot, figure) = try await Meter.measure("live read (file)", scale: label) {
                 try await SnapshotFileSource(path: data.liveFile).read(scope: .all)
@@ -84,8 +111,10 @@ struct PhaseCommand: AsyncParsableCommand {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
-    private func scan(_ data: BenchData) throws -> ScanResult {
-        try RepositorySnapshot(repositoryPath: data.repository, revision: "HEAD").scan(ScanOptions())
+    private func scan(_ data: BenchData, cache: String? = nil) throws -> ScanResult {
+        var options = ScanOptions()
+        options.cache = cache.map { BlobCacheSettings(directory: $0, toolVersion: "bench") }
+        return try RepositorySnapshot(repositoryPath: data.repository, revision: "HEAD").scan(options)
     }
 
     private func apiSource() throws -> KubernetesAPISource {

@@ -74,6 +74,31 @@ struct ResultReport {
         }
     }
 
+    /// The cache and the live read against their limits (issue 15).
+    private var cacheAndListLines: [String] {
+        scales.flatMap { scale -> [String] in
+            var lines: [String] = []
+            if let git = figure("limit: git cat-file --batch", scale) {
+                for phase in ["scan, cold cache", "scan, warm cache"] {
+                    guard let scan = figure(phase, scale) else { continue }
+                    lines.append(
+                        "\(scale): \(phase) \(Self.format(scan.wall)) s = "
+                            + String(format: "%.2f×", scan.wall / git.wall) + " git cat-file --batch")
+                }
+            }
+            if let bare = figure("limit: bare list requests (API, HTTPS)", scale) {
+                for phase in ["check (API, HTTPS)", "check (API, HTTPS, warm cache)", "live read (API, HTTPS)"] {
+                    guard let check = figure(phase, scale) else { continue }
+                    lines.append(
+                        "\(scale): \(phase) \(Self.format(check.wall)) s, \(Self.mb(check.peakRSS)) MB = "
+                            + String(format: "%.2f×", check.wall / bare.wall)
+                            + " the bare list requests (\(Self.format(bare.wall)) s)")
+                }
+            }
+            return lines
+        }
+    }
+
     /// Time per unit of size, relative to 1× (and, in brackets, to 4×): 1.00 is perfectly linear.
     private var scalingLines: [String] {
         let linear =
@@ -152,6 +177,8 @@ struct ResultReport {
         var out = "\nData\n" + dataLines.map { "  " + $0 }.joined(separator: "\n") + "\n\n"
         out += line(Self.headers) + "\n" + rows.map(line).joined(separator: "\n") + "\n"
         out += "\nScan against the limits\n" + limitLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+        out += "\nCache and live read against their limits\n"
+        out += cacheAndListLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
         out += "\nGrowth (wall time; in brackets time per unit of size relative to 1×)\n"
         out += scalingLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
         out += "\nTargets (load at the end: \(load))\n" + targetLines.map { "  " + $0 }.joined(separator: "\n") + "\n"
@@ -163,7 +190,9 @@ struct ResultReport {
             "| " + Self.headers.joined(separator: " | ") + " |\n|"
             + String(repeating: "---|", count: Self.headers.count) + "\n"
         out += rows.map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n\n"
-        out += (dataLines + limitLines + scalingLines + targetLines).map { "- " + $0 }.joined(separator: "\n") + "\n"
+        out +=
+            (dataLines + limitLines + cacheAndListLines + scalingLines + targetLines).map { "- " + $0 }.joined(
+                separator: "\n") + "\n"
         return out
     }
 }

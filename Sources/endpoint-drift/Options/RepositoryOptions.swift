@@ -43,6 +43,21 @@ struct RepositoryOptions: ParsableArguments {
     @Flag(name: .long, help: "Exit 2 when any file cannot be read, not only when nothing could be.")
     var strict = false
 
+    @Option(
+        name: .customLong("cache"),
+        help: ArgumentHelp(
+            "Keep what each git blob gave here, so the next run reads only new blobs (default $XDG_CACHE_HOME/endpoint-drift, else ~/.cache/endpoint-drift).",
+            valueName: "dir"))
+    var cacheDirectory: String?
+
+    @Option(
+        name: .customLong("cache-max-size"),
+        help: "Trim the cache to this many bytes on disk, the entries used longest ago first (suffixes Ki, Mi, Gi).")
+    var cacheMaxSize: String = "256Mi"
+
+    @Flag(name: .customLong("no-cache"), help: "Read every blob; neither use nor write the cache.")
+    var noCache = false
+
     func validate() throws {
         for path in variableFiles {
             _ = try Self.loadVariables(path)
@@ -51,13 +66,40 @@ struct RepositoryOptions: ParsableArguments {
             throw ValidationError("--max-file-size: '\(maxFileSize)' is not a size (e.g. 5242880, 512Ki, 5Mi)")
         }
         guard !defaultNamespace.isEmpty else { throw ValidationError("--default-namespace must not be empty") }
+        if noCache && cacheDirectory != nil { throw ValidationError("--cache and --no-cache exclude each other") }
+        guard ByteSize.parse(cacheMaxSize) != nil else {
+            throw ValidationError("--cache-max-size: '\(cacheMaxSize)' is not a size (e.g. 64Mi, 1Gi)")
+        }
+        if cacheDirectory?.isEmpty == true { throw ValidationError("--cache must name a folder") }
+    }
+
+    /// The blob cache's place: `--cache`, else the user's cache folder; nil with `--no-cache`. A
+    /// build of another version or commit never uses another's entries.
+    var cacheSettings: BlobCacheSettings? {
+        guard !noCache, let directory = cacheDirectory ?? BlobCacheSettings.defaultDirectory() else { return nil }
+        let build = BuildInfo.current
+        var tool = "\(build.version) \(build.commit)"
+        // A build `make dist` did not stamp (a developer's): its size and time stand for its code,
+        // so that a rebuilt reader never uses what the previous build cached.
+        if build.commit == "unknown" { tool += " " + Self.executableStamp }
+        return BlobCacheSettings(
+            directory: directory, toolVersion: tool, maxBytes: ByteSize.parse(cacheMaxSize) ?? 256 * 1024 * 1024)
+    }
+
+    /// The running executable's size and modification time, or "" when they cannot be read.
+    static var executableStamp: String {
+        guard let path = Bundle.main.executablePath,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+        else { return "" }
+        return "exe \(size) \(modified.timeIntervalSince1970)"
     }
 
     var scanOptions: ScanOptions {
         ScanOptions(
             filter: PathFilter(prefixes: paths, includes: includes, excludes: excludes),
             maxFileSize: ByteSize.parse(maxFileSize) ?? 5 * 1024 * 1024, defaultNamespace: defaultNamespace,
-            variableFiles: variableFiles.compactMap { try? Self.loadVariables($0) })
+            variableFiles: variableFiles.compactMap { try? Self.loadVariables($0) }, cache: cacheSettings)
     }
 
     /// Reads one `--vars` file.
