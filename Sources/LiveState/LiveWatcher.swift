@@ -74,9 +74,12 @@ public actor LiveWatcher {
                 if needsList {
                     let result = try await session.list(
                         scope.resource, namespace: scope.namespace, keepDocuments: false)
+                    let wasSynced = counters.synced
                     let touched = listed(scope, result)
                     needsList = false
-                    if !touched.isEmpty { await onChange(touched) }
+                    // The list that completes the first sync is told even when it touched nothing (an
+                    // empty kind listed last): the caller waits for it to compute its first report.
+                    if !touched.isEmpty || (!wasSynced && counters.synced) { await onChange(touched) }
                 }
                 let version = cache.resourceVersions[scope] ?? ""
                 let end = try await session.watch(scope, from: version, timeoutSeconds: watchTimeoutSeconds) {
