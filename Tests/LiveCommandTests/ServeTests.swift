@@ -56,9 +56,9 @@ struct ServeTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
     }
 
-    /// Waits (loosely bounded, only against a hang) until `condition` holds.
+    /// Waits (loosely bounded, at least 120 s, only against a hang) until `condition` holds.
     static func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<600 {
+        for _ in 0..<2400 {
             if try await condition() { return }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
