@@ -127,6 +127,14 @@ struct ServeTests {
             promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty,
             "\(promtool.stdout)\(promtool.stderr)")
 
+        // serve's alert rules (deploy/serve) use only metrics serve writes.
+        let rules = try String(
+            contentsOfFile: Validators.packageRoot + "/deploy/serve/endpoint-drift-serve.rules.yml", encoding: .utf8)
+        let used = Set(
+            rules.split(whereSeparator: { !$0.isLetter && $0 != "_" }).filter { $0.hasPrefix("endpoint_drift_") })
+        #expect(used.count == 4)
+        for name in used { #expect(metrics.contains("# TYPE \(name) "), "\(name) is not written") }
+
         // The cluster changes: the drift shows without a new run.
         endpointsWatch.send("MODIFIED", Self.endpointsJSON("192.0.2.9", version: "101"))
         try await Self.eventually("drift in metrics") {
