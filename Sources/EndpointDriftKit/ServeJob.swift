@@ -1,3 +1,4 @@
+import Delivery
 import Drift
 import Foundation
 import GitStore
@@ -37,6 +38,13 @@ public enum ServeJob {
         public var authToken: String?
         /// `--metrics-backend-labels`: also a series per backend, with its address.
         public var metricsBackendLabels = false
+        /// `--webhook`: posted when the set of findings changes, as `check --webhook --state` posts.
+        public var webhook: Secret?
+        /// `--state`: the findings remembered across restarts. Without it the first report is the
+        /// baseline (a restart does not post every finding again).
+        public var stateFile: String?
+        /// Where the webhook's credentials are read (`ENDPOINT_DRIFT_WEBHOOK_*`).
+        public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(
             check: CheckJob.Configuration, live: LiveSettings, clusterName: String = "default",
@@ -80,6 +88,12 @@ public enum ServeJob {
     /// Serves until the task is cancelled (SIGTERM in the command).
     public static func run(_ configuration: Configuration) async throws(RunError) {
         let state = ServeState(configuration: configuration)
+        let webhook = try configuration.webhook.map { (secret) throws(RunError) in
+            try FleetJob.makeWebhook(secret, environment: configuration.environment)
+        }
+        // Read before serving: a broken state file stops serve before it does anything.
+        let remembered = try configuration.stateFile.map(StateFile.read)
+        await state.notifications(webhook: webhook, remembered: remembered)
         try await state.loadDesired()
         if let remote = configuration.remote {
             configuration.log(
@@ -219,6 +233,8 @@ actor ServeState {
                 continue
             }
             if commit != before { await recompute(touched: nil) }
+            // A post that failed is tried again here too, not only at the next change.
+            await notifyIfChanged()
         }
     }
 
@@ -233,6 +249,7 @@ actor ServeState {
         guard let scan, let watcher else { return }
         let records = await watcher.records
         let counters = await watcher.counters
+        let notes = await watcher.notes
         guard counters.synced else { return }
         var namespaces: Set<String>?
         if case .only(let names) = scope { namespaces = names }
@@ -240,17 +257,87 @@ actor ServeState {
         let input = DriftCheck.Input(
             desired: CheckJob.desired(scan),
             live: DriftCheck.Observed(
-                records: records, source: "watch", observedAt: RFC3339Time.format(now), namespaces: namespaces),
+                records: records, source: "watch", observedAt: RFC3339Time.format(now), namespaces: namespaces,
+                notes: notes),
             configuration: driftConfiguration, strict: configuration.check.strict)
         // The first report compares everything; later ones only what changed since.
         let touched = report == nil ? nil : pending
         report = DriftCheck.run(input, reusing: &reuse, touched: touched)
         pending = []
         lastSync = now
+        // Not awaited here: a slow webhook must not hold up the watch that told this change.
+        Task { await self.notifyIfChanged() }
     }
 
     /// How many Services the last report compared (the others were reused), for tests.
     var lastCompared: Int { reuse.compared }
+
+    // MARK: Notifications
+
+    private var webhook: Webhook?
+    /// The findings last notified (or the baseline); `nil` before the first report without --state.
+    private var remembered: RememberedRun?
+    private var notifying = false
+    private var notificationErrors = 0
+
+    func notifications(webhook: Webhook?, remembered: RememberedRun?) {
+        self.webhook = webhook
+        self.remembered = remembered
+    }
+
+    /// Posts the webhook when the set of findings changed since the last post (the change-only logic
+    /// of `check --state`) and remembers them. One post at a time: changes made while one is in flight
+    /// are looked at when it ends. A failed post is counted and logged, and tried again at the next
+    /// change or --interval.
+    func notifyIfChanged() async {
+        guard webhook != nil || configuration.stateFile != nil, !notifying else { return }
+        notifying = true
+        defer { notifying = false }
+        while let report {
+            let fleet = FleetReport(
+                startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
+                clusters: [ClusterReport(name: configuration.clusterName, report: report)])
+            let now = RFC3339Time.format(Date())
+            guard let remembered else {
+                // Nothing known from before: this report is the baseline.
+                let (changes, next) = FleetChanges.between(RememberedRun(), fleet)
+                self.remembered = next
+                writeState(next, changes: changes, notified: false, at: now)
+                return
+            }
+            let (changes, next) = FleetChanges.between(remembered, fleet)
+            guard !changes.isEmpty else {
+                // A new --state file is written at the first report even with nothing to tell.
+                if let path = configuration.stateFile, !FileManager.default.fileExists(atPath: path) {
+                    writeState(next, changes: changes, notified: false, at: now)
+                }
+                return
+            }
+            var notified = false
+            if let webhook {
+                do {
+                    try await webhook.post(
+                        SecretMask.apply(WebhookMessage(toolVersion: Version.current).body(changes, fleet: fleet)))
+                    notified = true
+                } catch {
+                    notificationErrors += 1
+                    configuration.log("error: \(SecretMask.apply("\(error)")) (tried again at the next change)")
+                    return
+                }
+            }
+            self.remembered = next
+            writeState(next, changes: changes, notified: notified, at: now)
+        }
+    }
+
+    private func writeState(_ run: RememberedRun, changes: FleetChanges, notified: Bool, at time: String) {
+        guard let path = configuration.stateFile else { return }
+        do {
+            try StateFile.write(run, changes: changes, notified: notified, at: time, to: path)
+        } catch {
+            configuration.log("error: \(error)")
+        }
+    }
 
     // MARK: HTTP
 
@@ -319,6 +406,9 @@ actor ServeState {
             # HELP endpoint_drift_git_fetch_errors_total Failed fetches of the remote branch, or failed reads of the revision.
             # TYPE endpoint_drift_git_fetch_errors_total counter
             endpoint_drift_git_fetch_errors_total{\(cluster)} \(gitErrors)
+            # HELP endpoint_drift_notification_errors_total Webhook posts that failed (tried again at the next change).
+            # TYPE endpoint_drift_notification_errors_total counter
+            endpoint_drift_notification_errors_total{\(cluster)} \(notificationErrors)
             # HELP endpoint_drift_build_info The version of endpoint-drift serving these metrics.
             # TYPE endpoint_drift_build_info gauge
             endpoint_drift_build_info{version="\(Version.current)"} 1

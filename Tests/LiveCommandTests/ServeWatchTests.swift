@@ -154,4 +154,51 @@ struct ServeWatchTests {
         serving.cancel()
         _ = await serving.result
     }
+
+    /// A server without discovery.k8s.io/v1 (before 1.21): serve watches Endpoints and Services
+    /// only, says so in the report, and becomes ready (slices are not retried for ever).
+    @Test func withoutDiscoveryV1SlicesAreNotWatched() async throws {
+        let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: [Self.token]))
+        defer { Task { await server.stop() } }
+        server.on(
+            "/apis/discovery.k8s.io/v1",
+            respond: .status(404, reason: "NotFound", message: "the server could not find the requested resource"))
+        server.on(
+            "/api/v1/namespaces/net/services",
+            respond: PagedList(kind: "ServiceList", apiVersion: "v1", items: [], resourceVersion: "100").response)
+        server.on(
+            "/api/v1/namespaces/net/endpoints",
+            respond: PagedList(
+                kind: "EndpointsList", apiVersion: "v1",
+                items: [Array(Self.endpoints(["192.0.2.1"], version: "10").utf8)], resourceVersion: "100"
+            ).response)
+        for path in ["/api/v1/namespaces/net/endpoints", "/api/v1/namespaces/net/services"] {
+            server.on(path, query: "watch=1", respond: .watch(WatchFeed()))
+        }
+        let repository = try TempGitRepository()
+        try repository.write("net/nas.yaml", ServeTests.manifest("192.0.2.1"))
+        try repository.commitAll("nas")
+        let kubeconfig = try home.write(
+            "kubeconfig",
+            KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
+        let listening = ServeTests.Port()
+        let configuration = ServeJob.Configuration(
+            check: CheckJob.Configuration(repositoryPath: repository.path),
+            live: LiveSettings(
+                connection: ConnectionRequest(kubeconfigPath: kubeconfig),
+                environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
+        let serving = Task { try await ServeJob.run(configuration) }
+        defer { serving.cancel() }
+        try await ServeTests.eventually("listening") { listening.port != nil }
+        let port = try #require(listening.port)
+        try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
+        let json = try await ServeTests.get(port, "/report", accept: "application/json").1
+        #expect(json.contains("discovery.k8s.io/v1 is not served"), "\(json.prefix(600))")
+        #expect(
+            try await ServeTests.get(port, "/metrics").1.contains("endpoint_drift_up{cluster=\"lab\"} 1"))
+        #expect(!server.requests.contains { $0.path.contains("endpointslices") })
+        serving.cancel()
+        _ = await serving.result
+    }
 }

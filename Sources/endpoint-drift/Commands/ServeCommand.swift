@@ -96,6 +96,20 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var metricsBackendLabels = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "POST a JSON summary (with a Slack-compatible text field) when the set of findings changes. Optional bearer token from ENDPOINT_DRIFT_WEBHOOK_TOKEN.",
+            valueName: "url"))
+    var webhook: Secret?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Remember the notified findings in this file across restarts (without it, the first report after a start is the baseline).",
+            valueName: "file"))
+    var state: String?
+
     static let tokenVariable = "ENDPOINT_DRIFT_GIT_TOKEN"
 
     func validate() throws {
@@ -194,6 +208,8 @@ struct ServeCommand: AsyncParsableCommand {
                         + (authToken == nil ? "\n" : " (bearer token required but for /healthz)\n"))
             })
         configuration.metricsBackendLabels = metricsBackendLabels
+        configuration.webhook = webhook.flatMap { $0.revealText().allSatisfy(\.isWhitespace) ? nil : $0 }
+        configuration.stateFile = state
         let task = Task { () -> String? in
             do {
                 try await ServeJob.run(configuration)
