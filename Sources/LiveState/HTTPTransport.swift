@@ -46,6 +46,10 @@ actor HTTPTransport {
         // A refused connection or a failed TLS handshake should fail now, not after the connect
         // timeout of silent retries; transient failures are retried by `APISession`'s policy.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // serve keeps one watch open per kind and namespace: over HTTP/1.1 each holds a connection,
+        // and the default pool of 8 left the lists behind them queued for ever (no first sync with
+        // three namespaces or more). `check`'s lists are bounded by `APIReadOptions.concurrency`.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         if let serverName = connection.tlsServerName, connection.server.scheme == "https",
             serverName != connection.server.host
         {

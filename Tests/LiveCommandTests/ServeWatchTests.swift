@@ -201,4 +201,58 @@ struct ServeWatchTests {
         serving.cancel()
         _ = await serving.result
     }
+
+    /// Five namespaces: fifteen lists and fifteen watches held open at once, more than a default
+    /// HTTP/1.1 connection pool (8) allows; every list must still get through to the first sync.
+    @Test func manyNamespacesStillSync() async throws {
+        let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: [Self.token]))
+        defer { Task { await server.stop() } }
+        let repository = try TempGitRepository()
+        for index in 0..<5 {
+            let namespace = "ns\(index)"
+            server.on(
+                "/api/v1/namespaces/\(namespace)/services",
+                respond: PagedList(kind: "ServiceList", apiVersion: "v1", items: [], resourceVersion: "100").response)
+            server.on(
+                "/api/v1/namespaces/\(namespace)/endpoints",
+                respond: PagedList(kind: "EndpointsList", apiVersion: "v1", items: [], resourceVersion: "100").response)
+            server.on(
+                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
+                respond: PagedList(
+                    kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [], resourceVersion: "100"
+                ).response)
+            for path in [
+                "/api/v1/namespaces/\(namespace)/endpoints", "/api/v1/namespaces/\(namespace)/services",
+                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
+            ] {
+                server.on(path, query: "watch=1", respond: .watch(WatchFeed()))
+            }
+            try repository.write(
+                "\(namespace).yaml",
+                ServeTests.manifest("192.0.2.\(index + 1)").replacingOccurrences(
+                    of: "namespace: net", with: "namespace: \(namespace)"))
+        }
+        try repository.commitAll("five namespaces")
+        let kubeconfig = try home.write(
+            "kubeconfig",
+            KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
+        let listening = ServeTests.Port()
+        let configuration = ServeJob.Configuration(
+            check: CheckJob.Configuration(repositoryPath: repository.path),
+            live: LiveSettings(
+                connection: ConnectionRequest(kubeconfigPath: kubeconfig),
+                environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
+        let serving = Task { try await ServeJob.run(configuration) }
+        defer { serving.cancel() }
+        try await ServeTests.eventually("listening") { listening.port != nil }
+        let port = try #require(listening.port)
+        try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
+        // Every Service is in git and not in the cluster: five missing-live Services.
+        #expect(
+            try await ServeTests.get(port, "/metrics").1.contains(
+                "endpoint_drift_drifted_services{cluster=\"lab\"} 5"))
+        serving.cancel()
+        _ = await serving.result
+    }
 }
