@@ -47,8 +47,8 @@ actor HTTPTransport {
         // timeout of silent retries; transient failures are retried by `APISession`'s policy.
         configuration.connectionPool.retryConnectionEstablishment = false
         // serve keeps one watch open per kind and namespace: over HTTP/1.1 each holds a connection,
-        // and the default pool of 8 left the lists behind them queued for ever (no first sync with
-        // three namespaces or more). `check`'s lists are bounded by `APIReadOptions.concurrency`.
+        // and with the default pool of 8 the watches past the eighth waited for ever, so changes in
+        // those namespaces were never seen. `check`'s lists are bounded by `APIReadOptions.concurrency`.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         if let serverName = connection.tlsServerName, connection.server.scheme == "https",
             serverName != connection.server.host

@@ -68,6 +68,7 @@ public actor LiveWatcher {
                 if Task.isCancelled { break }
                 failures[LiveCache.Scope(.endpointSlices)] = error
                 attempts += 1
+                counters.reconnects += 1
                 do {
                     try await source.options.retryClock.sleep(min(30, 0.5 * pow(2, Double(min(attempts - 1, 6)))))
                 } catch {

@@ -84,7 +84,7 @@ struct SoakCommand: AsyncParsableCommand {
         for (namespace, text) in manifests { try repository.write("\(namespace).yaml", text) }
         try repository.commitAll("soak")
 
-        let server = try await FakeKubernetesAPI.start(authentication: .anyone)
+        let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: ["soak-token"]))
         var feeds: [String: WatchFeed] = [:]
         for namespace in manifests.keys.sorted() {
             server.on(
@@ -112,7 +112,8 @@ struct SoakCommand: AsyncParsableCommand {
                 respond: .watch(WatchFeed()))
         }
         let kubeconfig = try folder.write(
-            "kubeconfig", KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: soak"]))
+            "kubeconfig",
+            KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: soak-token"]))
         let port = try FreePort.find()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

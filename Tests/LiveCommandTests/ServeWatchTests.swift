@@ -202,37 +202,51 @@ struct ServeWatchTests {
         _ = await serving.result
     }
 
-    /// Five namespaces: fifteen lists and fifteen watches held open at once, more than a default
-    /// HTTP/1.1 connection pool (8) allows; every list must still get through to the first sync.
-    @Test func manyNamespacesStillSync() async throws {
+    /// Ten namespaces: thirty watches held open at once, more than AsyncHTTPClient's default HTTP/1.1
+    /// pool (8) serves. Every watch must start at once, not after others failed (with the old pool the
+    /// late ones started only when an idle watch timed out, a minute or more later), and deliver.
+    @Test func manyNamespacesAllDeliverTheirEvents() async throws {
         let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: [Self.token]))
         defer { Task { await server.stop() } }
         let repository = try TempGitRepository()
-        for index in 0..<5 {
+        var feeds: [WatchFeed] = []
+        for index in 0..<10 {
             let namespace = "ns\(index)"
+            let json = { (text: String) in
+                text.replacingOccurrences(of: "\"namespace\":\"net\"", with: "\"namespace\":\"\(namespace)\"")
+            }
+            let service = """
+                {"kind":"Service","apiVersion":"v1","metadata":{"name":"nas","namespace":"net","resourceVersion":"9"},"spec":{"ports":[{"name":"http","protocol":"TCP","port":5000,"targetPort":5000}],"type":"ClusterIP"}}
+                """
             server.on(
                 "/api/v1/namespaces/\(namespace)/services",
-                respond: PagedList(kind: "ServiceList", apiVersion: "v1", items: [], resourceVersion: "100").response)
+                respond: PagedList(
+                    kind: "ServiceList", apiVersion: "v1", items: [Array(json(service).utf8)], resourceVersion: "100"
+                ).response)
             server.on(
                 "/api/v1/namespaces/\(namespace)/endpoints",
-                respond: PagedList(kind: "EndpointsList", apiVersion: "v1", items: [], resourceVersion: "100").response)
+                respond: PagedList(
+                    kind: "EndpointsList", apiVersion: "v1",
+                    items: [Array(json(Self.endpoints(["192.0.2.1"], version: "10")).utf8)], resourceVersion: "100"
+                ).response)
             server.on(
                 "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
                 respond: PagedList(
                     kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [], resourceVersion: "100"
                 ).response)
-            for path in [
-                "/api/v1/namespaces/\(namespace)/endpoints", "/api/v1/namespaces/\(namespace)/services",
-                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
-            ] {
-                server.on(path, query: "watch=1", respond: .watch(WatchFeed()))
-            }
+            let feed = WatchFeed()
+            feeds.append(feed)
+            server.on("/api/v1/namespaces/\(namespace)/endpoints", query: "watch=1", respond: .watch(feed))
+            server.on("/api/v1/namespaces/\(namespace)/services", query: "watch=1", respond: .watch(WatchFeed()))
+            server.on(
+                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices", query: "watch=1",
+                respond: .watch(WatchFeed()))
             try repository.write(
                 "\(namespace).yaml",
-                ServeTests.manifest("192.0.2.\(index + 1)").replacingOccurrences(
+                ServeTests.manifest("192.0.2.1").replacingOccurrences(
                     of: "namespace: net", with: "namespace: \(namespace)"))
         }
-        try repository.commitAll("five namespaces")
+        try repository.commitAll("ten namespaces")
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
@@ -248,10 +262,25 @@ struct ServeWatchTests {
         try await ServeTests.eventually("listening") { listening.port != nil }
         let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
-        // Every Service is in git and not in the cluster: five missing-live Services.
         #expect(
             try await ServeTests.get(port, "/metrics").1.contains(
-                "endpoint_drift_drifted_services{cluster=\"lab\"} 5"))
+                "endpoint_drift_drifted_services{cluster=\"lab\"} 0"))
+        // Every Endpoints watch is open without any watch having failed first.
+        try await ServeTests.eventually("every Endpoints watch open") { feeds.allSatisfy(\.attached) }
+        #expect(
+            try await ServeTests.get(port, "/metrics").1.contains(
+                "endpoint_drift_watch_reconnects_total{cluster=\"lab\"} 0"))
+        // Every namespace's Endpoints move: all ten Services drift.
+        for (index, feed) in feeds.enumerated() {
+            feed.send(
+                "MODIFIED",
+                Self.endpoints(["192.0.2.9"], version: "200").replacingOccurrences(
+                    of: "\"namespace\":\"net\"", with: "\"namespace\":\"ns\(index)\""))
+        }
+        try await ServeTests.eventually("every namespace's event") {
+            try await ServeTests.get(port, "/metrics").1.contains(
+                "endpoint_drift_drifted_services{cluster=\"lab\"} 10")
+        }
         serving.cancel()
         _ = await serving.result
     }
