@@ -20,7 +20,7 @@ PYTOOLS := .build/pytools
 PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
-.PHONY: all deps build-deps dist-deps jsonschema pytools build test fuzz demo demo-fleet bench bench-flux format lint \
+.PHONY: all deps build-deps dist-deps jsonschema pytools build test fuzz demo demo-fleet bench bench-flux bench-soak format lint \
   release dist dist-build dist-check release-sums clean
 
 all: build
@@ -126,6 +126,12 @@ bench: deps
 bench-flux: deps
 	$(SWIFT) build -c release --product endpoint-drift-bench
 	.build/release/endpoint-drift-bench flux $(BENCH_ARGS)
+
+## Soak benchmark of serve (issue 16): 1,000 Services, one Endpoints change a second for 10
+## minutes; serve's memory after the first sync and at the end, event-to-metric latency.
+bench-soak: deps
+	$(SWIFT) build -c release
+	.build/release/endpoint-drift-bench soak $(BENCH_ARGS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

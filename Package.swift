@@ -68,6 +68,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict),
         .target(
@@ -81,7 +82,7 @@ let package = Package(
             name: "endpoint-drift",
             dependencies: [
                 "EndpointDriftKit", "Drift", "LiveState", "Manifests", "Reporting", "Remediation", "DesiredState",
-                "Scanner", "CBuildInfo", "CLibgit2",
+                "Scanner", "CBuildInfo", "CLibgit2", "GitStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

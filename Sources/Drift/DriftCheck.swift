@@ -86,8 +86,57 @@ public enum DriftCheck {
         Set(records.map(\.ref.namespace)).filter { configuration.namespaces.admits(namespace: $0) }
     }
 
+    /// What one run hands to the next run over the same desired state, configuration and namespaces
+    /// (`serve`, between watch events): each Service's comparison and the lint findings. Start a new
+    /// one when the commit or the configuration changes.
+    public struct Reuse: Sendable {
+        /// `nil` value: the Service was looked at and is not compared (the detector said so).
+        var comparisons: [ServiceKey: ServiceComparison?] = [:]
+        var lint: (clusterIPs: [String: ServiceKey], findings: [Finding])?
+        /// How many Services the last run compared (the others' comparisons were reused).
+        public private(set) var compared = 0
+        /// Whether the last run linted the desired state (it does again only when the cluster IPs moved).
+        public private(set) var linted = false
+
+        public init() {}
+
+        mutating func startRun() {
+            compared = 0
+            linted = false
+        }
+
+        mutating func comparison(
+            _ key: ServiceKey, touched: Set<ServiceKey>?, compute: () -> ServiceComparison?
+        ) -> ServiceComparison? {
+            if let touched, !touched.contains(key), let known = comparisons[key] { return known }
+            compared += 1
+            let comparison = compute()
+            comparisons[key] = .some(comparison)
+            return comparison
+        }
+
+        mutating func lintFindings(clusterIPs: [String: ServiceKey], compute: () -> [Finding]) -> [Finding] {
+            if let lint, lint.clusterIPs == clusterIPs { return lint.findings }
+            linted = true
+            let findings = compute()
+            lint = (clusterIPs, findings)
+            return findings
+        }
+    }
+
     public static func run(_ input: Input) -> DriftReport {
-        let head = Evaluation(input.desired, live: input.live, configuration: input.configuration, strict: input.strict)
+        var reuse = Reuse()
+        return run(input, reusing: &reuse, touched: nil)
+    }
+
+    /// The report of `run(_:)`, comparing again only the Services in `touched` (all when `nil`)
+    /// and reusing `reuse`'s comparisons of the others: `serve` after a watch event. The caller
+    /// vouches that only the touched Services' live objects changed since `reuse` was filled.
+    public static func run(_ input: Input, reusing reuse: inout Reuse, touched: Set<ServiceKey>?) -> DriftReport {
+        reuse.startRun()
+        let head = Evaluation(
+            input.desired, live: input.live, configuration: input.configuration, strict: input.strict, reuse: &reuse,
+            touched: touched)
         var report = DriftReport(
             mode: input.live == nil ? .lint : .check, desired: input.desired.revision,
             base: input.base?.revision,
@@ -102,8 +151,10 @@ public enum DriftCheck {
         report.notes += (input.live?.notes ?? []).map { DriftReport.Message(kind: "live", message: $0) }
 
         if let baseDesired = input.base {
+            var scratch = Reuse()
             let base = Evaluation(
-                baseDesired, live: input.live, configuration: input.configuration, strict: input.strict)
+                baseDesired, live: input.live, configuration: input.configuration, strict: input.strict,
+                reuse: &scratch, touched: nil)
             let baseIdentities = Set(base.findings.map(\.identity))
             let headIdentities = Set(report.findings.map(\.identity))
             // The live state and the configuration are the same for both commits, so a difference with
@@ -144,7 +195,10 @@ private struct Evaluation {
     var errors: [DriftReport.Message] = []
     var excluded = 0
 
-    init(_ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool) {
+    init(
+        _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool,
+        reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
+    ) {
         inventory = ServiceInventory(records: desired.records)
         notes = desired.notes.map {
             DriftReport.Message(path: $0.path, line: $0.line, kind: $0.reason.rawValue, message: $0.message)
@@ -155,12 +209,12 @@ private struct Evaluation {
                 path: $0.path.isEmpty ? nil : $0.path, line: $0.line > 0 ? $0.line : nil,
                 kind: $0.kind == .unreadable ? "unreadable" : "invalid-manifest", message: $0.message)
         }
-        findings =
-            Linter.lint(
-                desired.records, inventory: inventory,
-                clusterIPs: Linter.clusterIPs(of: [desired.records, live?.records ?? []].joined()))
-            + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit)
-        findings = findings.filter { Self.admits($0, configuration) }
+        let clusterIPs = Linter.clusterIPs(of: [desired.records, live?.records ?? []].joined())
+        findings = reuse.lintFindings(clusterIPs: clusterIPs) { [inventory] in
+            (Linter.lint(desired.records, inventory: inventory, clusterIPs: clusterIPs)
+                + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit))
+                .filter { Self.admits($0, configuration) }
+        }
 
         let uncomparable = Set(desired.uncomparable.compactMap(\.service))
         for key in uncomparable.sorted() where configuration.admits(key) {
@@ -172,7 +226,8 @@ private struct Evaluation {
         }
         var comparisons: [ServiceComparison] = []
         if let live {
-            comparisons = compare(live: live, configuration: configuration, skipping: uncomparable)
+            comparisons = compare(
+                live: live, configuration: configuration, skipping: uncomparable, reuse: &reuse, touched: touched)
         } else {
             for entry in inventory.entries {
                 guard !uncomparable.contains(entry.key) else { continue }
@@ -209,7 +264,8 @@ private struct Evaluation {
     }
 
     private mutating func compare(
-        live: DriftCheck.Observed, configuration: DriftConfiguration, skipping uncomparable: Set<ServiceKey>
+        live: DriftCheck.Observed, configuration: DriftConfiguration, skipping uncomparable: Set<ServiceKey>,
+        reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
     ) -> [ServiceComparison] {
         let liveInventory = ServiceInventory(
             records: ServiceInventory.comparableLiveRecords(live.records, desired: inventory))
@@ -237,7 +293,12 @@ private struct Evaluation {
                 }
                 continue
             }
-            guard let comparison = DriftDetector.compare(key, desired: desired, live: liveInventory[key]) else {
+            // A Service no event touched compares as it did: its objects on both sides are the same.
+            guard
+                let comparison = reuse.comparison(
+                    key, touched: touched,
+                    compute: { DriftDetector.compare(key, desired: desired, live: liveInventory[key]) })
+            else {
                 continue
             }
             comparisons.append(comparison)

@@ -370,7 +370,7 @@ public enum FleetJob {
     }
 
     /// A closure's `catch` loses the typed error, so the conversion lives in a function.
-    private static func makeWebhook(_ url: Secret, environment: [String: String]) throws(RunError) -> Webhook {
+    static func makeWebhook(_ url: Secret, environment: [String: String]) throws(RunError) -> Webhook {
         do {
             var hook = try Webhook(
                 url: url, credentials: .from(environment: environment, prefix: "ENDPOINT_DRIFT_WEBHOOK"))

@@ -1,3 +1,4 @@
+import Delivery
 import Drift
 import Foundation
 import GitStore
@@ -12,6 +13,8 @@ import StatusServer
 /// report is recomputed after each change with the same `DriftCheck` as `check`; `/metrics`,
 /// `/healthz`, `/readyz` and `/report` answer from the latest report.
 public enum ServeJob {
+    public typealias TLSFiles = StatusServer.TLSFiles
+
     public struct Configuration: Sendable {
         /// The repository, revision, scan options and configuration file, as `check` takes them.
         public var check: CheckJob.Configuration
@@ -25,11 +28,29 @@ public enum ServeJob {
         public var interval: Double
         /// Told the port once listening (tests, and the log line).
         public var listening: (@Sendable (Int) -> Void)?
+        /// A remote branch to follow instead of `check.repositoryPath`'s `check.revision`.
+        public var remote: Remote?
+        /// Where log lines go (standard error; tests collect them). Lines carry no secret.
+        public var log: @Sendable (String) -> Void
+        /// HTTPS instead of HTTP.
+        public var tls: TLSFiles?
+        /// Every endpoint but /healthz wants `Authorization: Bearer <this>`.
+        public var authToken: String?
+        /// `--metrics-backend-labels`: also a series per backend, with its address.
+        public var metricsBackendLabels = false
+        /// `--webhook`: posted when the set of findings changes, as `check --webhook --state` posts.
+        public var webhook: Secret?
+        /// `--state`: the findings remembered across restarts. Without it the first report is the
+        /// baseline (a restart does not post every finding again).
+        public var stateFile: String?
+        /// Where the webhook's credentials are read (`ENDPOINT_DRIFT_WEBHOOK_*`).
+        public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(
             check: CheckJob.Configuration, live: LiveSettings, clusterName: String = "default",
-            host: String = "0.0.0.0", port: Int = 9500, interval: Double = 60,
-            listening: (@Sendable (Int) -> Void)? = nil
+            host: String = "0.0.0.0", port: Int = 9500, interval: Double = 60, remote: Remote? = nil,
+            tls: TLSFiles? = nil, authToken: String? = nil, listening: (@Sendable (Int) -> Void)? = nil,
+            log: @escaping @Sendable (String) -> Void = { StandardStreams.writeError("endpoint-drift: \($0)\n") }
         ) {
             self.check = check
             self.live = live
@@ -37,14 +58,47 @@ public enum ServeJob {
             self.host = host
             self.port = port
             self.interval = interval
+            self.remote = remote
+            self.tls = tls
+            self.authToken = authToken
             self.listening = listening
+            self.log = log
+        }
+    }
+
+    /// `serve --repo URL --branch B --data-dir D`: a bare clone in `D` fetched every `--interval`.
+    public struct Remote: Sendable {
+        public var url: String
+        public var branch: String
+        public var dataDirectory: String
+        public var credentials: RemoteCredentials
+
+        public init(url: String, branch: String, dataDirectory: String, credentials: RemoteCredentials = .none) {
+            self.url = url
+            self.branch = branch
+            self.dataDirectory = dataDirectory
+            self.credentials = credentials
+        }
+
+        var mirror: RemoteMirror {
+            RemoteMirror(url: url, branch: branch, dataDirectory: dataDirectory, credentials: credentials)
         }
     }
 
     /// Serves until the task is cancelled (SIGTERM in the command).
     public static func run(_ configuration: Configuration) async throws(RunError) {
         let state = ServeState(configuration: configuration)
+        let webhook = try configuration.webhook.map { (secret) throws(RunError) in
+            try FleetJob.makeWebhook(secret, environment: configuration.environment)
+        }
+        // Read before serving: a broken state file stops serve before it does anything.
+        let remembered = try configuration.stateFile.map(StateFile.read)
+        await state.notifications(webhook: webhook, remembered: remembered)
         try await state.loadDesired()
+        if let remote = configuration.remote {
+            configuration.log(
+                "following \(remote.mirror.displayURL) branch \(remote.branch) in \(remote.dataDirectory)")
+        }
         guard let api = try configuration.live.makeSource() as? KubernetesAPISource else {
             throw RunError(
                 operation: "serve", subject: "--live-file",
@@ -55,7 +109,9 @@ public enum ServeJob {
         await state.attach(watcher)
         let server: StatusServer
         do {
-            server = try await StatusServer.start(host: configuration.host, port: configuration.port) { request in
+            server = try await StatusServer.start(
+                host: configuration.host, port: configuration.port, tls: configuration.tls
+            ) { request in
                 await state.answer(request)
             }
         } catch {
@@ -64,7 +120,7 @@ public enum ServeJob {
         }
         configuration.listening?(server.port)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await watcher.run { _ in await state.recompute() } }
+            group.addTask { await watcher.run { touched in await state.recompute(touched: touched) } }
             group.addTask { await state.followRepository() }
             await group.waitForAll()
         }
@@ -82,6 +138,10 @@ actor ServeState {
     private var watcher: LiveWatcher?
     private var lastSync: Date?
     private var gitErrors = 0
+    /// The comparisons of the last report, for comparing again only the Services an event touched.
+    private var reuse = DriftCheck.Reuse()
+    /// Services touched since the last report; `nil`: everything must be compared (new commit, start).
+    private var pending: Set<ServiceKey>? = nil
     /// The namespaces watched: `-n`/`-A`, else those git used when serve started.
     private(set) var scope: NamespaceScope = .all
 
@@ -91,12 +151,46 @@ actor ServeState {
 
     func attach(_ watcher: LiveWatcher) { self.watcher = watcher }
 
-    /// Scans the revision (again, when it moved); the first time also decides the scope.
-    func loadDesired() throws(RunError) {
+    /// Fetches the remote branch (when following one), then scans the revision if it moved. A failed
+    /// fetch is counted and logged; serving goes on with the commit fetched before, if there is one.
+    func loadDesired() async throws(RunError) {
+        if let remote = configuration.remote {
+            let mirror = remote.mirror
+            let fetched = await Self.fetch(mirror)
+            if case .failure(let error) = fetched {
+                gitErrors += 1
+                configuration.log("error: git fetch failed (will retry in \(configuration.interval) s): \(error)")
+                guard scan == nil, mirror.fetchedCommit() != nil else {
+                    if scan == nil {
+                        throw RunError(
+                            operation: "serve", subject: mirror.displayURL,
+                            message: "the first fetch failed and --data-dir holds no earlier one: \(error)")
+                    }
+                    return
+                }
+            }
+            try scanRevision(repositoryPath: mirror.path, revision: mirror.trackingReference)
+        } else {
+            try scanRevision(repositoryPath: configuration.check.repositoryPath, revision: configuration.check.revision)
+        }
+    }
+
+    /// libgit2's fetch blocks its thread for the whole transfer: it runs on a thread of its own, not
+    /// on the concurrency pool the watches and the HTTP answers need.
+    private static func fetch(_ mirror: RemoteMirror) async -> Result<ObjectID, GitError> {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: Result { () throws(GitError) in try mirror.fetch() })
+            }
+        }
+    }
+
+    /// Scans `revision` when it names another commit than the one held; the first time also decides the scope.
+    private func scanRevision(repositoryPath: String, revision: String) throws(RunError) {
         let check = configuration.check
         let snapshot: RepositorySnapshot
         do {
-            snapshot = try RepositorySnapshot(repositoryPath: check.repositoryPath, revision: check.revision)
+            snapshot = try RepositorySnapshot(repositoryPath: repositoryPath, revision: revision)
         } catch {
             throw RunError(error)
         }
@@ -111,6 +205,8 @@ actor ServeState {
         let loaded = try CheckJob.loadConfiguration(check.configFile, snapshot: snapshot)
         let first = scan == nil
         scan = result
+        reuse = DriftCheck.Reuse()
+        pending = nil
         driftConfiguration = loaded
         commit = snapshot.commit.id.hex
         if first {
@@ -130,32 +226,117 @@ actor ServeState {
             }
             let before = commit
             do {
-                try loadDesired()
+                try await loadDesired()
             } catch {
-                gitErrors += 1
-                StandardStreams.writeError("endpoint-drift: error: \(error)\n")
+                if configuration.remote == nil { gitErrors += 1 }
+                configuration.log("error: \(configuration.remote?.credentials.redact("\(error)") ?? "\(error)")")
                 continue
             }
-            if commit != before { await recompute() }
+            if commit != before { await recompute(touched: nil) }
+            // A post that failed is tried again here too, not only at the next change.
+            await notifyIfChanged()
         }
     }
 
-    /// The report for the desired state and the live records held now.
-    func recompute() async {
+    /// The report for the desired state and the live records held now, comparing again only the
+    /// Services touched since the last one (`nil`: all of them).
+    func recompute(touched: Set<ServiceKey>?) async {
+        if let touched, pending != nil {
+            pending?.formUnion(touched)
+        } else {
+            pending = nil
+        }
         guard let scan, let watcher else { return }
         let records = await watcher.records
         let counters = await watcher.counters
+        let notes = await watcher.notes
         guard counters.synced else { return }
         var namespaces: Set<String>?
         if case .only(let names) = scope { namespaces = names }
         let now = Date()
-        report = DriftCheck.run(
-            DriftCheck.Input(
-                desired: CheckJob.desired(scan),
-                live: DriftCheck.Observed(
-                    records: records, source: "watch", observedAt: RFC3339Time.format(now), namespaces: namespaces),
-                configuration: driftConfiguration, strict: configuration.check.strict))
+        let input = DriftCheck.Input(
+            desired: CheckJob.desired(scan),
+            live: DriftCheck.Observed(
+                records: records, source: "watch", observedAt: RFC3339Time.format(now), namespaces: namespaces,
+                notes: notes),
+            configuration: driftConfiguration, strict: configuration.check.strict)
+        // The first report compares everything; later ones only what changed since.
+        let touched = report == nil ? nil : pending
+        report = DriftCheck.run(input, reusing: &reuse, touched: touched)
+        pending = []
         lastSync = now
+        // Not awaited here: a slow webhook must not hold up the watch that told this change.
+        Task { await self.notifyIfChanged() }
+    }
+
+    /// How many Services the last report compared (the others were reused), for tests.
+    var lastCompared: Int { reuse.compared }
+
+    // MARK: Notifications
+
+    private var webhook: Webhook?
+    /// The findings last notified (or the baseline); `nil` before the first report without --state.
+    private var remembered: RememberedRun?
+    private var notifying = false
+    private var notificationErrors = 0
+
+    func notifications(webhook: Webhook?, remembered: RememberedRun?) {
+        self.webhook = webhook
+        self.remembered = remembered
+    }
+
+    /// Posts the webhook when the set of findings changed since the last post (the change-only logic
+    /// of `check --state`) and remembers them. One post at a time: changes made while one is in flight
+    /// are looked at when it ends. A failed post is counted and logged, and tried again at the next
+    /// change or --interval.
+    func notifyIfChanged() async {
+        guard webhook != nil || configuration.stateFile != nil, !notifying else { return }
+        notifying = true
+        defer { notifying = false }
+        while let report {
+            let fleet = FleetReport(
+                startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
+                clusters: [ClusterReport(name: configuration.clusterName, report: report)])
+            let now = RFC3339Time.format(Date())
+            guard let remembered else {
+                // Nothing known from before: this report is the baseline.
+                let (changes, next) = FleetChanges.between(RememberedRun(), fleet)
+                self.remembered = next
+                writeState(next, changes: changes, notified: false, at: now)
+                return
+            }
+            let (changes, next) = FleetChanges.between(remembered, fleet)
+            guard !changes.isEmpty else {
+                // A new --state file is written at the first report even with nothing to tell.
+                if let path = configuration.stateFile, !FileManager.default.fileExists(atPath: path) {
+                    writeState(next, changes: changes, notified: false, at: now)
+                }
+                return
+            }
+            var notified = false
+            if let webhook {
+                do {
+                    try await webhook.post(
+                        SecretMask.apply(WebhookMessage(toolVersion: Version.current).body(changes, fleet: fleet)))
+                    notified = true
+                } catch {
+                    notificationErrors += 1
+                    configuration.log("error: \(SecretMask.apply("\(error)")) (tried again at the next change)")
+                    return
+                }
+            }
+            self.remembered = next
+            writeState(next, changes: changes, notified: notified, at: now)
+        }
+    }
+
+    private func writeState(_ run: RememberedRun, changes: FleetChanges, notified: Bool, at time: String) {
+        guard let path = configuration.stateFile else { return }
+        do {
+            try StateFile.write(run, changes: changes, notified: notified, at: time, to: path)
+        } catch {
+            configuration.log("error: \(error)")
+        }
     }
 
     // MARK: HTTP
@@ -163,6 +344,14 @@ actor ServeState {
     func answer(_ request: StatusServer.Request) async -> StatusServer.Response {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .init(status: 405, body: "only GET\n")
+        }
+        // /healthz stays open for the kubelet; everything else may show the cluster's layout.
+        if request.path != "/healthz", let token = configuration.authToken,
+            !BearerToken.matches(request.header("authorization"), expected: token)
+        {
+            return .init(
+                status: 401, body: "unauthorized: send Authorization: Bearer <token>\n",
+                headers: [("WWW-Authenticate", "Bearer realm=\"endpoint-drift\"")])
         }
         switch request.path {
         case "/healthz":
@@ -194,7 +383,10 @@ actor ServeState {
             let fleet = FleetReport(
                 startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
                 clusters: [ClusterReport(name: configuration.clusterName, report: report)])
-            text = PrometheusMetrics(timestamp: (lastSync ?? Date()).timeIntervalSince1970).exposition(fleet)
+            text = PrometheusMetrics(
+                timestamp: (lastSync ?? Date()).timeIntervalSince1970,
+                backendLabels: configuration.metricsBackendLabels
+            ).exposition(fleet)
         }
         let counters = await watcher?.counters ?? LiveWatcher.Counters()
         let cluster = "cluster=\"\(PrometheusText.escape(configuration.clusterName))\""
@@ -205,9 +397,18 @@ actor ServeState {
             # HELP endpoint_drift_watch_events_total Watch events received.
             # TYPE endpoint_drift_watch_events_total counter
             endpoint_drift_watch_events_total{\(cluster)} \(counters.events)
-            # HELP endpoint_drift_git_fetch_errors_total Failed reads of the repository's revision.
+            # HELP endpoint_drift_watch_relists_total Lists made again after a watch expired (410 Gone).
+            # TYPE endpoint_drift_watch_relists_total counter
+            endpoint_drift_watch_relists_total{\(cluster)} \(counters.relists)
+            # HELP endpoint_drift_watch_reconnects_total Watches started again after a cut stream or a failed request.
+            # TYPE endpoint_drift_watch_reconnects_total counter
+            endpoint_drift_watch_reconnects_total{\(cluster)} \(counters.reconnects)
+            # HELP endpoint_drift_git_fetch_errors_total Failed fetches of the remote branch, or failed reads of the revision.
             # TYPE endpoint_drift_git_fetch_errors_total counter
             endpoint_drift_git_fetch_errors_total{\(cluster)} \(gitErrors)
+            # HELP endpoint_drift_notification_errors_total Webhook posts that failed (tried again at the next change).
+            # TYPE endpoint_drift_notification_errors_total counter
+            endpoint_drift_notification_errors_total{\(cluster)} \(notificationErrors)
             # HELP endpoint_drift_build_info The version of endpoint-drift serving these metrics.
             # TYPE endpoint_drift_build_info gauge
             endpoint_drift_build_info{version="\(Version.current)"} 1
@@ -222,5 +423,26 @@ enum PrometheusText {
     static func escape(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
+
+/// The bearer token of serve's endpoints, compared in constant time: how long a wrong guess takes
+/// must not tell how much of it was right.
+enum BearerToken {
+    static func matches(_ header: String?, expected: String) -> Bool {
+        let presented = Array((header.flatMap(value) ?? "").utf8)
+        let wanted = Array(expected.utf8)
+        var difference = UInt8(presented.count == wanted.count ? 0 : 1)
+        for index in wanted.indices {
+            difference |= wanted[index] ^ (index < presented.count ? presented[index] : 0)
+        }
+        return difference == 0 && !wanted.isEmpty
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case, as RFC 6750 allows).
+    private static func value(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 }

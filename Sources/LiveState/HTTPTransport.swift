@@ -51,6 +51,10 @@ actor HTTPTransport {
         // A refused connection or a failed TLS handshake should fail now, not after the connect
         // timeout of silent retries; transient failures are retried by `APISession`'s policy.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // serve keeps one watch open per kind and namespace: over HTTP/1.1 each holds a connection,
+        // and with the default pool of 8 the watches past the eighth waited for ever, so changes in
+        // those namespaces were never seen. `check`'s lists are bounded by `APIReadOptions.concurrency`.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         if let serverName = connection.tlsServerName, connection.server.scheme == "https",
             serverName != connection.server.host
         {

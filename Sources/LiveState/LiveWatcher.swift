@@ -36,6 +36,10 @@ public actor LiveWatcher {
 
     /// The records held now.
     public var records: [ObjectRecord] { cache.snapshot }
+    /// What the report should say about the reading (EndpointSlices not served).
+    public private(set) var notes: [String] = []
+    /// The kinds watched: all three, or two when the server has no `discovery.k8s.io/v1`.
+    private var resources = APIResource.allCases
 
     /// Lists and watches every scope until the task is cancelled. Returns only on cancellation; a
     /// scope whose list or watch fails is retried with backoff, its last error in `failures`.
@@ -47,8 +51,33 @@ public actor LiveWatcher {
             failures[LiveCache.Scope(.services)] = error
             return
         }
+        // As `check` does: without discovery.k8s.io/v1 (before 1.21) slices are not watched at all,
+        // rather than listed and retried for ever. Asked until the server answers.
+        var attempts = 0
+        while true {
+            do {
+                if try await !session.servesEndpointSlices() {
+                    resources.removeAll { $0 == .endpointSlices }
+                    notes.append(
+                        "discovery.k8s.io/v1 is not served by this API server: EndpointSlices are not watched, only Endpoints and Services"
+                    )
+                }
+                failures[LiveCache.Scope(.endpointSlices)] = nil
+                break
+            } catch {
+                if Task.isCancelled { break }
+                failures[LiveCache.Scope(.endpointSlices)] = error
+                attempts += 1
+                counters.reconnects += 1
+                do {
+                    try await source.options.retryClock.sleep(min(30, 0.5 * pow(2, Double(min(attempts - 1, 6)))))
+                } catch {
+                    break
+                }
+            }
+        }
         var scopes: [LiveCache.Scope] = []
-        for resource in APIResource.allCases {
+        for resource in resources {
             switch scope {
             case .all: scopes.append(LiveCache.Scope(resource))
             case .only(let namespaces):
@@ -74,9 +103,12 @@ public actor LiveWatcher {
                 if needsList {
                     let result = try await session.list(
                         scope.resource, namespace: scope.namespace, keepDocuments: false)
+                    let wasSynced = counters.synced
                     let touched = listed(scope, result)
                     needsList = false
-                    if !touched.isEmpty { await onChange(touched) }
+                    // The list that completes the first sync is told even when it touched nothing (an
+                    // empty kind listed last): the caller waits for it to compute its first report.
+                    if !touched.isEmpty || (!wasSynced && counters.synced) { await onChange(touched) }
                 }
                 let version = cache.resourceVersions[scope] ?? ""
                 let end = try await session.watch(scope, from: version, timeoutSeconds: watchTimeoutSeconds) {
@@ -113,7 +145,7 @@ public actor LiveWatcher {
             scope, with: result.objects.map { ObjectRecord(live: $0) }, resourceVersion: result.resourceVersion ?? "")
         listed.insert(scope)
         let expected =
-            APIResource.allCases.count
+            resources.count
             * {
                 if case .only(let namespaces) = self.scope { return namespaces.count }
                 return 1

@@ -5,18 +5,24 @@ import Manifests
 /// (version 0.0.4), which node-exporter's textfile collector and the Pushgateway both read.
 ///
 /// Every metric is a gauge. Labels are bounded by the size of the fleet: `cluster`, `namespace`,
-/// `service`, `type` (a finding type) and `status` (a Service status) — never an address or a
-/// port, which would make a new series for every backend that comes and goes.
+/// `endpoint` and `service` (both the Service's name: `endpoint` is kube-state-metrics' label on
+/// `kube_endpoint_*`, so PromQL can join on `namespace, endpoint`), `type` (a finding type) and
+/// `status` (a Service status) — never an address or a port, which would make a new series for
+/// every backend that comes and goes, unless `backendLabels` asks for one series per backend.
 public struct PrometheusMetrics: Sendable {
     /// Seconds since 1970 when the run ended.
     public var timestamp: Double
     /// The last run that checked each cluster, from the previous metrics file, for clusters that
     /// could not be checked this time (so that "no success for a day" alerts keep working).
     public var previousSuccess: [String: Double]
+    /// `serve --metrics-backend-labels`: also `endpoint_drift_backend` with address, port and protocol
+    /// labels (a series per backend: only for small clusters, or with a short retention).
+    public var backendLabels: Bool
 
-    public init(timestamp: Double, previousSuccess: [String: Double] = [:]) {
+    public init(timestamp: Double, previousSuccess: [String: Double] = [:], backendLabels: Bool = false) {
         self.timestamp = timestamp
         self.previousSuccess = previousSuccess
+        self.backendLabels = backendLabels
     }
 
     /// Every cluster of the run (for a metrics file).
@@ -87,6 +93,9 @@ public struct PrometheusMetrics: Sendable {
             help: "When the cluster was last read and compared without errors.")
         var run = Family(
             name: "endpoint_drift_run_duration_seconds", help: "How long the whole run took, all clusters.")
+        var backends = Family(
+            name: "endpoint_drift_backend",
+            help: "1 for each backend of a Service, by where it is: git, cluster or both (--metrics-backend-labels).")
 
         for cluster in clusters {
             let name = [("cluster", cluster.name)]
@@ -112,7 +121,11 @@ public struct PrometheusMetrics: Sendable {
             ignored.add(name, summary.ignored)
             let byService = report.findingsByService
             for service in report.services {
-                let labels = name + [("namespace", service.key.namespace), ("service", service.key.name)]
+                let labels =
+                    name + [
+                        ("namespace", service.key.namespace), ("endpoint", service.key.name),
+                        ("service", service.key.name),
+                    ]
                 if let status = service.status { serviceStatus.add(labels + [("status", status.rawValue)], 1) }
                 desired.add(labels, service.desired.count)
                 // Not read is not zero: a zero would look like every backend gone.
@@ -121,13 +134,29 @@ public struct PrometheusMetrics: Sendable {
                 for (type, list) in Dictionary(grouping: active, by: \.type).sorted(by: { $0.key < $1.key }) {
                     serviceFindings.add(labels + [("type", type.rawValue)], list.count)
                 }
+                if backendLabels { addBackends(service, labels, to: &backends) }
             }
         }
         run.add([], fleet.duration)
         return [
-            up, checked, byStatus, drifted, findings, ignored, serviceStatus, serviceFindings, desired, live, errors,
-            duration, lastRun, lastSuccess, run,
+            up, checked, byStatus, drifted, findings, ignored, serviceStatus, serviceFindings, desired, live, backends,
+            errors, duration, lastRun, lastSuccess, run,
         ]
+    }
+
+    /// One sample per backend on either side; `present` says which.
+    private func addBackends(_ service: ServiceResult, _ labels: [(String, String)], to family: inout Family) {
+        let compared = service.status != .error
+        let keys = Set(service.desired.keys).union(compared ? Set(service.live.keys) : [])
+        for key in keys.sorted() {
+            let inGit = service.desired[key] != nil
+            let inCluster = compared && service.live[key] != nil
+            family.add(
+                labels + [
+                    ("address", key.address), ("port", key.port.map(String.init) ?? ""), ("protocol", key.protocol),
+                    ("port_name", key.portName), ("present", inGit && inCluster ? "both" : inGit ? "git" : "cluster"),
+                ], 1)
+        }
     }
 
     // MARK: Text format

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A small HTTP/1.1 server for `serve`'s endpoints (`/metrics`, `/healthz`, `/readyz`, `/report`):
 /// each request is answered by an async handler; the connection is kept alive between requests.
@@ -36,6 +37,24 @@ public final class StatusServer: Sendable {
 
     public typealias Handler = @Sendable (Request) async -> Response
 
+    /// A certificate (chain) and its private key, PEM files: the server then speaks only HTTPS.
+    public struct TLSFiles: Sendable {
+        public var certificateFile: String
+        public var keyFile: String
+
+        public init(certificateFile: String, keyFile: String) {
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
+    }
+
+    /// Why the server could not start; never holds key material.
+    public struct StartError: Error, CustomStringConvertible {
+        public let subject: String
+        public let message: String
+        public var description: String { "\(subject): \(message)" }
+    }
+
     private let channel: any Channel
     /// The port listened on (useful when 0 was asked for).
     public let port: Int
@@ -45,19 +64,52 @@ public final class StatusServer: Sendable {
         self.port = port
     }
 
-    /// Listens on `host:port` (port 0: any free one).
-    public static func start(host: String, port: Int, handler: @escaping Handler) async throws -> StatusServer {
+    /// Listens on `host:port` (port 0: any free one); with `tls`, HTTPS only.
+    public static func start(
+        host: String, port: Int, tls: TLSFiles? = nil, handler: @escaping Handler
+    ) async throws -> StatusServer {
+        let context = try tls.map { try Self.context($0) }
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(StatusHandler(handler: handler))
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         return StatusServer(channel: channel, port: channel.localAddress?.port ?? port)
+    }
+
+    /// The TLS context of the files; errors name the file, not its contents.
+    private static func context(_ files: TLSFiles) throws -> NIOSSLContext {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificateFile)
+        } catch {
+            throw StartError(subject: files.certificateFile, message: "not a readable PEM certificate")
+        }
+        guard !chain.isEmpty else {
+            throw StartError(subject: files.certificateFile, message: "no certificate in the file")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: files.keyFile, format: .pem)
+        } catch {
+            throw StartError(subject: files.keyFile, message: "not a readable PEM private key")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw StartError(
+                subject: files.certificateFile, message: "the certificate and the key do not make a TLS context")
+        }
     }
 
     public func stop() async {

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmark endpoint-drift: generate data, measure phases and limits, print figures.",
         subcommands: [
             RunCommand.self, GenerateCommand.self, PhaseCommand.self, ServeCommand.self, ServeSnapshotCommand.self,
-            FluxCommand.self,
+            FluxCommand.self, SoakCommand.self,
         ],
         defaultSubcommand: RunCommand.self)
 }

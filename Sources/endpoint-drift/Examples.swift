@@ -52,6 +52,10 @@ enum Examples {
     static let serve = section([
         ("Watch the cluster, follow main, serve /metrics on :9500", "endpoint-drift serve --ref origin/main"),
         (
+            "Follow a remote branch itself (bare clone in --data-dir, token from a file)",
+            "endpoint-drift serve --repo https://git.example.com/org/gitops.git --branch main --data-dir /var/lib/endpoint-drift --git-token-file token"
+        ),
+        (
             "In a pod, only two namespaces, looking at git every 30 s",
             "endpoint-drift serve --in-cluster -n shop -n db --interval 30s"
         ),

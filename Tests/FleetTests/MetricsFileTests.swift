@@ -33,7 +33,10 @@ import Testing
         #expect(value(text, "endpoint_drift_drifted_services{cluster=\"prod\"}") == "4")
         #expect(value(text, "endpoint_drift_findings{cluster=\"prod\",type=\"stale-backend\"}") == "2")
         #expect(
-            value(text, "endpoint_drift_live_backends{cluster=\"prod\",namespace=\"shop\",service=\"orders-db\"}")
+            value(
+                text,
+                "endpoint_drift_live_backends{cluster=\"prod\",namespace=\"shop\",endpoint=\"orders-db\",service=\"orders-db\"}"
+            )
                 == "3")
         #expect(value(text, "endpoint_drift_check_errors{cluster=\"lab\"}").map { Int($0) ?? 0 } ?? 0 >= 1)
         #expect(value(text, "endpoint_drift_last_success_timestamp_seconds{cluster=\"lab\"}") == nil)

@@ -32,7 +32,7 @@ import Testing
         #expect(findings["{cluster=\"prod\",type=\"stale-backend\"}"] == "1")
         #expect(findings["{cluster=\"prod\",type=\"port-drift\"}"] == "0")
         #expect(samples(text, "endpoint_drift_ignored_findings")["{cluster=\"prod\"}"] == "1")
-        let service = "cluster=\"prod\",namespace=\"shop\",service=\"orders-db\""
+        let service = "cluster=\"prod\",namespace=\"shop\",endpoint=\"orders-db\",service=\"orders-db\""
         #expect(samples(text, "endpoint_drift_desired_backends")["{\(service)}"] == "2")
         #expect(samples(text, "endpoint_drift_live_backends")["{\(service)}"] == "2")
         #expect(samples(text, "endpoint_drift_service_findings")["{\(service),type=\"missing-backend\"}"] == "1")
@@ -49,7 +49,7 @@ import Testing
 
     @Test func labelsAreBoundedAndNeverAddresses() {
         let text = metrics.exposition(FleetScenario.fleet())
-        let allowed: Set<String> = ["cluster", "namespace", "service", "type", "status"]
+        let allowed: Set<String> = ["cluster", "namespace", "endpoint", "service", "type", "status"]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             guard let open = line.firstIndex(of: "{"), let close = line.firstIndex(of: "}") else { continue }
             for pair in line[line.index(after: open)..<close].split(separator: ",") {
@@ -58,6 +58,34 @@ import Testing
             }
             #expect(!line.contains("10.0.0."), "an address in \(line)")
         }
+    }
+
+    /// kube-state-metrics' `kube_endpoint_*` carry `namespace` and `endpoint` (the Endpoints' name,
+    /// the Service's): ours carry both, so `on (namespace, endpoint)` joins them.
+    @Test func perServiceSeriesCarryKubeStateMetricsLabels() {
+        let text = metrics.exposition(FleetScenario.fleet())
+        for line in text.split(separator: "\n") where line.contains("service=\"") {
+            #expect(line.contains("namespace=\""), "\(line)")
+            guard let start = line.range(of: ",service=\"") else { continue }
+            let name = line[start.upperBound...].prefix { $0 != "\"" }
+            #expect(line.contains("endpoint=\"\(name)\",service=\"\(name)\""), "\(line)")
+        }
+    }
+
+    /// `serve --metrics-backend-labels`: one series per backend, with where it is, and still lint-clean.
+    @Test func backendLabelsOnlyWhenAskedAndPromtoolAcceptsThem() throws {
+        #expect(!metrics.exposition(FleetScenario.fleet()).contains("endpoint_drift_backend{"))
+        var withBackends = metrics
+        withBackends.backendLabels = true
+        let text = withBackends.exposition(FleetScenario.fleet())
+        let backends = samples(text, "endpoint_drift_backend")
+        #expect(!backends.isEmpty)
+        #expect(backends.keys.allSatisfy { $0.contains("address=\"") && $0.contains("present=\"") })
+        #expect(backends.keys.contains { $0.contains("present=\"both\"") })
+        #expect(backends.keys.contains { $0.contains("present=\"git\"") || $0.contains("present=\"cluster\"") })
+        let result = try ProcessRunner.run("/usr/bin/env", ["promtool", "check", "metrics"], input: Data(text.utf8))
+        #expect(
+            result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
     }
 
     @Test func promtoolAcceptsIt() throws {

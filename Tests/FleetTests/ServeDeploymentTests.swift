@@ -83,4 +83,17 @@ import Testing
             at(try yaml("servicemonitor.yaml"), "spec", "endpoints")?.sequence?.items.first?.mapping?["port"]?
                 .stringValue == "metrics")
     }
+
+    /// serve's own alerts (exporter absent, fetches failing, watches unstable, webhook failing):
+    /// valid rules, and promtool's unit tests fire them on a broken exporter and not on a healthy one.
+    @Test func theServeAlertRulesPassPromtoolAndTheirUnitTests() throws {
+        let folder = "\(Self.root)/deploy/serve"
+        let check = try ProcessRunner.run(
+            "/usr/bin/env", ["promtool", "check", "rules", "endpoint-drift-serve.rules.yml"], currentDirectory: folder)
+        #expect(check.status == 0 && check.stdout.contains("SUCCESS: 4 rules found"), "\(check.stdout)\(check.stderr)")
+        let test = try ProcessRunner.run(
+            "/usr/bin/env", ["promtool", "test", "rules", "endpoint-drift-serve.rules.test.yml"],
+            currentDirectory: folder)
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+    }
 }

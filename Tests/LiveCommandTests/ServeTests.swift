@@ -56,9 +56,9 @@ struct ServeTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
     }
 
-    /// Waits (loosely bounded, only against a hang) until `condition` holds.
+    /// Waits (loosely bounded, at least 120 s, only against a hang) until `condition` holds.
     static func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<600 {
+        for _ in 0..<2400 {
             if try await condition() { return }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
@@ -126,6 +126,14 @@ struct ServeTests {
         #expect(
             promtool.status == 0 && promtool.stdout.isEmpty && promtool.stderr.isEmpty,
             "\(promtool.stdout)\(promtool.stderr)")
+
+        // serve's alert rules (deploy/serve) use only metrics serve writes.
+        let rules = try String(
+            contentsOfFile: Validators.packageRoot + "/deploy/serve/endpoint-drift-serve.rules.yml", encoding: .utf8)
+        let used = Set(
+            rules.split(whereSeparator: { !$0.isLetter && $0 != "_" }).filter { $0.hasPrefix("endpoint_drift_") })
+        #expect(used.count == 4)
+        for name in used { #expect(metrics.contains("# TYPE \(name) "), "\(name) is not written") }
 
         // The cluster changes: the drift shows without a new run.
         endpointsWatch.send("MODIFIED", Self.endpointsJSON("192.0.2.9", version: "101"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import EndpointDriftKit
 import Foundation
+import GitStore
 import LiveState
 
 #if canImport(Glibc)
@@ -16,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Lists Services, Endpoints and EndpointSlices once, then watches them (with bookmarks; a 410 \
             lists again, a cut stream reconnects). The repository's --ref is looked at every --interval; a \
-            new commit is scanned again. After every change the report is computed as `check` computes it. \
+            new commit is scanned again. With a URL as --repo, serve keeps a bare clone of --branch in \
+            --data-dir and fetches it every --interval (HTTPS with --git-token-file or \
+            $ENDPOINT_DRIFT_GIT_TOKEN; SSH with --git-ssh-key-file and --git-known-hosts-file); a failed \
+            fetch is logged and counted in endpoint_drift_git_fetch_errors_total, and serving goes on. After every change the report is computed as `check` computes it. \
             /readyz answers 200 once the first full sync is done; /report is HTML, or JSON with \
             Accept: application/json. Stops on SIGTERM or SIGINT.
             """ + "\n\n" + Examples.serve)
@@ -39,6 +43,75 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("cluster-name"), help: "The cluster label of the metrics.")
     var clusterName = "default"
 
+    @Option(name: .long, help: "With a URL as --repo: the branch to follow.")
+    var branch: String?
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp("With a URL as --repo: the folder for the bare clone (kept between runs).", valueName: "dir")
+    )
+    var dataDir: String?
+
+    @Option(
+        name: .customLong("git-token-file"),
+        help: ArgumentHelp(
+            "HTTPS remotes: a file holding the token (default: $ENDPOINT_DRIFT_GIT_TOKEN). Never printed.",
+            valueName: "file"))
+    var gitTokenFile: String?
+
+    @Option(name: .customLong("git-username"), help: "HTTPS remotes: the user name sent with the token.")
+    var gitUsername = "git"
+
+    @Option(
+        name: .customLong("git-ssh-key-file"),
+        help: ArgumentHelp("SSH remotes: the private key (its .pub beside it is used when present).", valueName: "file")
+    )
+    var gitSSHKeyFile: String?
+
+    @Option(
+        name: .customLong("git-known-hosts-file"),
+        help: ArgumentHelp("SSH remotes: the known_hosts file the server's host key must be in.", valueName: "file"))
+    var gitKnownHostsFile: String?
+
+    @Option(
+        name: .customLong("tls-cert-file"),
+        help: ArgumentHelp("Serve HTTPS with this PEM certificate (chain); needs --tls-key-file.", valueName: "file"))
+    var tlsCertFile: String?
+
+    @Option(
+        name: .customLong("tls-key-file"),
+        help: ArgumentHelp("The PEM private key of --tls-cert-file.", valueName: "file"))
+    var tlsKeyFile: String?
+
+    @Option(
+        name: .customLong("auth-token-file"),
+        help: ArgumentHelp(
+            "Every endpoint but /healthz wants Authorization: Bearer <the token in this file>.", valueName: "file"))
+    var authTokenFile: String?
+
+    @Flag(
+        name: .customLong("metrics-backend-labels"),
+        help:
+            "Also export endpoint_drift_backend, one series per backend with its address, port and protocol (a series per address: small clusters only)."
+    )
+    var metricsBackendLabels = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "POST a JSON summary (with a Slack-compatible text field) when the set of findings changes. Optional bearer token from ENDPOINT_DRIFT_WEBHOOK_TOKEN.",
+            valueName: "url"))
+    var webhook: Secret?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Remember the notified findings in this file across restarts (without it, the first report after a start is the baseline).",
+            valueName: "file"))
+    var state: String?
+
+    static let tokenVariable = "ENDPOINT_DRIFT_GIT_TOKEN"
+
     func validate() throws {
         guard Self.address(listen) != nil else {
             throw ValidationError("--listen: '\(listen)' is not host:port (e.g. 0.0.0.0:9500, 127.0.0.1:0)")
@@ -49,6 +122,56 @@ struct ServeCommand: AsyncParsableCommand {
         if cluster.liveFile != nil {
             throw ValidationError("serve watches the API server; --live-file does not change (use check --live-file)")
         }
+        if (tlsCertFile == nil) != (tlsKeyFile == nil) {
+            throw ValidationError("--tls-cert-file and --tls-key-file go together")
+        }
+        if RemoteURL.isRemote(repository.repo) {
+            guard dataDir != nil else {
+                throw ValidationError("--repo is a URL: pass --data-dir, the folder for the clone")
+            }
+            if RemoteURL.hasPassword(repository.repo) {
+                throw ValidationError(
+                    "--repo: the URL carries a password; put the token in --git-token-file or $\(Self.tokenVariable)")
+            }
+            if let branch, !Repository.isValidBranchName(branch) {
+                throw ValidationError("--branch: '\(branch)' is not a branch name")
+            }
+            if gitSSHKeyFile != nil, gitKnownHostsFile == nil {
+                throw ValidationError(
+                    "--git-ssh-key-file needs --git-known-hosts-file (the server's host key is checked)")
+            }
+        } else if branch != nil || dataDir != nil || gitTokenFile != nil || gitSSHKeyFile != nil {
+            throw ValidationError(
+                "--branch, --data-dir and the --git-* options follow a remote: pass its URL as --repo "
+                    + "(a local repository is read at --ref)")
+        }
+    }
+
+    /// The remote to follow, when --repo is a URL; secrets read here are never printed.
+    func remote() throws -> ServeJob.Remote? {
+        guard RemoteURL.isRemote(repository.repo), let dataDir else { return nil }
+        let credentials: RemoteCredentials
+        if let key = gitSSHKeyFile, let knownHosts = gitKnownHostsFile {
+            let publicKey = key + ".pub"
+            credentials = RemoteCredentials(
+                .sshKey(
+                    username: nil, privateKeyFile: key,
+                    publicKeyFile: FileManager.default.fileExists(atPath: publicKey) ? publicKey : nil,
+                    passphrase: nil, knownHostsFile: knownHosts))
+        } else if let file = gitTokenFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("--git-token-file: cannot read \(file)")
+            }
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("--git-token-file: \(file) is empty") }
+            credentials = RemoteCredentials(.token(username: gitUsername, token: token))
+        } else if let token = ProcessInfo.processInfo.environment[Self.tokenVariable], !token.isEmpty {
+            credentials = RemoteCredentials(.token(username: gitUsername, token: token))
+        } else {
+            credentials = .none
+        }
+        return ServeJob.Remote(
+            url: repository.repo, branch: branch ?? "main", dataDirectory: dataDir, credentials: credentials)
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -61,13 +184,32 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let (host, port) = Self.address(listen) else { throw ExitCode(2) }
-        let configuration = ServeJob.Configuration(
+        let remote = try remote()
+        let authToken = try authTokenFile.map { file in
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("--auth-token-file: cannot read \(file)")
+            }
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("--auth-token-file: \(file) is empty") }
+            return token
+        }
+        let tls = tlsCertFile.flatMap { cert in
+            tlsKeyFile.map { ServeJob.TLSFiles(certificateFile: cert, keyFile: $0) }
+        }
+        var configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(
                 repositoryPath: repository.repo, revision: repository.ref, scanOptions: repository.scanOptions,
                 strict: repository.strict, configFile: config),
             live: cluster.settings, clusterName: clusterName, host: host, port: port,
-            interval: GoDuration.parse(interval) ?? 60,
-            listening: { port in StandardStreams.writeError("endpoint-drift: serving on \(host):\(port)\n") })
+            interval: GoDuration.parse(interval) ?? 60, remote: remote, tls: tls, authToken: authToken,
+            listening: { port in
+                StandardStreams.writeError(
+                    "endpoint-drift: serving \(tls == nil ? "http" : "https") on \(host):\(port)"
+                        + (authToken == nil ? "\n" : " (bearer token required but for /healthz)\n"))
+            })
+        configuration.metricsBackendLabels = metricsBackendLabels
+        configuration.webhook = webhook.flatMap { $0.revealText().allSatisfy(\.isWhitespace) ? nil : $0 }
+        configuration.stateFile = state
         let task = Task { () -> String? in
             do {
                 try await ServeJob.run(configuration)
