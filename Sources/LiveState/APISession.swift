@@ -6,9 +6,12 @@ import NIOCore
 /// with credentials and retries, pages through lists, and turns answers into `LiveError`s that
 /// name the verb, the resource and the namespace.
 final class APISession: Sendable {
-    /// What one list gave.
+    /// What one list gave: records only. Each page is reduced to records as it is decoded and its
+    /// answer (bytes and, without `--save-live`, any tree) is dropped before the next page is
+    /// decoded, so a list holds no whole answer and no object outside its record.
     struct ListResult: Sendable {
-        var objects: [KubeObject] = []
+        var records: [ObjectRecord] = []
+        /// The items as read, only for `--save-live` (the snapshot file is written from them).
         var documents: [Node] = []
         var problems: [String] = []
         /// The list's version: a watch from it sees every change after the list.
@@ -97,7 +100,7 @@ final class APISession: Sendable {
                 case .success(let value):
                     results.lists[index] = value
                     done += 1
-                    objects += value.objects.count
+                    objects += value.records.count
                     options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
                     startNext()
                 case .failure(let error) where error.kind == .forbidden && jobs[index].namespace != nil:
@@ -197,18 +200,8 @@ final class APISession: Sendable {
                     )
                 }
                 let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
-                if let only {
-                    result.objects += page.objects.filter { only.contains($0.metadata.namespace ?? "") }
-                    result.documents += page.documents.filter {
-                        only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
-                    }
-                } else {
-                    result.objects += page.objects
-                    result.documents += page.documents
-                }
-                result.problems += page.problems
-                result.resourceVersion = page.resourceVersion ?? result.resourceVersion
-                guard let next = page.continueToken else { return result }
+                let next = Self.take(page, into: &result, only: only)
+                guard let next else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
                     throw LiveError(
@@ -257,6 +250,28 @@ final class APISession: Sendable {
                     message: "the API server answered \(Self.statusLine(response))")
             }
         }
+    }
+
+    /// Moves a page's records (and, for `--save-live`, its trees) into `result`, keeping only the
+    /// namespaces in `only`; gives the page's continue token. The page is consumed: nothing of it
+    /// stays alive beside the result.
+    static func take(_ page: consuming ListPage, into result: inout ListResult, only: Set<String>?) -> String? {
+        var page = page
+        if let only {
+            page.records.removeAll { !only.contains($0.object.metadata.namespace ?? "") }
+            page.documents.removeAll {
+                !only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
+            }
+        }
+        if result.records.isEmpty {
+            swap(&result.records, &page.records)
+        } else {
+            result.records.append(contentsOf: page.records)
+        }
+        result.documents.append(contentsOf: page.documents)
+        result.problems += page.problems
+        result.resourceVersion = page.resourceVersion ?? result.resourceVersion
+        return page.continueToken
     }
 
     private func query(continue token: String?) -> [(String, String)] {

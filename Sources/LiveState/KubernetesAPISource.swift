@@ -93,14 +93,18 @@ public struct KubernetesAPISource: LiveStateSource {
     }
 
     private func snapshot(
-        _ jobs: [(resource: APIResource, namespace: String?)], _ results: APISession.JobResults,
+        _ jobs: [(resource: APIResource, namespace: String?)], _ results: consuming APISession.JobResults,
         scope: NamespaceScope, notes: [String], failed: [String: String]
     ) throws(LiveError) -> LiveSnapshot {
         var notes = notes
         var records: [ObjectRecord] = []
         var items: [SnapshotWriter.Item] = []
-        for (job, result) in zip(jobs, results.lists) where failed[job.namespace ?? ""] == nil {
-            records += result.objects.map { ObjectRecord(live: $0) }
+        for index in results.lists.indices where failed[jobs[index].namespace ?? ""] == nil {
+            let job = jobs[index]
+            // Moved out, not copied: each list's records are released as they join the snapshot's.
+            var result = APISession.ListResult()
+            swap(&result, &results.lists[index])
+            if records.isEmpty { swap(&records, &result.records) } else { records += result.records }
             items += result.documents.map { SnapshotWriter.Item(kind: job.resource.kind, node: $0) }
             notes += result.problems.map { "not read: \($0)" }
         }

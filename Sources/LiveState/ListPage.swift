@@ -1,10 +1,11 @@
 import Manifests
 import NIOCore
 
-/// One page of a list answer: its objects, and where the next page starts.
+/// One page of a list answer: its items reduced to records, and where the next page starts.
 struct ListPage {
-    /// Decoded items.
-    var objects: [KubeObject] = []
+    /// Decoded items, each made a record as soon as it is read: the page never holds a list of
+    /// bare objects beside the records made from them.
+    var records: [ObjectRecord] = []
     /// The items as read (without `metadata.managedFields`), kept only for `--save-live`.
     var documents: [Node] = []
     /// Items that could not be decoded: which one and why.
@@ -52,7 +53,7 @@ struct ListPage {
                         // as a tree, to name it in the note, and left out.
                         var fast = LiveObjectReader(reader: reader)
                         do {
-                            page.objects.append(try fast.read(resource.kind))
+                            page.records.append(ObjectRecord(live: try fast.read(resource.kind)))
                             reader = fast.reader
                             continue
                         } catch {
@@ -64,7 +65,8 @@ struct ListPage {
                     let item = try readItem(&reader)
                     page.documents.append(item)
                     do {
-                        page.objects.append(try ObjectDecoder.decodeItem(item, as: resource.kind).withoutLines())
+                        page.records.append(
+                            ObjectRecord(live: try ObjectDecoder.decodeItem(item, as: resource.kind).withoutLines()))
                     } catch {
                         page.problems.append("\(describe(item, resource: resource)): \(error.message)")
                     }

@@ -13,7 +13,7 @@ public enum ListPageDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer, resource: APIResource) throws(LiveError) -> Page {
         do {
             let page = try ListPage.parse(bytes, resource: resource, keepDocuments: false)
-            return Page(objects: page.objects, continueToken: page.continueToken, problems: page.problems)
+            return Page(objects: page.records.map(\.object), continueToken: page.continueToken, problems: page.problems)
         } catch {
             throw LiveError(
                 kind: .invalidResponse, operation: "list", resource: resource.qualifiedName,

@@ -142,7 +142,7 @@ public actor LiveWatcher {
     private func listed(_ scope: LiveCache.Scope, _ result: APISession.ListResult) -> Set<ServiceKey> {
         counters.lists += 1
         let touched = cache.replace(
-            scope, with: result.objects.map { ObjectRecord(live: $0) }, resourceVersion: result.resourceVersion ?? "")
+            scope, with: result.records, resourceVersion: result.resourceVersion ?? "")
         listed.insert(scope)
         let expected =
             resources.count
