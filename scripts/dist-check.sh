@@ -61,8 +61,8 @@ unexpected=$(awk '{print $1}' "$work/ldd" | grep -v -E "$allowed" || true)
 [ -z "$unexpected" ] || fail "linked dynamically: $unexpected"
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 echo "NEEDED: $needed"
-if readelf -d "$bin" | grep -q -E 'RPATH|RUNPATH'; then fail "RPATH or RUNPATH in the binary"; fi
-if readelf -S "$bin" | grep -q -E '\.symtab|\.debug_'; then fail "not stripped"; fi
+if readelf -d "$bin" | grep -E 'RPATH|RUNPATH' > /dev/null; then fail "RPATH or RUNPATH in the binary"; fi
+if readelf -S "$bin" | grep -E '\.symtab|\.debug_' > /dev/null; then fail "not stripped"; fi
 glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1)
 echo "needs glibc $glibc or later (symbol versions)"
 # The promise (README, packaging/README.txt): glibc 2.31 or later.
@@ -93,11 +93,11 @@ complete_bash() {  # $1: the command line typed so far
     COMP_WORDS=($line); COMP_CWORD=\$(( \${#COMP_WORDS[@]} - 1 )); COMP_LINE='$line'; COMP_POINT=${#line}
     _endpoint-drift endpoint-drift '$cur' '${before##* }' > /dev/null 2>&1; printf '%s\n' \"\${COMPREPLY[@]}\"" || true
 }
-complete_bash "endpoint-drift ch" | grep -q -x check || fail "bash completion of 'endpoint-drift ch'"
-complete_bash "endpoint-drift check --fail-o" | grep -q -x -- --fail-on || fail "bash completion of 'check --fail-o'"
+complete_bash "endpoint-drift ch" | grep -x check > /dev/null || fail "bash completion of 'endpoint-drift ch'"
+complete_bash "endpoint-drift check --fail-o" | grep -x -- --fail-on > /dev/null || fail "bash completion of 'check --fail-o'"
 echo "bash completes 'endpoint-drift ch' and 'check --fail-o'"
 man="$unpacked/man/man1/endpoint-drift.1"
-head -1 "$man" | grep -q '^\.TH "ENDPOINT-DRIFT" 1' || fail "man page header"
+sed -n 1p "$man" | grep '^\.TH "ENDPOINT-DRIFT" 1' > /dev/null || fail "man page header"
 for command in scan live check lint fix version completion; do
   grep -q "^\.SS endpoint-drift $command\$" "$man" || fail "man page: no section for $command"
 done
@@ -125,10 +125,10 @@ if python3 scripts/krew-validate.py "$work/krew-bad/endpoint-drift.yaml" "$tarba
 step "glibc 2.31: Debian bullseye (the root filesystem make dist links against)"
 old_root="$work/bullseye"
 cp -a .build-dist/sysroot-bullseye "$old_root"
-old_glibc=$(chroot "$old_root" ldd --version | head -1 | grep -o '[0-9]*\.[0-9]*$')
+old_glibc=$(chroot "$old_root" ldd --version | sed -n '1s/.* \([0-9]*\.[0-9]*\)$/\1/p')
 [ "$old_glibc" = "2.31" ] || fail "the bullseye root filesystem has glibc $old_glibc"
 for library in libgit2 libyaml libswiftCore libFoundation; do
-  if find "$old_root" -name "$library*" | grep -q .; then fail "$library is in the bullseye root filesystem"; fi
+  if find "$old_root" -name "$library*" | grep . > /dev/null; then fail "$library is in the bullseye root filesystem"; fi
 done
 mkdir -p "$old_root/opt" "$old_root/srv/gitops"
 tar -xzf "$tarball" -C "$old_root/opt"
@@ -157,7 +157,7 @@ scripts/dist-rootfs.sh .build-dist/rootfs
 root="$work/root"
 cp -a .build-dist/rootfs "$root"
 for library in libgit2 libyaml libswiftCore libFoundation; do
-  if find "$root" -name "$library*" | grep -q .; then fail "$library is in the root filesystem"; fi
+  if find "$root" -name "$library*" | grep . > /dev/null; then fail "$library is in the root filesystem"; fi
 done
 mkdir -p "$root/opt"
 tar -xzf "$tarball" -C "$root/opt"
@@ -252,7 +252,7 @@ print(next(s for s in steps if s.get("id") == "release")["run"])')
 env -i PATH=/usr/bin:/bin GITHUB_ACTION_PATH="$action" GITHUB_PATH="$work/github-path" RUNNER_TEMP="$work/runner" \
   ENDPOINT_DRIFT_RELEASE_URL="file://$(realpath "$work/served")" \
   timeout 120 bash --noprofile --norc -eo pipefail -c "$release_step" || fail "the action's release step"
-"$(cat "$work/github-path")/endpoint-drift" --version | grep -q "^endpoint-drift $version " || fail "the action's binary"
+"$(cat "$work/github-path")/endpoint-drift" --version | grep "^endpoint-drift $version " > /dev/null || fail "the action's binary"
 echo "the action installed $(cat "$work/github-path")/endpoint-drift"
 
 step "the README's Install section"

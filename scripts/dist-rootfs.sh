@@ -8,14 +8,14 @@ mkdir -p "$(dirname "$root")"
 root=$(realpath "$root")  # debootstrap changes folder
 suite=${DIST_SUITE:-bookworm}
 # The mirror apt already uses here (so a local or snapshot mirror works), else Debian's.
-mirror=${DIST_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)}
+mirror=${DIST_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | sed -n 1p)}
 mirror=${mirror:-http://deb.debian.org/debian}
 if [ -f "$root/.complete" ]; then exit 0; fi
 rm -rf "$root.tmp"
 debootstrap --variant=minbase --include=ca-certificates,tzdata "$suite" "$root.tmp" "$mirror"
 rm -rf "$root.tmp/var/cache/apt/archives"/*.deb "$root.tmp/var/lib/apt/lists"/*_Packages
 for library in libgit2 libyaml libswiftCore; do
-  if find "$root.tmp" -name "$library*" | grep -q .; then echo "dist-rootfs: $library in the rootfs" >&2; exit 1; fi
+  if find "$root.tmp" -name "$library*" | grep . > /dev/null; then echo "dist-rootfs: $library in the rootfs" >&2; exit 1; fi
 done
 rm -rf "$root"
 mv "$root.tmp" "$root"

@@ -9,7 +9,7 @@ root=${1:?usage: dist-sysroot.sh FOLDER}
 mkdir -p "$(dirname "$root")"
 root=$(realpath -m "$root")  # debootstrap changes folder
 suite=${DIST_SYSROOT_SUITE:-bullseye}
-mirror=${DIST_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)}
+mirror=${DIST_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | sed -n 1p)}
 mirror=${mirror:-http://deb.debian.org/debian}
 if [ -f "$root/.complete" ]; then exit 0; fi
 rm -rf "$root.tmp"
@@ -23,7 +23,7 @@ find "$root.tmp" -type l -lname '/*' | while read -r link; do
   ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$root.tmp$(readlink "$link")")" "$link"
 done
 rm -rf "$root.tmp/var/cache/apt/archives"/*.deb "$root.tmp/var/lib/apt/lists"/*_Packages
-version=$(chroot "$root.tmp" ldd --version | head -1 | grep -o '[0-9]*\.[0-9]*$')
+version=$(chroot "$root.tmp" ldd --version | sed -n '1s/.* \([0-9]*\.[0-9]*\)$/\1/p')
 echo "dist-sysroot: $suite, glibc $version"
 rm -rf "$root"
 mv "$root.tmp" "$root"
