@@ -51,21 +51,18 @@ struct ServeNotifyTests {
         let receiver = try await LocalHTTPReceiver.start()
         defer { Task { await receiver.stop() } }
         let stateFile = home.file("state.json")
-        let listening = ServeTests.Port()
         var configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 0.2, listening: { listening.set($0) },
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 0.2,
             log: { _ in })
         configuration.webhook = Secret(receiver.url + "/hook")
         configuration.stateFile = stateFile
         configuration.environment = [:]
-        let serving = Task { try await ServeJob.run(configuration) }
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         // In sync at start, and the first report is the baseline: remembered, not posted.
         try await ServeTests.eventually("baseline remembered") { FileManager.default.fileExists(atPath: stateFile) }

@@ -82,16 +82,13 @@ struct ServeRemoteTests {
         try Self.push("192.0.2.1", from: work, to: remote.path)
         let data = try TempFolder()
         let log = Log()
-        let listening = ServeTests.Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: "file://\(remote.path)"), live: live, clusterName: "lab",
             host: "127.0.0.1", port: 0, interval: 0.2,
             remote: ServeJob.Remote(url: "file://\(remote.path)", branch: "main", dataDirectory: data.path + "/d"),
-            listening: { listening.set($0) }, log: { log.append($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            log: { log.append($0) })
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         #expect(try await Self.metric(port, "endpoint_drift_drifted_services{cluster=\"lab\"} 0"))
         #expect(try await Self.metric(port, "endpoint_drift_git_fetch_errors_total{cluster=\"lab\"} 0"))
@@ -142,18 +139,15 @@ struct ServeRemoteTests {
         let git = try GitHTTPServer(projectRoot: root.path, tokenFile: tokenFile)
         let data = try TempFolder()
         let log = Log()
-        let listening = ServeTests.Port()
         let remote = ServeJob.Remote(
             url: git.url("repo.git"), branch: "main", dataDirectory: data.path,
             credentials: RemoteCredentials(.token(username: "git", token: Self.gitToken)))
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: git.url("repo.git")), live: live, clusterName: "lab",
-            host: "127.0.0.1", port: 0, interval: 0.2, remote: remote, listening: { listening.set($0) },
+            host: "127.0.0.1", port: 0, interval: 0.2, remote: remote,
             log: { log.append($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
 
         try Self.push("192.0.2.8", from: work, to: bare)

@@ -45,17 +45,15 @@ struct ServeSecurityTests {
         try repository.write("net/nas.yaml", ServeTests.manifest("192.0.2.1"))
         try repository.commitAll("nas")
         let pki = try TestPKI.shared
-        let listening = ServeTests.Port()
         let log = ServeRemoteTests.Log()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path), live: live, clusterName: "lab",
             host: "127.0.0.1", port: 0, interval: 0.2,
             tls: ServeJob.TLSFiles(certificateFile: pki.serverCertificate, keyFile: pki.serverKey),
-            authToken: Self.token, listening: { listening.set($0) }, log: { log.append($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            authToken: Self.token, log: { log.append($0) })
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let base = "https://127.0.0.1:\(try #require(listening.port))"
+        let base = "https://127.0.0.1:\(port)"
 
         #expect(try await Self.curl(base + "/healthz").0 == 200)
         try await ServeTests.eventually("ready") { try await Self.curl(base + "/readyz", bearer: Self.token).0 == 200 }
@@ -81,7 +79,7 @@ struct ServeSecurityTests {
         shown += try await Self.curl(base + "/report", header: "Accept: application/json").1
         #expect(!shown.contains(Self.token))
         // Plain HTTP gets no answer from the HTTPS port.
-        #expect(try await Self.curl("http://127.0.0.1:\(try #require(listening.port))/healthz").0 != 200)
+        #expect(try await Self.curl("http://127.0.0.1:\(port)/healthz").0 != 200)
         serving.cancel()
         _ = await serving.result
     }

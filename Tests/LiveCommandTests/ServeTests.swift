@@ -56,6 +56,22 @@ struct ServeTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
     }
 
+    /// Runs `serve` with `configuration` (its `listening` callback replaced) until the returned task
+    /// is cancelled, and waits until it listens: the port and the task.
+    static func start(_ configuration: ServeJob.Configuration) async throws -> (Int, Task<Void, any Error>) {
+        let listening = Port()
+        var configuration = configuration
+        configuration.listening = { listening.set($0) }
+        let serving = Task { try await ServeJob.run(configuration) }
+        do {
+            try await eventually("listening") { listening.port != nil }
+            return (try #require(listening.port), serving)
+        } catch {
+            serving.cancel()
+            throw error
+        }
+    }
+
     /// Waits (loosely bounded, at least 120 s, only against a hang) until `condition` holds.
     static func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
         for _ in 0..<2400 {
@@ -101,17 +117,14 @@ struct ServeTests {
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
-        let listening = Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 0.2, listening: { listening.set($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 0.2)
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await Self.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
 
         #expect(try await Self.get(port, "/healthz").0 == 200)
         #expect(try await Self.get(port, "/readyz").0 == 503)

@@ -59,17 +59,14 @@ struct ServeWatchTests {
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
-        let listening = ServeTests.Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60)
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         let metric = { (line: String) in try await ServeTests.get(port, "/metrics").1.contains(line) }
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         #expect(try await metric("endpoint_drift_drifted_services{cluster=\"lab\"} 1"))
@@ -138,17 +135,14 @@ struct ServeWatchTests {
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
-        let listening = ServeTests.Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60)
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         #expect(try await ServeTests.get(port, "/metrics").1.contains("endpoint_drift_up{cluster=\"lab\"} 1"))
         serving.cancel()
@@ -181,17 +175,14 @@ struct ServeWatchTests {
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
-        let listening = ServeTests.Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60)
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         let json = try await ServeTests.get(port, "/report", accept: "application/json").1
         #expect(json.contains("discovery.k8s.io/v1 is not served"), "\(json.prefix(600))")
@@ -250,17 +241,14 @@ struct ServeWatchTests {
         let kubeconfig = try home.write(
             "kubeconfig",
             KubeconfigText.single(cluster: try KubeconfigText.cluster(server), user: ["token: \(Self.token)"]))
-        let listening = ServeTests.Port()
         let configuration = ServeJob.Configuration(
             check: CheckJob.Configuration(repositoryPath: repository.path),
             live: LiveSettings(
                 connection: ConnectionRequest(kubeconfigPath: kubeconfig),
                 environment: ConnectionEnvironment(variables: ["HOME": home.path], serviceAccountDirectory: nil)),
-            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60, listening: { listening.set($0) })
-        let serving = Task { try await ServeJob.run(configuration) }
+            clusterName: "lab", host: "127.0.0.1", port: 0, interval: 60)
+        let (port, serving) = try await ServeTests.start(configuration)
         defer { serving.cancel() }
-        try await ServeTests.eventually("listening") { listening.port != nil }
-        let port = try #require(listening.port)
         try await ServeTests.eventually("ready") { try await ServeTests.get(port, "/readyz").0 == 200 }
         #expect(
             try await ServeTests.get(port, "/metrics").1.contains(
