@@ -123,6 +123,17 @@ struct ServeRemoteTests {
         _ = await serving.result
     }
 
+    /// A bare repository `repo.git` in a folder of its own (what `git http-backend` serves), with a
+    /// first commit (backend 192.0.2.1) pushed from a working repository.
+    static func bareRemote() throws -> (root: TempFolder, bare: String, work: TempGitRepository) {
+        let root = try TempFolder()
+        let bare = root.file("repo.git")
+        try TempGitRepository.run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", bare])
+        let work = try TempGitRepository()
+        try push("192.0.2.1", from: work, to: bare)
+        return (root, bare, work)
+    }
+
     @Test func overHTTPWithATokenThatIsNeverShown() async throws {
         guard GitHTTPServer.isAvailable else {
             Issue.record("git http-backend is not installed")
@@ -130,11 +141,7 @@ struct ServeRemoteTests {
         }
         let (server, live) = try await cluster()
         defer { Task { await server.stop() } }
-        let root = try TempFolder()
-        let bare = root.file("repo.git")
-        try TempGitRepository.run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", bare])
-        let work = try TempGitRepository()
-        try Self.push("192.0.2.1", from: work, to: bare)
+        let (root, bare, work) = try Self.bareRemote()
         let tokenFile = try home.write("served-token", Self.gitToken + "\n")
         let git = try GitHTTPServer(projectRoot: root.path, tokenFile: tokenFile)
         let data = try TempFolder()
@@ -181,11 +188,7 @@ struct ServeRemoteTests {
         }
         let (server, live) = try await cluster()
         defer { Task { await server.stop() } }
-        let root = try TempFolder()
-        let bare = root.file("repo.git")
-        try TempGitRepository.run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", bare])
-        let work = try TempGitRepository()
-        try Self.push("192.0.2.1", from: work, to: bare)
+        let (root, _, _) = try Self.bareRemote()
         let git = try GitHTTPServer(projectRoot: root.path, tokenFile: try home.write("served-token", "right-one\n"))
         let data = try TempFolder()
         let log = Log()
