@@ -31,7 +31,11 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
         // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
         .target(name: "DesiredState", dependencies: ["Manifests", "Secrets"], swiftSettings: strict),
-        .target(name: "Scanner", dependencies: ["GitStore", "Manifests", "DesiredState"], swiftSettings: strict),
+        .target(
+            name: "Scanner", dependencies: ["GitStore", "Manifests", "DesiredState", "BinaryCoding"],
+            swiftSettings: strict),
+        // Pure: a compact Codable format for the scanner's caches.
+        .target(name: "BinaryCoding", swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
         // `Secret`: credentials that print as `<redacted>`, shared by LiveState, Delivery and DesiredState.
         .target(name: "Secrets", swiftSettings: strict),
@@ -110,6 +114,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"], swiftSettings: strict),
+        .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding", "Manifests"], swiftSettings: strict),
         .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "Manifests"], swiftSettings: strict),
         .testTarget(
             name: "LiveStateTests",

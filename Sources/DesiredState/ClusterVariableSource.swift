@@ -1,7 +1,7 @@
 /// A ConfigMap or Secret that a Flux Kustomization takes variables from (`substituteFrom`) and that
 /// git does not hold readably (absent, or SOPS-encrypted): what `--vars-from-cluster` asks the API
 /// server for.
-public struct VariableSourceRequest: Sendable, Hashable, Comparable {
+public struct VariableSourceRequest: Sendable, Hashable, Comparable, Codable {
     /// `ConfigMap` or `Secret`.
     public var kind: String
     /// The Flux Kustomization's namespace: Flux reads `substituteFrom` from there.

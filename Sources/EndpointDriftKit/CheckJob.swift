@@ -156,7 +156,10 @@ public enum CheckJob {
             var namespaces: Set<String>?
             if case .only(let names) = scope { namespaces = names }
             do {
-                let snapshot = try await live.read(scope: scope)
+                // Only the records a comparison can use (the report is the same): check never
+                // writes or prints the live state itself.
+                let desired = ServiceInventory(records: headScan.records + (baseScan?.records ?? [])).keys
+                let snapshot = try await live.read(scope: scope, keeping: LiveRecordFilter(desired: desired))
                 observed = DriftCheck.Observed(
                     records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
                     namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)

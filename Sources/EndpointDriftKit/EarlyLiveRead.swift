@@ -24,10 +24,12 @@ struct EarlyLiveRead: Sendable {
         }
     }
 
-    /// The live state in `scope`: the early read narrowed, or a read now.
-    func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+    /// The live state in `scope`: the early read narrowed, or a read now (which may leave out what
+    /// `filter` says the check never compares).
+    func read(scope: NamespaceScope, keeping filter: LiveRecordFilter? = nil) async throws(LiveError) -> LiveSnapshot {
         if let task { return try await task.value.get().narrowed(to: scope) }
-        return try await source.read(scope: scope)
+        guard let filter else { return try await source.read(scope: scope) }
+        return try await source.read(scope: scope, keeping: filter)
     }
 
     /// For a run that fails before it needs the live state.

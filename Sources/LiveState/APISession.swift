@@ -62,9 +62,13 @@ final class APISession: Sendable {
     /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. A 403 on one
     /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
-    /// `only`: keep only the objects of these namespaces (for lists over all namespaces).
+    /// `only`: keep only the objects of these namespaces (for lists over all namespaces); `keep`:
+    /// only the records it admits, dropped page by page.
+    /// `progress`: what earlier runs of the same read did, and the read's total, so that the
+    /// progress told goes on from there.
     func run(
-        _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil
+        _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
+        keep: (@Sendable (ObjectRecord) -> Bool)? = nil, progress: ListProgress? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
@@ -74,7 +78,8 @@ final class APISession: Sendable {
                     index,
                     .success(
                         try await self.list(
-                            job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only))
+                            job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only,
+                            keep: keep))
                 )
             } catch {
                 return (index, .failure(error))
@@ -86,8 +91,9 @@ final class APISession: Sendable {
             var results = JobResults(lists: [ListResult](repeating: ListResult(), count: jobs.count), forbidden: [])
             var failure: LiveError?
             var next = 0
-            var done = 0
-            var objects = 0
+            var done = progress?.listsDone ?? 0
+            var objects = progress?.objects ?? 0
+            let total = progress?.listsTotal ?? jobs.count
             func startNext() {
                 guard failure == nil && next < jobs.count else { return }
                 let index = next
@@ -101,12 +107,12 @@ final class APISession: Sendable {
                     results.lists[index] = value
                     done += 1
                     objects += value.records.count
-                    options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
+                    options.progress?(ListProgress(listsDone: done, listsTotal: total, objects: objects))
                     startNext()
                 case .failure(let error) where error.kind == .forbidden && jobs[index].namespace != nil:
                     results.forbidden.append((index, error))
                     done += 1
-                    options.progress?(ListProgress(listsDone: done, listsTotal: jobs.count, objects: objects))
+                    options.progress?(ListProgress(listsDone: done, listsTotal: total, objects: objects))
                     startNext()
                 case .failure(let error):
                     if failure == nil {
@@ -154,7 +160,8 @@ final class APISession: Sendable {
     /// `only`: the namespaces whose objects are kept, the others dropped page by page (a list over
     /// all namespaces for a scope of many).
     func list(
-        _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil
+        _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
+        keep: (@Sendable (ObjectRecord) -> Bool)? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         var result = ListResult()
@@ -200,7 +207,7 @@ final class APISession: Sendable {
                     )
                 }
                 let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
-                let next = Self.take(page, into: &result, only: only)
+                let next = Self.take(page, into: &result, only: only, keep: keep)
                 guard let next else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
@@ -255,8 +262,13 @@ final class APISession: Sendable {
     /// Moves a page's records (and, for `--save-live`, its trees) into `result`, keeping only the
     /// namespaces in `only`; gives the page's continue token. The page is consumed: nothing of it
     /// stays alive beside the result.
-    static func take(_ page: consuming ListPage, into result: inout ListResult, only: Set<String>?) -> String? {
+    static func take(
+        _ page: consuming ListPage, into result: inout ListResult, only: Set<String>?,
+        keep: (@Sendable (ObjectRecord) -> Bool)? = nil
+    ) -> String? {
         var page = page
+        // Never with `--save-live` (the file holds every object): only the records are filtered.
+        if let keep { page.records.removeAll { !keep($0) } }
         if let only {
             page.records.removeAll { !only.contains($0.object.metadata.namespace ?? "") }
             page.documents.removeAll {

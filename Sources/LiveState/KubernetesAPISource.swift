@@ -30,6 +30,17 @@ public struct KubernetesAPISource: LiveStateSource {
     }
 
     public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
+        try await read(scope: scope, filter: nil)
+    }
+
+    /// Reads the Services first, then leaves out the Endpoints and EndpointSlices of those the
+    /// controllers back and git does not define (see `LiveRecordFilter`). Not with `--save-live`,
+    /// whose file holds everything.
+    public func read(scope: NamespaceScope, keeping filter: LiveRecordFilter) async throws(LiveError) -> LiveSnapshot {
+        try await read(scope: scope, filter: options.savePath == nil ? filter : nil)
+    }
+
+    private func read(scope: NamespaceScope, filter: LiveRecordFilter?) async throws(LiveError) -> LiveSnapshot {
         if connection.insecureSkipTLSVerify && connection.server.scheme == "https" {
             diagnostics(
                 "Warning: insecure-skip-tls-verify is set: the API server's certificate is not verified, so anyone on the network path can read and answer these requests"
@@ -39,7 +50,7 @@ public struct KubernetesAPISource: LiveStateSource {
             connection: connection, options: options, credentials: credentials, diagnostics: diagnostics)
         let result: Result<LiveSnapshot, LiveError>
         do {
-            result = .success(try await read(scope: scope, session: session))
+            result = .success(try await read(scope: scope, session: session, filter: filter))
         } catch {
             result = .failure(error)
         }
@@ -47,7 +58,9 @@ public struct KubernetesAPISource: LiveStateSource {
         return try result.get()
     }
 
-    private func read(scope: NamespaceScope, session: APISession) async throws(LiveError) -> LiveSnapshot {
+    private func read(
+        scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?
+    ) async throws(LiveError) -> LiveSnapshot {
         var notes: [String] = []
         var resources = APIResource.allCases
         if try await !session.servesEndpointSlices() {
@@ -59,8 +72,7 @@ public struct KubernetesAPISource: LiveStateSource {
         if case .only(let namespaces) = scope, options.clusterWideFrom > 0, namespaces.count >= options.clusterWideFrom
         {
             do {
-                let results = try await session.run(
-                    resources.map { ($0, nil) }, concurrency: max(1, options.concurrency), only: namespaces)
+                let results = try await run(resources.map { ($0, nil) }, session, only: namespaces, filter: filter)
                 return try snapshot(
                     resources.map { ($0, nil) }, results, scope: scope, notes: notes, failed: [:])
             } catch  where error.kind == .forbidden {
@@ -77,7 +89,7 @@ public struct KubernetesAPISource: LiveStateSource {
             case .only(let namespaces): jobs += namespaces.sorted().map { (resource, $0) }
             }
         }
-        let results = try await session.run(jobs, concurrency: max(1, options.concurrency))
+        let results = try await run(jobs, session, only: nil, filter: filter)
         var failed: [String: String] = [:]
         for (index, error) in results.forbidden {
             guard let namespace = jobs[index].namespace, failed[namespace] == nil else { continue }
@@ -90,6 +102,35 @@ public struct KubernetesAPISource: LiveStateSource {
             throw first.error
         }
         return try snapshot(jobs, results, scope: scope, notes: notes, failed: failed)
+    }
+
+    /// The lists of `jobs`, results in their order. With a filter, the Services' lists run first,
+    /// then the others, leaving out what the Services read say a check never compares.
+    private func run(
+        _ jobs: [(resource: APIResource, namespace: String?)], _ session: APISession, only: Set<String>?,
+        filter: LiveRecordFilter?
+    ) async throws(LiveError) -> APISession.JobResults {
+        let concurrency = max(1, options.concurrency)
+        guard let filter else { return try await session.run(jobs, concurrency: concurrency, only: only) }
+        let first = jobs.indices.filter { jobs[$0].resource == .services }
+        let rest = jobs.indices.filter { jobs[$0].resource != .services }
+        var services = try await session.run(
+            first.map { jobs[$0] }, concurrency: concurrency, only: only,
+            progress: ListProgress(listsDone: 0, listsTotal: jobs.count, objects: 0))
+        let backed = ServiceInventory.controllerBackedServices(
+            services.lists.lazy.flatMap(\.records), desired: { filter.desired.contains($0) })
+        let read = services.lists.reduce(0) { $0 + $1.records.count }
+        var others = try await session.run(
+            rest.map { jobs[$0] }, concurrency: concurrency, only: only,
+            keep: { !ServiceInventory.leftOutOfCheck($0, backed: backed) },
+            progress: ListProgress(listsDone: first.count, listsTotal: jobs.count, objects: read))
+        var results = APISession.JobResults(
+            lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
+            forbidden: services.forbidden.map { (first[$0.index], $0.error) }
+                + others.forbidden.map { (rest[$0.index], $0.error) })
+        for (position, index) in first.enumerated() { swap(&results.lists[index], &services.lists[position]) }
+        for (position, index) in rest.enumerated() { swap(&results.lists[index], &others.lists[position]) }
+        return results
     }
 
     private func snapshot(

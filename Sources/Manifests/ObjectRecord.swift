@@ -141,7 +141,7 @@ public struct VariableOrigin: Sendable, Hashable, Codable {
 }
 
 /// An object on either side with what we know of where it came from.
-public struct ObjectRecord: Sendable, Hashable {
+public struct ObjectRecord: Sendable, Hashable, Codable {
     public var object: KubeObject
     /// With the namespace resolved.
     public var ref: ObjectRef

@@ -79,16 +79,34 @@ public struct ServiceInventory: Sendable {
     /// of type ExternalName is neither (the endpoint controllers write its backends); in a cluster
     /// that is almost every Service, so leaving their records out spares building their backend sets.
     public static func comparableLiveRecords(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
-        // The last Service record of a key decides, as in `add`.
-        var services: [ServiceKey: Service] = [:]
+        let backed = controllerBackedServices(records, desired: { desired[$0] != nil })
+        return records.filter { record in
+            guard let key = record.serviceKey else { return true }
+            return !backed.contains(key)
+        }
+    }
+
+    /// The live Services whose records `comparableLiveRecords` leaves out: not defined in git, and
+    /// with a selector or of type ExternalName. The last Service record of a key decides, as in `add`.
+    public static func controllerBackedServices<Records: Swift.Sequence<ObjectRecord>>(
+        _ records: Records, desired: (ServiceKey) -> Bool
+    ) -> Set<ServiceKey> {
+        var services: [ServiceKey: Bool] = [:]
         for record in records {
             guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
-            services[key] = service
+            services[key] = service.hasSelector || service.isExternalName
         }
-        return records.filter { record in
-            guard let key = record.serviceKey, desired[key] == nil, let service = services[key] else { return true }
-            return !(service.hasSelector || service.isExternalName)
-        }
+        return Set(services.compactMap { key, backed in backed && !desired(key) ? key : nil })
+    }
+
+    /// Whether a live read may leave `record` out before a check, once the Services are read and
+    /// `backed` is known: an Endpoints or EndpointSlice of such a Service, which
+    /// `comparableLiveRecords` would leave out, and which carries no ignore annotation (the
+    /// annotation index reads every live object). Services are always kept (their cluster IPs are
+    /// linted against).
+    public static func leftOutOfCheck(_ record: ObjectRecord, backed: Set<ServiceKey>) -> Bool {
+        guard record.object.kind != .service, let key = record.serviceKey, backed.contains(key) else { return false }
+        return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
     }
 
     /// Sorted by namespace and name.

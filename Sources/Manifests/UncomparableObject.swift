@@ -1,7 +1,7 @@
 /// A desired object that is built from git but cannot be compared honestly: a placeholder left in a
 /// field other than an address, or a kustomize/Flux feature this tool does not reproduce. Its
 /// Service is not compared (no guess), and the reason is reported.
-public struct UncomparableObject: Sendable, Hashable {
+public struct UncomparableObject: Sendable, Hashable, Codable {
     public var ref: ObjectRef
     /// The Service it is or backs, when that can be told.
     public var service: ServiceKey?

@@ -1,3 +1,4 @@
+import BinaryCoding
 import Foundation
 import Manifests
 
@@ -21,7 +22,7 @@ import Manifests
 public final class BlobCache: Sendable {
     /// Bump when what `ManifestFileReader` gives for the same bytes changes, or the entry's layout
     /// does. The tool version is part of every key as well.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public let settings: BlobCacheSettings
     /// `<directory>/scan-v<formatVersion>`.
@@ -42,7 +43,7 @@ public final class BlobCache: Sendable {
     public init?(_ settings: BlobCacheSettings) {
         self.settings = settings
         variantCache = Self.variants(.standard, tool: settings.toolVersion)
-        root = (settings.directory as NSString).appendingPathComponent("scan-v\(Self.formatVersion)")
+        root = Self.root(of: settings)
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         } catch {
@@ -50,6 +51,11 @@ public final class BlobCache: Sendable {
         }
         guard access(root, W_OK) == 0 else { return nil }
         (small, segments) = Self.readSegments(in: root + "/small", tool: settings.toolVersion)
+    }
+
+    /// `<directory>/scan-v<formatVersion>`: entries of other formats are never read.
+    static func root(of settings: BlobCacheSettings) -> String {
+        (settings.directory as NSString).appendingPathComponent("scan-v\(formatVersion)")
     }
 
     /// The key of what reading blob `blobID` at `path` gives: everything the reader's output depends
@@ -102,7 +108,13 @@ public final class BlobCache: Sendable {
             return known.entry
         }
         if let added = session.added(key) { return added.entry }
-        let path = file(for: key).path
+        guard let bytes = Self.readEntryFile(file(for: key).path) else { return nil }
+        return Self.decode(bytes, key: key, tool: settings.toolVersion)
+    }
+
+    /// The whole file at `path`, or nil. Refreshes its modification time when it is over an hour
+    /// old: least recently used goes first when trimming, and a read counts as a use.
+    static func readEntryFile(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -117,12 +129,17 @@ public final class BlobCache: Sendable {
             guard got > 0 else { return nil }
             filled += got
         }
-        guard let entry = Self.decode(bytes, key: key, tool: settings.toolVersion) else { return nil }
-        // Least recently used goes first when trimming: a hit counts as a use.
         if Double(time(nil)) - Double(status.st_mtim.tv_sec) > 3600 {
             _ = futimens(descriptor, nil)
         }
-        return entry
+        return bytes
+    }
+
+    /// What follows `header` in `bytes`, or nil when the file does not start with it.
+    static func payload(of bytes: [UInt8], header: String) -> [UInt8]? {
+        let expected = Array(header.utf8)
+        guard bytes.count >= expected.count, bytes[..<expected.count].elementsEqual(expected) else { return nil }
+        return Array(bytes[expected.count...])
     }
 
     /// Stores `entry` under `key`, replacing what is there. Failures are ignored: the cache only
@@ -139,7 +156,7 @@ public final class BlobCache: Sendable {
     }
 
     /// Writes `data` to a temporary file in `folder`, then renames it to `path`.
-    private static func writeAtomically(_ data: [UInt8], folder: String, path: String) -> Bool {
+    static func writeAtomically(_ data: [UInt8], folder: String, path: String) -> Bool {
         if access(folder, F_OK) != 0 {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
@@ -305,8 +322,8 @@ public final class BlobCache: Sendable {
 
     /// An entry as written: four lines of text (the format, the tool version, the key, then the
     /// blob's size, the two flags, the documents parsed and skipped, and the length of what
-    /// follows), then the reader's output as JSON when it found anything. Most blobs hold nothing of
-    /// interest: their entry is the four lines, read without a JSON decoder.
+    /// follows), then the reader's output in the `BinaryEncoder` format when it found anything. Most blobs hold nothing of
+    /// interest: their entry is the four lines, read without a decoder.
     static func encode(_ entry: BlobCacheEntry, key: String, tool: String) -> [UInt8]? {
         guard !tool.contains("\n"), !key.contains("\n") else { return nil }
         let output = entry.output
@@ -314,8 +331,8 @@ public final class BlobCache: Sendable {
         if !output.objects.isEmpty || !output.errors.isEmpty || !output.notes.isEmpty
             || !output.documents.isEmpty || !output.gitOpsDocuments.isEmpty
         {
-            guard let json = try? JSONEncoder().encode(output) else { return nil }
-            payload = Array(json)
+            guard let encoded = try? BinaryEncoder().encode(output) else { return nil }
+            payload = encoded
         }
         let counts = [
             entry.size, output.mayHoldVariables ? 1 : 0, output.hasPlaceholders ? 1 : 0, output.parsedDocuments,
@@ -344,7 +361,8 @@ public final class BlobCache: Sendable {
         else { return nil }
         var output = ManifestFileReader.Output()
         if counts[5] > 0 {
-            guard let decoded = try? JSONDecoder().decode(ManifestFileReader.Output.self, from: Data(bytes[start...]))
+            guard
+                let decoded = try? BinaryDecoder().decode(ManifestFileReader.Output.self, from: Array(bytes[start...]))
             else { return nil }
             output = decoded
         }
@@ -364,11 +382,15 @@ public struct BlobCacheSettings: Sendable, Hashable {
     /// The tool's version: entries of another version are never used.
     public var toolVersion: String
     public var maxBytes: Int
+    /// Whether whole scan results are kept by tree id as well (`ScanResultCache`); off only in the
+    /// tests of the blob layer beneath it.
+    public var keepsResults: Bool
 
-    public init(directory: String, toolVersion: String, maxBytes: Int = 256 * 1024 * 1024) {
+    public init(directory: String, toolVersion: String, maxBytes: Int = 256 * 1024 * 1024, keepsResults: Bool = true) {
         self.directory = directory
         self.toolVersion = toolVersion
         self.maxBytes = maxBytes
+        self.keepsResults = keepsResults
     }
 
     /// `$XDG_CACHE_HOME/endpoint-drift`, else `$HOME/.cache/endpoint-drift`; nil when neither is set.

@@ -52,6 +52,20 @@ public final class RepositorySnapshot {
         var result = ScanResult(
             repositoryPath: repository.displayPath, revision: revision, commitID: commit.id.hex,
             commitSummary: commit.summary, commitTime: commit.time)
+        let resultCache = ScanResultCache(treeID: commit.treeID.hex, options: options)
+        if let cached = resultCache?.load(into: result) { return cached }
+        let cache = options.cache.flatMap { BlobCache($0) }
+        result = try Self.scanTree(commit: commit, repository: repository, options: options, cache: cache, into: result)
+        resultCache?.store(result)
+        return result
+    }
+
+    /// The scan itself: the tree walked, the files read (or taken from the blob cache), the
+    /// desired state built.
+    private static func scanTree(
+        commit: Commit, repository: Repository, options: ScanOptions, cache: BlobCache?, into result: ScanResult
+    ) throws(ScanError) -> ScanResult {
+        var result = result
         var tasks: [ParallelRead.ReadTask] = []
         var kustomizations: [String] = []
         let filter = options.filter
@@ -93,7 +107,6 @@ public final class RepositorySnapshot {
         }
         result.stats.filesSelected = tasks.count { $0.selected }
 
-        let cache = options.cache.flatMap { BlobCache($0) }
         let reader = FileReader(commitID: commit.id.hex, options: options, cache: cache)
         let threads = min(options.threads ?? ScanOptions.automaticThreads, max(1, tasks.count / 64))
         let read =

@@ -102,6 +102,9 @@ public struct ScanCacheUse: Sendable, Hashable {
     public var stored = 0
     /// Read, but the entry could not be written.
     public var unstored = 0
+    /// The whole result came from the cache (the same tree was scanned before with the same
+    /// options): no blob was read or looked up.
+    public var wholeTree = false
 
     public init() {}
 }

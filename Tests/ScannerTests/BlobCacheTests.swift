@@ -50,8 +50,10 @@ import Testing
         return repo
     }
 
+    /// The blob layer alone: whole results by tree (`ScanResultCacheTests`) would answer every
+    /// second scan of the same commit before a blob is looked up.
     static func settings(_ folder: TempFolder, tool: String = "test 1", maxBytes: Int = 1 << 30) -> BlobCacheSettings {
-        BlobCacheSettings(directory: folder.path, toolVersion: tool, maxBytes: maxBytes)
+        BlobCacheSettings(directory: folder.path, toolVersion: tool, maxBytes: maxBytes, keepsResults: false)
     }
 
     /// Everything a scan gives that the rest of the tool reads.
@@ -171,11 +173,13 @@ import Testing
         try FileManager.default.copyItem(atPath: cache.entryPath(keyA), toPath: cache.entryPath(keyB))
         #expect(cache.load(keyB) == nil)
         // The same entry claiming another format.
-        let text = try String(contentsOfFile: cache.entryPath(keyA), encoding: .utf8)
-        let otherFormat = text.replacingOccurrences(
-            of: "scan cache \(BlobCache.formatVersion)\n", with: "scan cache \(BlobCache.formatVersion + 1)\n")
-        #expect(otherFormat != text)
-        try Data(otherFormat.utf8).write(to: URL(fileURLWithPath: cache.entryPath(keyA)))
+        // The header is text, the payload binary.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: cache.entryPath(keyA)))
+        let header = Data("endpoint-drift scan cache \(BlobCache.formatVersion)\n".utf8)
+        #expect(bytes.starts(with: header))
+        let otherFormat =
+            Data("endpoint-drift scan cache \(BlobCache.formatVersion + 1)\n".utf8) + bytes.dropFirst(header.count)
+        try otherFormat.write(to: URL(fileURLWithPath: cache.entryPath(keyA)))
         #expect(cache.load(keyA) == nil)
         #expect(cache.store(BlobCacheEntry(size: 9, output: output), under: keyA))
         #expect(cache.load(keyA)?.size == 9)

@@ -1,0 +1,96 @@
+import Foundation
+import LiveState
+import Manifests
+import TestSupport
+import Testing
+
+/// A check's live read leaves out, as it reads, the Endpoints and EndpointSlices of Services that
+/// the endpoint controllers back and git does not define; what it leaves out is exactly what
+/// `ServiceInventory.comparableLiveRecords` would have dropped, so the comparison sees the same.
+@Suite struct LiveRecordFilterTests {
+    static let scope: Set<String> = ["shop", "payments"]
+    /// shop/orders-db is in git; shop/web (a selector Service with controller-written Endpoints
+    /// and slices in the recording) is not.
+    static let desired: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "orders-db")]
+
+    static func read(
+        clusterWideFrom: Int, filter: LiveRecordFilter?, savePath: String? = nil
+    ) async throws -> (LiveSnapshot, [FakeRequest]) {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let folder = try TempFolder()
+        var options = Harness.options(savePath: savePath)
+        options.clusterWideFrom = clusterWideFrom
+        let source = try Harness.tokenSource(server, in: folder, options: options)
+        let snapshot =
+            if let filter {
+                try await source.read(scope: .only(scope), keeping: filter)
+            } else {
+                try await source.read(scope: .only(scope))
+            }
+        return (snapshot, server.requests)
+    }
+
+    /// A desired inventory naming the `desired` Services (their live records stand in for git's).
+    static func desiredInventory(_ snapshot: LiveSnapshot) -> ServiceInventory {
+        ServiceInventory(records: snapshot.records.filter { $0.serviceKey.map(desired.contains) ?? false })
+    }
+
+    @Test(arguments: [0, 1])
+    func theFilteredReadLeavesOutOnlyWhatTheComparisonDrops(clusterWideFrom: Int) async throws {
+        let (whole, _) = try await Self.read(clusterWideFrom: clusterWideFrom, filter: nil)
+        let (filtered, requests) = try await Self.read(
+            clusterWideFrom: clusterWideFrom, filter: LiveRecordFilter(desired: Self.desired))
+        let backed = ServiceInventory.controllerBackedServices(whole.records, desired: Self.desired.contains)
+        #expect(backed.contains(ServiceKey(namespace: "shop", name: "web")))
+        #expect(!backed.contains(ServiceKey(namespace: "shop", name: "orders-db")))
+
+        let left = whole.records.filter { ServiceInventory.leftOutOfCheck($0, backed: backed) }
+        #expect(left.contains { $0.ref == ObjectRef(kind: .endpoints, namespace: "shop", name: "web") })
+        #expect(left.contains { $0.ref.kind == .endpointSlice && $0.serviceKey?.name == "web" })
+        #expect(!left.contains { $0.ref.kind == .service })
+        // Exactly those are gone, in the same order otherwise.
+        #expect(filtered.records == whole.records.filter { !ServiceInventory.leftOutOfCheck($0, backed: backed) })
+        #expect(filtered.records.count < whole.records.count)
+        #expect(filtered.notes == whole.notes)
+        // What the comparison takes is the same.
+        let inventory = Self.desiredInventory(whole)
+        #expect(
+            ServiceInventory.comparableLiveRecords(filtered.records, desired: inventory)
+                == ServiceInventory.comparableLiveRecords(whole.records, desired: inventory))
+        // The Services are read before the lists they decide.
+        let lists = requests.map(\.path).filter { !$0.hasPrefix("/apis/discovery.k8s.io/v1") || $0.hasSuffix("slices") }
+        let lastService = try #require(lists.lastIndex { $0.hasSuffix("/services") })
+        let firstOther = try #require(lists.firstIndex { !$0.hasSuffix("/services") })
+        #expect(lastService < firstOther)
+    }
+
+    @Test func withSaveLiveNothingIsLeftOut() async throws {
+        let folder = try TempFolder()
+        let (whole, _) = try await Self.read(clusterWideFrom: 1, filter: nil)
+        let (saved, _) = try await Self.read(
+            clusterWideFrom: 1, filter: LiveRecordFilter(desired: Self.desired), savePath: folder.file("live.json"))
+        #expect(saved.records == whole.records)
+    }
+
+    @Test func aBackedServicesObjectWithTheIgnoreAnnotationIsKept() throws {
+        let text = """
+            apiVersion: v1
+            kind: Endpoints
+            metadata:
+              name: web
+              namespace: shop
+              annotations:
+                endpoint-drift.io/ignore: "stale-backend"
+            subsets: []
+            """
+        let plain = text.replacingOccurrences(of: "endpoint-drift.io/ignore", with: "example.com/other")
+        let backed: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "web")]
+        for (source, leftOut) in [(text, false), (plain, true)] {
+            let object = try #require(ManifestFileReader.read(source, path: "x.yaml").objects.first?.object)
+            let record = ObjectRecord(live: object)
+            #expect(ServiceInventory.leftOutOfCheck(record, backed: backed) == leftOut)
+            #expect(!ServiceInventory.leftOutOfCheck(record, backed: []))
+        }
+    }
+}
