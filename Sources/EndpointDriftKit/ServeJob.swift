@@ -179,7 +179,8 @@ actor ServeState {
     private var pending: Set<ServiceKey>? = nil
     /// The namespaces watched: `-n`/`-A`, else those git used when serve started.
     private(set) var scope: NamespaceScope = .all
-    /// What the last report was computed from (`--fix-branch` makes its fix from the same).
+    /// What the last report was computed from (`--fix-branch` makes its fix from the same; set
+    /// with `report`, so the two always agree).
     private var basis: ServeFixBranch.Basis?
     /// Fetches, pushes and fix commits, one at a time, on threads of their own: libgit2 blocks its
     /// thread for a whole transfer, and two transfers must not write one clone at once.
@@ -308,7 +309,10 @@ actor ServeState {
         let touched = report == nil ? nil : pending
         let computed = DriftCheck.run(input, reusing: &reuse, touched: touched)
         report = computed
-        basis = ServeFixBranch.Basis(scan: scan, records: records, report: computed, commit: commit)
+        // Kept only for --fix-branch: the live records are otherwise not held beyond the report.
+        if fixBranch != nil {
+            basis = ServeFixBranch.Basis(scan: scan, records: records, report: computed, commit: commit)
+        }
         pending = []
         lastSync = now
         // Not awaited here: a slow webhook must not hold up the watch that told this change.
@@ -343,7 +347,7 @@ actor ServeState {
         guard webhook != nil || configuration.stateFile != nil || fixBranch != nil, !notifying else { return }
         notifying = true
         defer { notifying = false }
-        while let report, let basis {
+        while let report {
             let fleet = FleetReport(
                 startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
                 clusters: [ClusterReport(name: configuration.clusterName, report: report)])
@@ -355,7 +359,7 @@ actor ServeState {
                 writeState(next, changes: changes, notified: false, at: now)
                 // The fix branch has no baseline: drift found at start is fixed (a fix commit already
                 // on the branch for it is kept as it is).
-                if !changes.isEmpty { await fix(basis, for: next) }
+                if !changes.isEmpty { await fix(for: next) }
                 continue
             }
             let (changes, next) = FleetChanges.between(remembered, fleet)
@@ -366,7 +370,7 @@ actor ServeState {
                 }
                 return
             }
-            await fix(basis, for: next)
+            await fix(for: next)
             var notified = false
             if let webhook {
                 do {
@@ -384,10 +388,11 @@ actor ServeState {
         }
     }
 
-    /// Makes the fix commit of `basis` on `--fix-branch` unless one was made (or tried) for these
-    /// findings already. A failure is counted and logged, and tried again at the next change.
-    private func fix(_ basis: ServeFixBranch.Basis, for findings: RememberedRun) async {
-        guard let fixBranch, fixedFor != findings else { return }
+    /// Makes the fix commit of the report held (`basis`) on `--fix-branch`, unless one was made (or
+    /// tried) for these findings already. A failure is counted and logged, and tried again at the
+    /// next change.
+    private func fix(for findings: RememberedRun) async {
+        guard let fixBranch, let basis, fixedFor != findings else { return }
         fixedFor = findings
         let name = fixBranch.name
         guard findings.clusters.values.contains(where: { !$0.findings.isEmpty }) else {
