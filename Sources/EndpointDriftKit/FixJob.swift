@@ -169,32 +169,13 @@ public enum FixJob {
                     records: live.records, source: live.source, observedAt: live.observedAt,
                     namespaces: readNamespaces, failedNamespaces: live.failedNamespaces, notes: live.notes),
                 configuration: driftConfiguration))
-        var desiredInventory = scan.inventory
-        // Only the live Services that can matter get backend sets (most are selector Services).
-        var liveInventory = ServiceInventory(
-            records: ServiceInventory.comparableLiveRecords(live.records, desired: desiredInventory))
-        switch configuration.direction {
-        case .live:
-            liveInventory = FixTargets.keepingIgnored(
-                source: liveInventory, kept: desiredInventory, findings: check.findings, sourceIsLive: true)
-        case .git:
-            desiredInventory = FixTargets.keepingIgnored(
-                source: desiredInventory, kept: liveInventory, findings: check.findings, sourceIsLive: false)
-        }
-        var plan = FixPlanner(
+        let planned = FixEdits.plan(
+            scan: scan, liveRecords: live.records, check: check,
             options: FixPlanner.Options(
                 direction: configuration.direction, prune: configuration.prune,
-                adoptDirectory: configuration.adoptDirectory)
-        ).plan(
-            desired: desiredInventory, live: liveInventory,
-            // A service whose namespace could not be read is not planned: its absence is not drift.
-            services: Set(check.services.filter { $0.status != .error }.map(\.key)),
-            takenSliceNames: FixPlanner.sliceNames(of: [scan.records, live.records].joined()))
-        let filter = configuration.scanOptions.filter
-        let variableEdits = BuiltValueGuard.apply(
-            &plan, desired: scan.inventory,
-            narrowed: !filter.prefixes.isEmpty || !filter.excludes.isEmpty
-                || filter.includes.map(\.pattern) != PathFilter.defaultIncludes)
+                adoptDirectory: configuration.adoptDirectory),
+            filter: configuration.scanOptions.filter)
+        let plan = planned.plan
         if configuration.prune {
             try PruneGuard.check(
                 plan, desiredCount: scan.records.count, live: live, pruneAll: configuration.pruneAll)
@@ -209,9 +190,7 @@ public enum FixJob {
         switch configuration.direction {
         case .live:
             return try await toLive(
-                configuration, snapshot: snapshot, scan: scan, live: live, target: liveInventory, plan: plan,
-                variableEdits: variableEdits,
-                report: report)
+                configuration, snapshot: snapshot, scan: scan, live: live, planned: planned, report: report)
         case .git:
             return try toGit(configuration, plan: plan, report: report)
         }
@@ -264,50 +243,13 @@ public enum FixJob {
 
     private static func toLive(
         _ configuration: Configuration, snapshot: RepositorySnapshot, scan: ScanResult, live: LiveSnapshot,
-        target: ServiceInventory, plan: FixPlan, variableEdits: [ServiceKey: [VariableFix.Edit]] = [:],
-        report original: FixReport
+        planned: FixEdits.Planned, report original: FixReport
     ) async throws(RunError) -> (FixReport, Streams) {
         var report = original
-        // The applier is pure: give it the files it may need, read from the commit now.
-        var contents: [String: [UInt8]] = [:]
-        for service in plan.services {
-            for path in service.paths {
-                if contents[path] == nil, let bytes = try? snapshot.readFile(path) { contents[path] = bytes }
-            }
-        }
-        // The editor places edits by UTF-8 offsets; a UTF-16/32 file (read through its BOM) is left
-        // to the user rather than garbled.
-        for (path, bytes) in contents.sorted(by: { $0.key < $1.key }) where configuration.writesSomething {
-            if let encoding = bytes.withUnsafeBytes({ UnicodeBOM.detect($0) }) {
-                throw RunError(
-                    operation: "fix", subject: path,
-                    message:
-                        "the file is \(encoding.rawValue); fix edits UTF-8 files only: convert it first (iconv -f \(encoding.rawValue) -t UTF-8), nothing was written"
-                )
-            }
-        }
-        let files = contents
-        let namespaces = ImplicitNamespaces(
-            records: scan.records, defaultNamespace: configuration.scanOptions.defaultNamespace)
-        let applier = FixApplier(
-            desired: scan.records, live: target, readFile: { files[$0] },
-            implicitNamespace: { namespaces.namespace(for: $0) })
-        var output = applier.run(plan)
-        // Addresses written as variables: their definitions change, not the manifests.
-        let variables = VariableFix.apply(
-            variableEdits.values.flatMap { $0 }, readFile: { try? snapshot.readFile($0) })
-        output.files += variables.files
-        for index in output.services.indices {
-            guard variableEdits[output.services[index].service] != nil else { continue }
-            let failed = variables.failed.filter { $0.service == output.services[index].service }
-            output.services[index].status = failed.isEmpty ? .fixed : .unfixed
-            output.services[index].reasons =
-                failed.isEmpty
-                ? []
-                : failed.map {
-                    "\($0.variable) (\($0.path):\($0.line)) does not hold \($0.old) once: change it by hand"
-                }
-        }
+        let plan = planned.plan
+        let output = try FixEdits.correctedFiles(
+            planned, snapshot: snapshot, scan: scan, defaultNamespace: configuration.scanOptions.defaultNamespace,
+            utf8Only: configuration.writesSomething)
         report.services = output.services
         report.files = output.files
         var streams = Streams()

@@ -43,7 +43,11 @@ public enum ServeJob {
         /// `--state`: the findings remembered across restarts. Without it the first report is the
         /// baseline (a restart does not post every finding again).
         public var stateFile: String?
-        /// Where the webhook's credentials are read (`ENDPOINT_DRIFT_WEBHOOK_*`).
+        /// `--fix-branch`: when the set of findings changes (as the webhook), the `fix --to live` commit
+        /// on top of the commit served is put on this branch (pushed, with --repo URL); a branch whose
+        /// tip serve did not make is never moved.
+        public var fixBranch: String?
+        /// Where the webhook's credentials and the fix commit's `GIT_AUTHOR_*` / `GIT_COMMITTER_*` are read.
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(
@@ -87,6 +91,7 @@ public enum ServeJob {
 
     /// Serves until the task is cancelled (SIGTERM in the command).
     public static func run(_ configuration: Configuration) async throws(RunError) {
+        try validateFixBranch(configuration)
         let state = ServeState(configuration: configuration)
         let webhook = try configuration.webhook.map { (secret) throws(RunError) in
             try FleetJob.makeWebhook(secret, environment: configuration.environment)
@@ -126,6 +131,36 @@ public enum ServeJob {
         }
         await server.stop()
     }
+
+    /// `--fix-branch` must be a branch name, and not the branch serve reads: it would then push to
+    /// what it follows (or, locally, move the branch checked out).
+    static func validateFixBranch(_ configuration: Configuration) throws(RunError) {
+        guard let name = configuration.fixBranch else { return }
+        guard Repository.isValidBranchName(name) else {
+            throw RunError(operation: "--fix-branch", subject: name, message: "not a valid branch name")
+        }
+        if let remote = configuration.remote {
+            if name == remote.branch {
+                throw RunError(
+                    operation: "--fix-branch", subject: name,
+                    message: "is the followed --branch; the fix goes on a branch of its own")
+            }
+            return
+        }
+        let revision = configuration.check.revision
+        // --ref as a branch name or its full reference name; HEAD: the branch checked out.
+        var read = revision.hasPrefix("refs/heads/") ? String(revision.dropFirst("refs/heads/".count)) : revision
+        if revision == "HEAD", let repository = try? Repository.discover(from: configuration.check.repositoryPath),
+            let current = repository.currentBranch()
+        {
+            read = current
+        }
+        if name == read {
+            throw RunError(
+                operation: "--fix-branch", subject: name,
+                message: "is the branch serve reads (--ref \(revision)); the fix goes on a branch of its own")
+        }
+    }
 }
 
 /// What `serve` holds between changes: the desired state of the current commit, the latest report.
@@ -144,9 +179,22 @@ actor ServeState {
     private var pending: Set<ServiceKey>? = nil
     /// The namespaces watched: `-n`/`-A`, else those git used when serve started.
     private(set) var scope: NamespaceScope = .all
+    /// What the last report was computed from (`--fix-branch` makes its fix from the same; set
+    /// with `report`, so the two always agree).
+    private var basis: ServeFixBranch.Basis?
+    /// Fetches, pushes and fix commits, one at a time, on threads of their own: libgit2 blocks its
+    /// thread for a whole transfer, and two transfers must not write one clone at once.
+    private let gitQueue = DispatchQueue(label: "endpoint-drift.serve.git")
+    private let fixBranch: ServeFixBranch?
 
     init(configuration: ServeJob.Configuration) {
         self.configuration = configuration
+        fixBranch = configuration.fixBranch.map {
+            ServeFixBranch(
+                name: $0, remote: configuration.remote, repositoryPath: configuration.check.repositoryPath,
+                revision: configuration.check.revision, scanOptions: configuration.check.scanOptions,
+                environment: configuration.environment, clusterName: configuration.clusterName)
+        }
     }
 
     func attach(_ watcher: LiveWatcher) { self.watcher = watcher }
@@ -156,7 +204,7 @@ actor ServeState {
     func loadDesired() async throws(RunError) {
         if let remote = configuration.remote {
             let mirror = remote.mirror
-            let fetched = await Self.fetch(mirror)
+            let fetched = await onGitQueue { Result { () throws(GitError) in try mirror.fetch() } }
             if case .failure(let error) = fetched {
                 gitErrors += 1
                 configuration.log("error: git fetch failed (will retry in \(configuration.interval) s): \(error)")
@@ -175,13 +223,10 @@ actor ServeState {
         }
     }
 
-    /// libgit2's fetch blocks its thread for the whole transfer: it runs on a thread of its own, not
-    /// on the concurrency pool the watches and the HTTP answers need.
-    private static func fetch(_ mirror: RemoteMirror) async -> Result<ObjectID, GitError> {
+    /// Runs `work` on `gitQueue`, not on the concurrency pool the watches and the HTTP answers need.
+    private func onGitQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: Result { () throws(GitError) in try mirror.fetch() })
-            }
+            gitQueue.async { continuation.resume(returning: work()) }
         }
     }
 
@@ -262,7 +307,12 @@ actor ServeState {
             configuration: driftConfiguration, strict: configuration.check.strict)
         // The first report compares everything; later ones only what changed since.
         let touched = report == nil ? nil : pending
-        report = DriftCheck.run(input, reusing: &reuse, touched: touched)
+        let computed = DriftCheck.run(input, reusing: &reuse, touched: touched)
+        report = computed
+        // Kept only for --fix-branch: the live records are otherwise not held beyond the report.
+        if fixBranch != nil {
+            basis = ServeFixBranch.Basis(scan: scan, records: records, report: computed, commit: commit)
+        }
         pending = []
         lastSync = now
         // Not awaited here: a slow webhook must not hold up the watch that told this change.
@@ -279,6 +329,10 @@ actor ServeState {
     private var remembered: RememberedRun?
     private var notifying = false
     private var notificationErrors = 0
+    /// The findings the last fix was made (or tried) for: one try per set of findings.
+    private var fixedFor: RememberedRun?
+    private var fixCommits = 0
+    private var fixErrors = 0
 
     func notifications(webhook: Webhook?, remembered: RememberedRun?) {
         self.webhook = webhook
@@ -290,7 +344,7 @@ actor ServeState {
     /// are looked at when it ends. A failed post is counted and logged, and tried again at the next
     /// change or --interval.
     func notifyIfChanged() async {
-        guard webhook != nil || configuration.stateFile != nil, !notifying else { return }
+        guard webhook != nil || configuration.stateFile != nil || fixBranch != nil, !notifying else { return }
         notifying = true
         defer { notifying = false }
         while let report {
@@ -303,7 +357,10 @@ actor ServeState {
                 let (changes, next) = FleetChanges.between(RememberedRun(), fleet)
                 self.remembered = next
                 writeState(next, changes: changes, notified: false, at: now)
-                return
+                // The fix branch has no baseline: drift found at start is fixed (a fix commit already
+                // on the branch for it is kept as it is).
+                if !changes.isEmpty { await fix(for: next) }
+                continue
             }
             let (changes, next) = FleetChanges.between(remembered, fleet)
             guard !changes.isEmpty else {
@@ -313,6 +370,7 @@ actor ServeState {
                 }
                 return
             }
+            await fix(for: next)
             var notified = false
             if let webhook {
                 do {
@@ -327,6 +385,34 @@ actor ServeState {
             }
             self.remembered = next
             writeState(next, changes: changes, notified: notified, at: now)
+        }
+    }
+
+    /// Makes the fix commit of the report held (`basis`) on `--fix-branch`, unless one was made (or
+    /// tried) for these findings already. A failure is counted and logged, and tried again at the
+    /// next change.
+    private func fix(for findings: RememberedRun) async {
+        guard let fixBranch, let basis, fixedFor != findings else { return }
+        fixedFor = findings
+        let name = fixBranch.name
+        guard findings.clusters.values.contains(where: { !$0.findings.isEmpty }) else {
+            configuration.log("no drift left: --fix-branch \(name) is left as it is")
+            return
+        }
+        let outcome = await onGitQueue { Result { () throws(RunError) in try fixBranch.make(basis) } }
+        let parent = String(basis.commit.prefix(7))
+        switch outcome {
+        case .success(.committed(let id)):
+            fixCommits += 1
+            configuration.log("fix commit \(id.short) on \(name) (parent \(parent))")
+        case .success(.unchanged(let id)):
+            configuration.log("\(name) already holds this fix (\(id.short), parent \(parent))")
+        case .success(.nothingToFix):
+            configuration.log("the drift has nothing a fix commit can change; \(name) is left as it is")
+        case .failure(let error):
+            fixErrors += 1
+            let text = configuration.remote?.credentials.redact("\(error)") ?? "\(error)"
+            configuration.log("error: \(SecretMask.apply(text)) (tried again at the next change)")
         }
     }
 
@@ -409,6 +495,12 @@ actor ServeState {
             # HELP endpoint_drift_notification_errors_total Webhook posts that failed (tried again at the next change).
             # TYPE endpoint_drift_notification_errors_total counter
             endpoint_drift_notification_errors_total{\(cluster)} \(notificationErrors)
+            # HELP endpoint_drift_fix_commits_total Fix commits made on --fix-branch.
+            # TYPE endpoint_drift_fix_commits_total counter
+            endpoint_drift_fix_commits_total{\(cluster)} \(fixCommits)
+            # HELP endpoint_drift_fix_errors_total Fix commits that could not be made or pushed (tried again at the next change).
+            # TYPE endpoint_drift_fix_errors_total counter
+            endpoint_drift_fix_errors_total{\(cluster)} \(fixErrors)
             # HELP endpoint_drift_build_info The version of endpoint-drift serving these metrics.
             # TYPE endpoint_drift_build_info gauge
             endpoint_drift_build_info{version="\(Version.current)"} 1

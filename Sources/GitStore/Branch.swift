@@ -56,6 +56,34 @@ extension Repository {
         return previous
     }
 
+    /// Points reference `name` (a full name, `refs/...`) at `target`, creating or moving it.
+    public func setReference(_ name: String, to target: ObjectID) throws(GitError) {
+        var oid = target.oid
+        var raw: OpaquePointer?
+        try Libgit2.check(git_reference_create(&raw, pointer, name, &oid, 1, nil), "git_reference_create", name)
+        git_reference_free(raw)
+    }
+
+    /// Points reference `name` at `target` only if it is still at `expected` (`nil`: only if it does
+    /// not exist), in one step: a reference someone moved since it was looked at is left alone.
+    public func moveReference(_ name: String, to target: ObjectID, from expected: ObjectID?) throws(GitError) {
+        var oid = target.oid
+        var raw: OpaquePointer?
+        let status: Int32
+        if var current = expected?.oid {
+            status = git_reference_create_matching(&raw, pointer, name, &oid, 1, &current, nil)
+        } else {
+            status = git_reference_create(&raw, pointer, name, &oid, 0, nil)
+        }
+        git_reference_free(raw)
+        if status == GIT_EMODIFIED.rawValue || status == GIT_EEXISTS.rawValue {
+            throw GitError(
+                operation: "move reference", subject: name, kind: .exists,
+                message: "it changed since it was looked at; it is left as it is")
+        }
+        try Libgit2.check(status, "git_reference_create", name)
+    }
+
     /// Deletes a local branch (used to undo `createBranch` when a later step of a run fails).
     public func deleteBranch(_ name: String) throws(GitError) {
         guard let reference = try OwnedReference(branch: name, in: self) else { return }

@@ -6,6 +6,8 @@ public struct Commit: Sendable, Hashable {
     public let treeID: ObjectID
     /// The first line of the message.
     public let summary: String
+    /// The whole message (`serve --fix-branch` looks for its trailer in it).
+    public let message: String
     /// Committer time, seconds since 1970.
     public let time: Int64
     public let parentIDs: [ObjectID]
@@ -14,6 +16,7 @@ public struct Commit: Sendable, Hashable {
         id = ObjectID(git_commit_id(commitPointer).pointee)
         treeID = ObjectID(git_commit_tree_id(commitPointer).pointee)
         summary = git_commit_summary(commitPointer).map { String(cString: $0) } ?? ""
+        message = git_commit_message(commitPointer).map { String(cString: $0) } ?? ""
         time = Int64(git_commit_time(commitPointer))
         let count = git_commit_parentcount(commitPointer)
         var parents: [ObjectID] = []

@@ -35,47 +35,7 @@ public struct RemoteMirror: Sendable {
             throw GitError(operation: "fetch", subject: branch, kind: .invalidSpec, message: "not a valid branch name")
         }
         let repository = try openOrCreate()
-        var remote: OpaquePointer?
-        try check(git_remote_create_anonymous(&remote, repository.pointer, url), "git_remote_create_anonymous")
-        defer { git_remote_free(remote) }
-
-        let context = FetchContext(credentials: credentials)
-        if case .sshKey(_, _, _, _, let file) = credentials.method {
-            context.knownHosts = try KnownHosts.load(file)
-        }
-        let payload = Unmanaged.passRetained(context)
-        defer { payload.release() }
-        var options = git_fetch_options()
-        try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
-        options.callbacks.payload = payload.toOpaque()
-        options.callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
-            guard let payload, let out else { return GIT_EUSER.rawValue }
-            let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
-            return context.credential(out, usernameFromURL.map { String(cString: $0) }, allowed)
-        }
-        options.callbacks.certificate_check = { cert, valid, host, payload in
-            guard let payload, let cert else { return GIT_PASSTHROUGH.rawValue }
-            let context = Unmanaged<FetchContext>.fromOpaque(payload).takeUnretainedValue()
-            return context.checkCertificate(cert, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
-        }
-        let refspec = "+refs/heads/\(branch):\(trackingReference)"
-        let status = refspec.withCString { spec -> Int32 in
-            var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: spec)]
-            return strings.withUnsafeMutableBufferPointer { buffer in
-                var array = git_strarray(strings: buffer.baseAddress, count: 1)
-                return git_remote_fetch(remote, &array, &options, "endpoint-drift serve: fetch")
-            }
-        }
-        if status < 0 {
-            if let problem = context.problem {
-                throw GitError(
-                    operation: "fetch", subject: displayURL, kind: .other(code: status),
-                    message: credentials.redact(problem))
-            }
-            let error = Libgit2.error(status, "fetch", displayURL)
-            throw GitError(
-                operation: "fetch", subject: displayURL, kind: error.kind, message: credentials.redact(error.message))
-        }
+        try transfer(fetching: "+refs/heads/\(branch):\(trackingReference)", in: repository)
         do {
             return try repository.commit(trackingReference).id
         } catch {
@@ -83,6 +43,110 @@ public struct RemoteMirror: Sendable {
                 operation: "fetch", subject: displayURL, kind: .notFound,
                 message: "the remote has no branch '\(branch)'")
         }
+    }
+
+    /// Where branch `name` is on the remote now (`nil`: the remote has no such branch), with that
+    /// commit fetched into the clone (kept in `refs/remotes/origin/<name>`) so that it can be read.
+    public func remoteBranchTip(_ name: String) throws(GitError) -> ObjectID? {
+        guard Repository.isValidBranchName(name) else {
+            throw GitError(operation: "fetch", subject: name, kind: .invalidSpec, message: "not a valid branch name")
+        }
+        let repository = try openOrCreate()
+        let advertised = try transfer(fetching: "+refs/heads/\(name):refs/remotes/origin/\(name)", in: repository)
+        return advertised["refs/heads/\(name)"]
+    }
+
+    /// Makes the remote's branch `name` point at `commit` (a commit in the clone), replacing what is
+    /// there only when it is still `expected` (`nil`: the branch must not exist): a force push of
+    /// that one reference, refused when someone moved it since it was looked at. No other reference
+    /// of the remote is sent; `branch`, the followed one, is never pushed to.
+    public func push(_ commit: ObjectID, toBranch name: String, replacing expected: ObjectID?) throws(GitError) {
+        guard Repository.isValidBranchName(name), name != branch else {
+            throw GitError(
+                operation: "push", subject: name, kind: .invalidSpec,
+                message: name == branch ? "the followed branch is never pushed to" : "not a valid branch name")
+        }
+        let repository = try openOrCreate()
+        // libgit2 pushes references, not commits: a reference of the clone's own, outside refs/heads.
+        let local = "refs/endpoint-drift/push/\(name)"
+        try repository.setReference(local, to: commit)
+        let remote = try anonymousRemote(repository)
+        defer { git_remote_free(remote) }
+        let session = try makeSession()
+        session.lease = ("refs/heads/\(name)", expected)
+        let payload = Unmanaged.passRetained(session)
+        defer { payload.release() }
+        var options = git_push_options()
+        try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
+        options.callbacks = RemoteSession.callbacks(payload: payload.toOpaque())
+        let status = withRefspecs(["+\(local):refs/heads/\(name)"]) { git_remote_push(remote, $0, &options) }
+        try fail(status, "push", session)
+        if let rejection = session.rejection {
+            throw GitError(
+                operation: "push", subject: displayURL, kind: .other(code: -1),
+                message: credentials.redact("the remote refused refs/heads/\(name): \(rejection)"))
+        }
+    }
+
+    /// Fetches `refspec` and returns the references the remote advertised, by name.
+    @discardableResult
+    private func transfer(fetching refspec: String, in repository: Repository) throws(GitError) -> [String: ObjectID] {
+        let remote = try anonymousRemote(repository)
+        defer { git_remote_free(remote) }
+        let session = try makeSession()
+        let payload = Unmanaged.passRetained(session)
+        defer { payload.release() }
+        var options = git_fetch_options()
+        try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
+        options.callbacks = RemoteSession.callbacks(payload: payload.toOpaque())
+        let status = withRefspecs([refspec]) { git_remote_fetch(remote, $0, &options, "endpoint-drift serve: fetch") }
+        try fail(status, "fetch", session)
+        // The list the remote sent stays readable after the fetch disconnected.
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, remote), "git_remote_ls")
+        var advertised: [String: ObjectID] = [:]
+        for index in 0..<count {
+            guard let head = heads?[index]?.pointee, let name = head.name else { continue }
+            advertised[String(cString: name)] = ObjectID(head.oid)
+        }
+        return advertised
+    }
+
+    private func anonymousRemote(_ repository: Repository) throws(GitError) -> OpaquePointer? {
+        var remote: OpaquePointer?
+        try check(git_remote_create_anonymous(&remote, repository.pointer, url), "git_remote_create_anonymous")
+        return remote
+    }
+
+    private func makeSession() throws(GitError) -> RemoteSession {
+        let session = RemoteSession(credentials: credentials)
+        if case .sshKey(_, _, _, _, let file) = credentials.method {
+            session.knownHosts = try KnownHosts.load(file)
+        }
+        return session
+    }
+
+    private func withRefspecs(_ refspecs: [String], _ body: (UnsafeMutablePointer<git_strarray>) -> Int32) -> Int32 {
+        var copies = refspecs.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        return copies.withUnsafeMutableBufferPointer { buffer in
+            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return body(&array)
+        }
+    }
+
+    /// A failed fetch or push as an error without secrets, with our own reason when a callback gave one.
+    private func fail(_ status: Int32, _ operation: String, _ session: RemoteSession) throws(GitError) {
+        guard status < 0 else { return }
+        if let problem = session.problem {
+            throw GitError(
+                operation: operation, subject: displayURL, kind: .other(code: status),
+                message: credentials.redact(problem))
+        }
+        let error = Libgit2.error(status, operation, displayURL)
+        throw GitError(
+            operation: operation, subject: displayURL, kind: error.kind, message: credentials.redact(error.message))
     }
 
     /// The commit the last successful fetch left, or `nil` before the first one.
@@ -114,69 +178,5 @@ public struct RemoteMirror: Sendable {
         let error = Libgit2.error(status, operation, displayURL)
         throw GitError(
             operation: operation, subject: displayURL, kind: error.kind, message: credentials.redact(error.message))
-    }
-}
-
-/// What the C callbacks of one fetch need; passed to them as the payload.
-private final class FetchContext {
-    let credentials: RemoteCredentials
-    var knownHosts: KnownHosts?
-    var attempts = 0
-    /// Our own reason for failing, clearer than libgit2's "callback returned error".
-    var problem: String?
-
-    init(credentials: RemoteCredentials) { self.credentials = credentials }
-
-    func credential(
-        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, _ usernameFromURL: String?,
-        _ allowed: UInt32
-    ) -> Int32 {
-        attempts += 1
-        // libgit2 asks again after a refusal; a second ask means the credentials were wrong.
-        guard attempts == 1 else {
-            problem = "authentication failed: the remote refused the credentials"
-            return GIT_EAUTH.rawValue
-        }
-        switch credentials.method {
-        case .none:
-            problem = "authentication required: pass --git-token-file (HTTPS) or --git-ssh-key-file (SSH)"
-            return GIT_EAUTH.rawValue
-        case .token(let username, let token):
-            guard allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else {
-                problem = "the remote does not take a token (an SSH URL wants --git-ssh-key-file)"
-                return GIT_EAUTH.rawValue
-            }
-            return git_credential_userpass_plaintext_new(out, usernameFromURL ?? username, token)
-        case .sshKey(let username, let privateKey, let publicKey, let passphrase, _):
-            guard allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 else {
-                problem = "the remote does not take an SSH key (an HTTPS URL wants --git-token-file)"
-                return GIT_EAUTH.rawValue
-            }
-            return git_credential_ssh_key_new(
-                out, usernameFromURL ?? username ?? "git", publicKey, privateKey, passphrase)
-        }
-    }
-
-    func checkCertificate(_ cert: UnsafeMutablePointer<git_cert>, valid: Bool, host: String) -> Int32 {
-        guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
-            // HTTPS: libgit2's own verification against the system's certificate authorities.
-            return GIT_PASSTHROUGH.rawValue
-        }
-        guard let knownHosts else {
-            problem = "SSH remotes need --git-known-hosts-file: the host key of \(host) cannot be checked"
-            return GIT_ECERTIFICATE.rawValue
-        }
-        let hostKey = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
-        guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey else {
-            problem = "the SSH server's host key was not available to check"
-            return GIT_ECERTIFICATE.rawValue
-        }
-        let key = [UInt8](UnsafeRawBufferPointer(start: raw, count: hostKey.hostkey_len))
-        if knownHosts.trusts(host: host, key: key) { return 0 }
-        problem =
-            knownHosts.knows(host: host)
-            ? "the host key of \(host) does not match the known_hosts file (changed key, or a man in the middle)"
-            : "\(host) is not in the known_hosts file (add it: ssh-keyscan \(host) >> known_hosts)"
-        return GIT_ECERTIFICATE.rawValue
     }
 }

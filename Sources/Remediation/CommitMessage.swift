@@ -10,14 +10,31 @@ public enum CommitMessage {
         public var scannedCommit: String
         public var revision: String
         public var version: String
+        /// `serve --fix-branch`: the branch the commit is made for; the message then ends with the
+        /// trailer that marks it as serve's own (see `isServeFix`).
+        public var fixBranch: String?
 
-        public init(liveSource: String, observedAt: String, scannedCommit: String, revision: String, version: String) {
+        public init(
+            liveSource: String, observedAt: String, scannedCommit: String, revision: String, version: String,
+            fixBranch: String? = nil
+        ) {
             self.liveSource = liveSource
             self.observedAt = observedAt
             self.scannedCommit = scannedCommit
             self.revision = revision
             self.version = version
+            self.fixBranch = fixBranch
         }
+    }
+
+    /// The trailer of `serve --fix-branch` commits. serve replaces a commit that carries it for its
+    /// branch, and refuses to move a branch whose tip does not: that branch is someone else's.
+    public static let serveTrailer = "Endpoint-Drift-Fix-Branch"
+
+    /// Whether `message` is that of a commit `serve --fix-branch branch` made (its trailer names the branch).
+    public static func isServeFix(_ message: String, branch: String) -> Bool {
+        let trailer = "\(serveTrailer): \(branch)"
+        return message.split(separator: "\n").contains { $0 == trailer }
     }
 
     public static func make(services: [FixApplier.ServiceOutcome], context: Context) -> String {
@@ -39,7 +56,12 @@ public enum CommitMessage {
         }
         lines.append("Live state observed at \(context.observedAt) from \(context.liveSource).")
         lines.append("Desired state read from \(context.revision) (\(String(context.scannedCommit.prefix(7)))).")
-        lines.append("Made by endpoint-drift \(context.version) (fix --to live).")
+        if let branch = context.fixBranch {
+            lines.append("Made by endpoint-drift \(context.version) (serve --fix-branch).")
+            lines += ["", "\(serveTrailer): \(branch)"]
+        } else {
+            lines.append("Made by endpoint-drift \(context.version) (fix --to live).")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -59,6 +59,10 @@ enum Examples {
             "In a pod, only two namespaces, looking at git every 30 s",
             "endpoint-drift serve --in-cluster -n shop -n db --interval 30s"
         ),
+        (
+            "Post changes to a webhook and push the fix to a branch of its own when the findings change",
+            "endpoint-drift serve --repo https://git.example.com/org/gitops.git --branch main --data-dir /var/lib/endpoint-drift --webhook https://hooks.example.com/drift --fix-branch endpoint-drift/live"
+        ),
     ])
 
     static let fix = section([

@@ -45,6 +45,41 @@ import Testing
         }
     }
 
+    @Test func pushesOneBranchOnlyWhereItWasLookedAtAndNeverTheFollowedOne() throws {
+        let remote = try TempGitRepository(bare: true)
+        let work = try TempGitRepository()
+        try work.write("a.yaml", "a: 1\n")
+        let first = try work.commitAll("one")
+        try work.git(["push", "-q", remote.path, "main"])
+        try work.write("a.yaml", "a: 2\n")
+        let second = try work.commitAll("two")
+        try work.git(["push", "-q", remote.path, "HEAD:refs/heads/other"])
+        let data = try TempFolder()
+        let mirror = RemoteMirror(url: "file://\(remote.path)", branch: "main", dataDirectory: data.path)
+        let main = try mirror.fetch()
+        #expect(try mirror.remoteBranchTip("fix") == nil)
+        // `other` is fetched with its tip, which can then be pushed from the clone.
+        let other = try #require(try mirror.remoteBranchTip("other"))
+        #expect(other.hex == second)
+
+        try mirror.push(main, toBranch: "fix", replacing: nil)
+        #expect(try remote.git(["rev-parse", "refs/heads/fix"]) == first)
+        #expect(try mirror.remoteBranchTip("fix") == main)
+        // Replaced only where it was looked at: a stale expectation pushes nothing.
+        #expect {
+            try mirror.push(other, toBranch: "fix", replacing: nil)
+        } throws: { error in
+            "\(error)".contains("changed on the remote")
+        }
+        #expect(try remote.git(["rev-parse", "refs/heads/fix"]) == first)
+        try mirror.push(other, toBranch: "fix", replacing: main)
+        #expect(try remote.git(["rev-parse", "refs/heads/fix"]) == second)
+        #expect(throws: GitError.self) { try mirror.push(other, toBranch: "main", replacing: main) }
+        #expect(try remote.git(["rev-parse", "refs/heads/main"]) == first)
+        #expect(try remote.git(["rev-parse", "refs/heads/other"]) == second)
+        #expect(try remote.git(["for-each-ref", "--format=%(refname)"]).split(separator: "\n").count == 3)
+    }
+
     @Test func overHTTPTheTokenIsSentAndNeverShown() throws {
         guard GitHTTPServer.isAvailable else {
             Issue.record("git http-backend is not installed")

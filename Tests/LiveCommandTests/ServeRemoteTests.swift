@@ -28,7 +28,10 @@ struct ServeRemoteTests {
     /// The fake cluster of `ServeTests`: Service `net/nas` with one backend, 192.0.2.1.
     func cluster() async throws -> (FakeKubernetesAPI, LiveSettings) { try await Self.cluster(home: home) }
 
-    static func cluster(home: TempFolder) async throws -> (FakeKubernetesAPI, LiveSettings) {
+    /// `endpoints`: the watch of `net`'s Endpoints, for a test that changes the cluster.
+    static func cluster(
+        home: TempFolder, endpoints: WatchFeed = WatchFeed()
+    ) async throws -> (FakeKubernetesAPI, LiveSettings) {
         let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: [apiToken]))
         let service = """
             {"kind":"Service","apiVersion":"v1","metadata":{"name":"nas","namespace":"net","resourceVersion":"9"},"spec":{"ports":[{"name":"http","protocol":"TCP","port":5000,"targetPort":5000}],"clusterIP":"10.96.0.50","type":"ClusterIP"}}
@@ -48,10 +51,8 @@ struct ServeRemoteTests {
         server.on(
             "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices",
             respond: PagedList(kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: []).response)
-        for path in [
-            "/api/v1/namespaces/net/endpoints", "/api/v1/namespaces/net/services",
-            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices",
-        ] {
+        server.on("/api/v1/namespaces/net/endpoints", query: "watch=1", respond: .watch(endpoints))
+        for path in ["/api/v1/namespaces/net/services", "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices"] {
             server.on(path, query: "watch=1", respond: .watch(WatchFeed()))
         }
         let kubeconfig = try home.write(

@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
             --data-dir and fetches it every --interval (HTTPS with --git-token-file or \
             $ENDPOINT_DRIFT_GIT_TOKEN; SSH with --git-ssh-key-file and --git-known-hosts-file); a failed \
             fetch is logged and counted in endpoint_drift_git_fetch_errors_total, and serving goes on. After every change the report is computed as `check` computes it. \
+            When the set of findings changes, --webhook is posted and --fix-branch gets the fix commit. \
             /readyz answers 200 once the first full sync is done; /report is HTML, or JSON with \
             Accept: application/json. Stops on SIGTERM or SIGINT.
             """ + "\n\n" + Examples.serve)
@@ -110,6 +111,13 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "file"))
     var state: String?
 
+    @Option(
+        name: .customLong("fix-branch"),
+        help: ArgumentHelp(
+            "When the set of findings changes, put the fix commit (as fix --to live --commit makes it, on top of the commit served) on this branch; pushed with the --git-* credentials when --repo is a URL. The branch is serve's: each fix replaces the last; a branch whose tip serve did not make is never moved.",
+            valueName: "name"))
+    var fixBranch: String?
+
     static let tokenVariable = "ENDPOINT_DRIFT_GIT_TOKEN"
 
     func validate() throws {
@@ -121,6 +129,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if cluster.liveFile != nil {
             throw ValidationError("serve watches the API server; --live-file does not change (use check --live-file)")
+        }
+        if let fixBranch {
+            guard Repository.isValidBranchName(fixBranch) else {
+                throw ValidationError("--fix-branch: '\(fixBranch)' is not a branch name")
+            }
+            let followed = RemoteURL.isRemote(repository.repo) ? (branch ?? "main") : repository.ref
+            if fixBranch == followed || "refs/heads/" + fixBranch == followed {
+                throw ValidationError(
+                    "--fix-branch: '\(fixBranch)' is the branch serve follows; the fix goes on a branch of its own")
+            }
         }
         if (tlsCertFile == nil) != (tlsKeyFile == nil) {
             throw ValidationError("--tls-cert-file and --tls-key-file go together")
@@ -210,6 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsBackendLabels = metricsBackendLabels
         configuration.webhook = webhook.flatMap { $0.revealText().allSatisfy(\.isWhitespace) ? nil : $0 }
         configuration.stateFile = state
+        configuration.fixBranch = fixBranch
         let task = Task { () -> String? in
             do {
                 try await ServeJob.run(configuration)
