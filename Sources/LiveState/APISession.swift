@@ -206,7 +206,9 @@ final class APISession: Sendable {
                         }
                     )
                 }
-                let page = try parse(response, resource: resource, namespace: namespace, keepDocuments: keepDocuments)
+                let page = try parse(
+                    response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
+                    leavesOut: Self.leavesOut(only: only, keep: keep))
                 let next = Self.take(page, into: &result, only: only, keep: keep)
                 guard let next else { return result }
                 pages += 1
@@ -293,12 +295,27 @@ final class APISession: Sendable {
         return query
     }
 
+    /// What `take` would drop, decided as soon as an item's metadata is read, so that the rest of
+    /// it is skipped instead of decoded (`take` still filters: the decision needs the metadata first,
+    /// which an API server writes first but a snapshot need not).
+    static func leavesOut(
+        only: Set<String>?, keep: (@Sendable (ObjectRecord) -> Bool)?
+    ) -> ((KubeObject) -> Bool)? {
+        guard only != nil || keep != nil else { return nil }
+        return { object in
+            if let only, !only.contains(object.metadata.namespace ?? "") { return true }
+            if let keep, !keep(ObjectRecord(live: object)) { return true }
+            return false
+        }
+    }
+
     private func parse(
-        _ response: APIResponse, resource: APIResource, namespace: String?, keepDocuments: Bool
+        _ response: APIResponse, resource: APIResource, namespace: String?, keepDocuments: Bool,
+        leavesOut: ((KubeObject) -> Bool)? = nil
     ) throws(LiveError) -> ListPage {
         let parsed: Result<ListPage, ManifestError> = response.body.withUnsafeReadableBytes { bytes in
             Result { () throws(ManifestError) in
-                try ListPage.parse(bytes, resource: resource, keepDocuments: keepDocuments)
+                try ListPage.parse(bytes, resource: resource, keepDocuments: keepDocuments, leavesOut: leavesOut)
             }
         }
         switch parsed {

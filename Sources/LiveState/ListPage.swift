@@ -19,8 +19,11 @@ struct ListPage {
     /// item is decoded straight into the model (`LiveObjectReader`), skipping `managedFields` and
     /// every other field the model does not keep without building anything. For `--save-live`
     /// (`keepDocuments`) each item becomes a tree instead, without `metadata.managedFields`.
+    /// `leavesOut`: items to leave out once their metadata is read (see `LiveObjectReader`); not
+    /// used with `keepDocuments`.
     static func parse(
-        _ bytes: UnsafeRawBufferPointer, resource: APIResource, keepDocuments: Bool
+        _ bytes: UnsafeRawBufferPointer, resource: APIResource, keepDocuments: Bool,
+        leavesOut: ((KubeObject) -> Bool)? = nil
     ) throws(ManifestError) -> ListPage {
         var reader = JSONReader(bytes: bytes)
         var page = ListPage()
@@ -51,9 +54,11 @@ struct ListPage {
                     if !keepDocuments {
                         // The fast path: straight into the model. A malformed item is read again
                         // as a tree, to name it in the note, and left out.
-                        var fast = LiveObjectReader(reader: reader)
+                        var fast = LiveObjectReader(reader: reader, leavesOut: leavesOut)
                         do {
-                            page.records.append(ObjectRecord(live: try fast.read(resource.kind)))
+                            if let object = try fast.read(resource.kind) {
+                                page.records.append(ObjectRecord(live: object))
+                            }
                             reader = fast.reader
                             continue
                         } catch {

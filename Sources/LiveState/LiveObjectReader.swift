@@ -6,15 +6,37 @@ import Manifests
 /// two together), except that live objects carry no line numbers.
 struct LiveObjectReader {
     var reader: JSONReader
+    /// Asked once an item's metadata is read, with an object of that kind holding the metadata
+    /// alone: true leaves the item out, its other fields skipped unread (the API server writes
+    /// `metadata` first, so that is most of the item). It must decide from the kind and metadata
+    /// only. An item left out is not checked further, so a fault in its other fields is not noted.
+    var leavesOut: ((KubeObject) -> Bool)?
+    /// Set when the item just read was left out.
+    private var leftOut = false
 
-    /// Reads one item of a `kind` list. On an error the reader is left inside the item; callers
-    /// that want to go on rewind and skip it.
-    mutating func read(_ kind: ObjectKind) throws(ManifestError) -> KubeObject {
-        switch kind {
-        case .endpoints: return .endpoints(try endpoints())
-        case .endpointSlice: return .endpointSlice(try endpointSlice())
-        case .service: return .service(try service())
-        }
+    init(reader: JSONReader, leavesOut: ((KubeObject) -> Bool)? = nil) {
+        self.reader = reader
+        self.leavesOut = leavesOut
+    }
+
+    /// Reads one item of a `kind` list; nil when `leavesOut` left it out. On an error the reader
+    /// is left inside the item; callers that want to go on rewind and skip it.
+    mutating func read(_ kind: ObjectKind) throws(ManifestError) -> KubeObject? {
+        leftOut = false
+        let object: KubeObject =
+            switch kind {
+            case .endpoints: .endpoints(try endpoints())
+            case .endpointSlice: .endpointSlice(try endpointSlice())
+            case .service: .service(try service())
+            }
+        return leftOut ? nil : object
+    }
+
+    /// After an item's metadata: whether to skip the rest of it.
+    private mutating func leavesOut(_ object: @autoclosure () -> KubeObject) -> Bool {
+        guard let leavesOut else { return false }
+        leftOut = leavesOut(object())
+        return leftOut
     }
 
     // MARK: Kinds
@@ -23,8 +45,12 @@ struct LiveObjectReader {
         var metadata: ObjectMeta?
         var subsets: [EndpointSubset] = []
         try object { this, key throws(ManifestError) in
+            guard !this.leftOut else { return try this.reader.skipValue() }
             switch key {
-            case "metadata": metadata = try this.metadata()
+            case "metadata":
+                let meta = try this.metadata()
+                metadata = meta
+                _ = this.leavesOut(.endpoints(Endpoints(metadata: meta, subsets: [])))
             case "subsets": try this.array { this throws(ManifestError) in subsets.append(try this.subset()) }
             default: try this.reader.skipValue()
             }
@@ -85,8 +111,12 @@ struct LiveObjectReader {
         var endpoints: [SliceEndpoint] = []
         var ports: [EndpointPort]?
         try object { this, key throws(ManifestError) in
+            guard !this.leftOut else { return try this.reader.skipValue() }
             switch key {
-            case "metadata": metadata = try this.metadata()
+            case "metadata":
+                let meta = try this.metadata()
+                metadata = meta
+                _ = this.leavesOut(.endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: [])))
             case "addressType": addressType = try this.string(key.string)
             case "endpoints":
                 try this.array { this throws(ManifestError) in endpoints.append(try this.sliceEndpoint()) }
@@ -98,7 +128,7 @@ struct LiveObjectReader {
             default: try this.reader.skipValue()
             }
         }
-        guard let addressType else { throw missing("addressType") }
+        guard let addressType = addressType ?? (leftOut ? "" : nil) else { throw missing("addressType") }
         return EndpointSlice(
             metadata: try required(metadata), addressType: addressType, endpoints: endpoints, ports: ports)
     }
@@ -134,8 +164,12 @@ struct LiveObjectReader {
         var metadata: ObjectMeta?
         var service: Service?
         try object { this, key throws(ManifestError) in
+            guard !this.leftOut else { return try this.reader.skipValue() }
             switch key {
-            case "metadata": metadata = try this.metadata()
+            case "metadata":
+                let meta = try this.metadata()
+                metadata = meta
+                _ = this.leavesOut(.service(Service(metadata: meta)))
             case "spec":
                 guard !this.nextIsNull() else { return try this.reader.skipValue() }
                 service = try this.serviceSpec()

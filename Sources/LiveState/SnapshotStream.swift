@@ -87,7 +87,7 @@ enum SnapshotStream {
             var fast = LiveObjectReader(reader: JSONReader(bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
             swap(&fast.reader, &reader)
             defer { swap(&fast.reader, &reader) }
-            records.append(ObjectRecord(live: try fast.read(kind)))
+            if let object = try fast.read(kind) { records.append(ObjectRecord(live: object)) }
             return true
         } catch {
             // The tree decoder is the reference: it accepts some things the fast one refuses.

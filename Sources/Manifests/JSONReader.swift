@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// Reads JSON into `Node` trees with positions, at memory speed.
 ///
 /// Strings become double-quoted scalars and numbers, `true`, `false` and `null` plain scalars, so the
@@ -377,17 +383,22 @@ public struct JSONReader {
         }
         let start = mark
         offset += 1
-        var escaped = false
-        while offset < bytes.count {
-            switch bytes[offset] {
-            case UInt8(ascii: "\""):
-                offset += 1
-                return escaped
-            case UInt8(ascii: "\\"):
-                escaped = true
-                offset += 2
-            default:
-                offset += 1
+        let content = offset
+        // memchr to each quote: the string ends at the first one not escaped, i.e. not preceded by
+        // an odd run of backslashes (the same end the byte-by-byte walk found, without the walk).
+        if let base = bytes.baseAddress {
+            while offset < bytes.count,
+                let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), bytes.count - offset)
+            {
+                let quote = base.distance(to: UnsafeRawPointer(found))
+                var backslashes = 0
+                while quote - backslashes - 1 >= content, bytes[quote - backslashes - 1] == UInt8(ascii: "\\") {
+                    backslashes += 1
+                }
+                offset = quote + 1
+                if backslashes % 2 == 0 {
+                    return memchr(base + content, Int32(UInt8(ascii: "\\")), quote - content) != nil
+                }
             }
         }
         throw ManifestError(kind: .syntax, at: start, "unterminated string")

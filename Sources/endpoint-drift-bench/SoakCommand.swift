@@ -151,7 +151,12 @@ struct SoakCommand: AsyncParsableCommand {
         var generator = SystemRandomNumberGenerator()
         let started = clock.now
         var next = started
+        // Resident memory once a minute: two end points cannot tell warm-up from growth per event.
+        var samples: [Int] = []
         while clock.now - started < .seconds(seconds) {
+            if clock.now - started >= .seconds(60 * samples.count) {
+                samples.append(Self.residentKiB(process.processIdentifier))
+            }
             let index = Int.random(in: 0..<services, using: &generator)
             let drift = !drifted.contains(index)
             if drift { drifted.insert(index) } else { drifted.remove(index) }
@@ -169,6 +174,7 @@ struct SoakCommand: AsyncParsableCommand {
             if next > clock.now { try await Task.sleep(until: next, clock: clock) }
         }
         let rssEnd = Self.residentKiB(process.processIdentifier)
+        samples.append(rssEnd)
         latencies.sort()
         func percentile(_ p: Double) -> String {
             guard !latencies.isEmpty else { return "-" }
@@ -180,6 +186,7 @@ struct SoakCommand: AsyncParsableCommand {
             """
             soak: \(latencies.count) events in \(Int(seconds)) s (\(rate)/s)
             soak: serve RSS after first sync \(rssStart / 1024) MiB, at the end \(rssEnd / 1024) MiB (\(String(format: "%+.1f", growth)) %)
+            soak: serve RSS each minute (MiB): \(samples.map { String(format: "%.1f", Double($0) / 1024) }.joined(separator: " "))
             soak: event-to-metric latency p50 \(percentile(0.5)), p95 \(percentile(0.95)), max \(percentile(1))
             """)
         await server.stop()
