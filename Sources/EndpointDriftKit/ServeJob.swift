@@ -110,7 +110,8 @@ public enum ServeJob {
                 message: "serve watches the API server; a snapshot file does not change (use check --live-file)")
         }
         let scope = await state.scope
-        let watcher = LiveWatcher(source: api, scope: scope)
+        let log = configuration.log
+        let watcher = LiveWatcher(source: api, scope: scope, log: { log(SecretMask.apply($0)) })
         await state.attach(watcher)
         let server: StatusServer
         do {

@@ -28,10 +28,36 @@ public actor LiveWatcher {
     /// The last failure of each scope, until it recovers.
     public private(set) var failures: [LiveCache.Scope: LiveError] = [:]
 
-    public init(source: KubernetesAPISource, scope: NamespaceScope, watchTimeoutSeconds: Int = 290) {
+    /// Told when a scope's list or watch starts failing, when its error changes, and when it
+    /// recovers: a line for the log, once per change rather than once per retry. `LiveError`
+    /// descriptions name the resource, verb and status, never a credential.
+    private let log: @Sendable (String) -> Void
+    /// The error last told for each scope.
+    private var told: [LiveCache.Scope: String] = [:]
+
+    public init(
+        source: KubernetesAPISource, scope: NamespaceScope, watchTimeoutSeconds: Int = 290,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.source = source
         self.scope = scope
         self.watchTimeoutSeconds = watchTimeoutSeconds
+        self.log = log
+    }
+
+    /// Records `error` (nil: the scope works again) and tells the log when that changes anything.
+    private func fail(_ scope: LiveCache.Scope, _ error: LiveError?) {
+        failures[scope] = error
+        let name = scope.namespace.map { "\(scope.resource.qualifiedName) in namespace \($0)" }
+            ?? scope.resource.qualifiedName
+        if let error {
+            let text = error.description
+            guard told[scope] != text else { return }
+            told[scope] = text
+            log("error: \(name): \(text) (retrying with backoff)")
+        } else if told.removeValue(forKey: scope) != nil {
+            log("\(name): reading again")
+        }
     }
 
     /// The records held now.
@@ -48,7 +74,7 @@ public actor LiveWatcher {
         do {
             session = try source.makeSession()
         } catch {
-            failures[LiveCache.Scope(.services)] = error
+            fail(LiveCache.Scope(.services), error)
             return
         }
         // As `check` does: without discovery.k8s.io/v1 (before 1.21) slices are not watched at all,
@@ -62,11 +88,11 @@ public actor LiveWatcher {
                         "discovery.k8s.io/v1 is not served by this API server: EndpointSlices are not watched, only Endpoints and Services"
                     )
                 }
-                failures[LiveCache.Scope(.endpointSlices)] = nil
+                fail(LiveCache.Scope(.endpointSlices), nil)
                 break
             } catch {
                 if Task.isCancelled { break }
-                failures[LiveCache.Scope(.endpointSlices)] = error
+                fail(LiveCache.Scope(.endpointSlices), error)
                 attempts += 1
                 counters.reconnects += 1
                 do {
@@ -105,6 +131,7 @@ public actor LiveWatcher {
                         scope.resource, namespace: scope.namespace, keepDocuments: false)
                     let wasSynced = counters.synced
                     let touched = listed(scope, result)
+                    fail(scope, nil)
                     needsList = false
                     // The list that completes the first sync is told even when it touched nothing (an
                     // empty kind listed last): the caller waits for it to compute its first report.
@@ -114,10 +141,12 @@ public actor LiveWatcher {
                 let end = try await session.watch(scope, from: version, timeoutSeconds: watchTimeoutSeconds) {
                     [weak self] event in
                     guard let self else { return }
+                    // The stream works again: the first event (or bookmark) says so, long before it ends.
+                    await self.fail(scope, nil)
                     let touched = await self.apply(event, in: scope)
                     if !touched.isEmpty { await onChange(touched) }
                 }
-                failures[scope] = nil
+                fail(scope, nil)
                 failuresInARow = 0
                 if end == .expired {
                     needsList = true
@@ -125,7 +154,7 @@ public actor LiveWatcher {
                 }
             } catch {
                 if Task.isCancelled { return }
-                failures[scope] = error
+                fail(scope, error)
                 failuresInARow += 1
                 counters.reconnects += 1
                 // 0.5 s, 1 s, 2 s … at most 30 s between attempts.

@@ -36,6 +36,51 @@ import Testing
         throw CancellationError()
     }
 
+    /// A list or watch that fails is told to the log once, not once per retry, and so is its recovery.
+    @Test func aFailingWatchIsLoggedOnceAndSoIsItsRecovery() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let empty = { (kind: String, api: String) in PagedList(kind: kind, apiVersion: api, items: []).response }
+        server.on("/api/v1/namespaces/net/services", respond: empty("ServiceList", "v1"))
+        server.on("/api/v1/namespaces/net/endpoints", respond: empty("EndpointsList", "v1"))
+        server.on(
+            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices",
+            respond: empty("EndpointSliceList", "discovery.k8s.io/v1"))
+        let feed = WatchFeed()
+        let broken = FakeResponse.status(500, reason: "InternalError", message: "etcd is unhappy")
+        server.on("/api/v1/namespaces/net/endpoints", query: "watch=1", respond: [broken, broken, broken, .watch(feed)])
+        let quiet = [WatchFeed(), WatchFeed()]
+        server.on("/api/v1/namespaces/net/services", query: "watch=1", respond: .watch(quiet[0]))
+        server.on(
+            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices", query: "watch=1", respond: .watch(quiet[1]))
+        var options = Harness.options()
+        options.retryClock = RetryClock(now: { 0 }, sleep: { _ in await Task.yield() })
+        let lines = Lines()
+        let watcher = LiveWatcher(
+            source: try Harness.tokenSource(server, in: folder, options: options), scope: .only(["net"]),
+            log: { lines.add($0) })
+        let task = Task { await watcher.run { _ in } }
+        defer { task.cancel() }
+        try await Self.eventually("watching again") { feed.attached }
+        #expect(lines.all.count == 1)
+        // The first event over the new stream says it works again.
+        feed.send("MODIFIED", Self.endpoints(["192.0.2.9"], version: "11"))
+        try await Self.eventually("recovery told") { lines.all.count == 2 }
+        let told = lines.all
+        #expect(told[0].hasPrefix("error: endpoints in namespace net: "), "\(told[0])")
+        #expect(told[0].contains("500"), "\(told[0])")
+        #expect(told[1] == "endpoints in namespace net: reading again")
+        #expect(await watcher.counters.reconnects >= 3)
+        #expect(await watcher.failures.isEmpty)
+    }
+
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
     @Test func listWatchRelistReconnect() async throws {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
