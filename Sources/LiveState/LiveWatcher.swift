@@ -48,7 +48,8 @@ public actor LiveWatcher {
     /// Records `error` (nil: the scope works again) and tells the log when that changes anything.
     private func fail(_ scope: LiveCache.Scope, _ error: LiveError?) {
         failures[scope] = error
-        let name = scope.namespace.map { "\(scope.resource.qualifiedName) in namespace \($0)" }
+        let name =
+            scope.namespace.map { "\(scope.resource.qualifiedName) in namespace \($0)" }
             ?? scope.resource.qualifiedName
         if let error {
             let text = error.description

@@ -13,11 +13,12 @@ import Manifests
 /// holds for as long as the reader is the same: a warm scan reads the trees and only the blobs it
 /// has not seen.
 ///
-/// One file per entry, under `<directory>/scan-v<formatVersion>/<2 hex>/<key>`. An entry is written
-/// to a temporary file and renamed into place, so concurrent runs never see half an entry; each
-/// names the format, the tool version and its own key, and an entry that does not decode or names
-/// anything else is ignored (and replaced on this run's write). The directory is kept under
-/// `maxBytes` by deleting the entries used longest ago: a hit refreshes an entry's modification
+/// Under `<directory>/scan-v<formatVersion>/`, a run writes at most two files: a segment of the
+/// blobs that gave only counts (`small/`) and a pack of the others (`packs/`, see `BlobPacks`).
+/// Each is written to a temporary file and renamed into place, so concurrent runs never see half of
+/// one; every entry names the format, the tool version and its own key, and an entry that does not
+/// decode or names anything else is ignored (and written again by this run). The directory is kept
+/// under `maxBytes` by deleting the files used longest ago: a hit refreshes its file's modification
 /// time (at most once an hour, to spare writes).
 public final class BlobCache: Sendable {
     /// Bump when what `ManifestFileReader` gives for the same bytes changes, or the entry's layout
@@ -35,6 +36,8 @@ public final class BlobCache: Sendable {
     private let segments: [String]
     /// What this run adds, and which segments it used.
     private let session = Session()
+    /// The entries that hold more than counts.
+    private let packs: BlobPacks
     /// `variants(.standard, …)`, for `key`.
     private let variantCache: [String]
 
@@ -51,6 +54,7 @@ public final class BlobCache: Sendable {
         }
         guard access(root, W_OK) == 0 else { return nil }
         (small, segments) = Self.readSegments(in: root + "/small", tool: settings.toolVersion)
+        packs = BlobPacks(root: root, tool: settings.toolVersion)
     }
 
     /// `<directory>/scan-v<formatVersion>`: entries of other formats are never read.
@@ -91,15 +95,6 @@ public final class BlobCache: Sendable {
         return false
     }
 
-    private func file(for key: String) -> (folder: String, path: String) {
-        let shard = String(key.prefix(2))
-        let folder = root + "/" + shard
-        return (folder, folder + "/" + key.dropFirst(shard.count))
-    }
-
-    /// Where the entry for `key` is (for tests).
-    func entryPath(_ key: String) -> String { file(for: key).path }
-
     /// The entry stored under `key`, or nil (none, unreadable, corrupt, or written by another format
     /// or version).
     public func load(_ key: String) -> BlobCacheEntry? {
@@ -108,7 +103,7 @@ public final class BlobCache: Sendable {
             return known.entry
         }
         if let added = session.added(key) { return added.entry }
-        guard let bytes = Self.readEntryFile(file(for: key).path) else { return nil }
+        guard let bytes = packs.entry(key) else { return nil }
         return Self.decode(bytes, key: key, tool: settings.toolVersion)
     }
 
@@ -150,9 +145,11 @@ public final class BlobCache: Sendable {
             session.add(key, SmallEntry(entry: entry, segment: -1))
             return true
         }
-        guard let data = Self.encode(entry, key: key, tool: settings.toolVersion) else { return false }
-        let (folder, path) = file(for: key)
-        return Self.writeAtomically(data, folder: folder, path: path)
+        guard !key.contains(" "), !key.contains("\n"),
+            let data = Self.encode(entry, key: key, tool: settings.toolVersion)
+        else { return false }
+        packs.add(key, data)
+        return true
     }
 
     /// Writes `data` to a temporary file in `folder`, then renames it to `path`.
@@ -185,6 +182,7 @@ public final class BlobCache: Sendable {
     /// them into one (removing only those this run read: a segment another run has just written
     /// stays).
     public func flush() {
+        packs.flush()
         let (added, used) = session.take()
         let folder = root + "/small"
         let now = time(nil)

@@ -124,12 +124,14 @@ struct CachedScan {
     /// The head's length (8 bytes, little endian), the head, then each chunk of records.
     func encoded() -> [UInt8]? {
         let size = max(1, (records.count + Self.chunks - 1) / Self.chunks)
-        var bodies: [[UInt8]] = []
-        for start in stride(from: 0, to: records.count, by: size) {
-            guard let body = try? BinaryEncoder().encode(Array(records[start..<min(start + size, records.count)]))
-            else { return nil }
-            bodies.append(body)
+        let starts = Array(stride(from: 0, to: records.count, by: size))
+        let encoded = Chunks<[UInt8]>(count: starts.count)
+        let records = records
+        DispatchQueue.concurrentPerform(iterations: starts.count) { index in
+            let start = starts[index]
+            encoded.set(index, try? BinaryEncoder().encode(Array(records[start..<min(start + size, records.count)])))
         }
+        guard let bodies = encoded.all() else { return nil }
         let head = Head(
             errors: errors, notes: notes, uncomparable: uncomparable, variableSourceRequests: variableSourceRequests,
             stats: stats, chunkLengths: bodies.map(\.count))
@@ -154,35 +156,32 @@ struct CachedScan {
             ranges.append(start..<(start + length))
             start += length
         }
-        let chunks = DecodedChunks(count: ranges.count)
+        let chunks = Chunks<[ObjectRecord]>(count: ranges.count)
         let parts = ranges
         DispatchQueue.concurrentPerform(iterations: parts.count) { index in
             chunks.set(index, try? BinaryDecoder().decode([ObjectRecord].self, from: Array(bytes[parts[index]])))
         }
-        guard let records = chunks.joined() else { return nil }
+        guard let decoded = chunks.all() else { return nil }
+        let records = Array(decoded.joined())
         return CachedScan(
             records: records, errors: head.errors, notes: head.notes, uncomparable: head.uncomparable,
             variableSourceRequests: head.variableSourceRequests, stats: head.stats)
     }
 
-    /// The chunks as the decoding threads finish them.
-    private final class DecodedChunks: @unchecked Sendable {
+    /// Chunks as the threads that make them finish.
+    private final class Chunks<Chunk>: @unchecked Sendable {
         private let lock = NSLock()
-        private var chunks: [[ObjectRecord]?]
+        private var chunks: [Chunk?]
 
         init(count: Int) { chunks = Array(repeating: nil, count: count) }
 
-        func set(_ index: Int, _ chunk: [ObjectRecord]?) { lock.withLock { chunks[index] = chunk } }
+        func set(_ index: Int, _ chunk: Chunk?) { lock.withLock { chunks[index] = chunk } }
 
-        /// All chunks in order, or nil when one did not decode.
-        func joined() -> [ObjectRecord]? {
+        /// Every chunk in order, or nil when one was not made.
+        func all() -> [Chunk]? {
             lock.withLock {
-                var records: [ObjectRecord] = []
-                for chunk in chunks {
-                    guard let chunk else { return nil }
-                    records += chunk
-                }
-                return records
+                let made = chunks.compactMap { $0 }
+                return made.count == chunks.count ? made : nil
             }
         }
     }

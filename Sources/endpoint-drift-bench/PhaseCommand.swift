@@ -18,6 +18,8 @@ struct PhaseCommand: AsyncParsableCommand {
         /// With a blob cache that starts empty, then with one a scan has just filled.
         case scanCold = "scan-cold"
         case scanWarm = "scan-warm"
+        /// A warm blob cache for a tree not seen before: what a new commit that changed few files costs.
+        case scanWarmBlobs = "scan-warm-blobs"
         /// The list requests alone, nothing decoded (the live read's limit).
         case listBare = "list-bare"
         case liveFile = "live-file"
@@ -68,6 +70,16 @@ struct PhaseCommand: AsyncParsableCommand {
                 with(
                     figure, bytes: result.stats.bytesRead, items: result.records.count,
                     note: "\(result.cacheUse.hits) blobs from the cache, \(result.cacheUse.stored) read"))
+        case .scanWarmBlobs:
+            let folder = "\(data.root)/scan-cache-warm-blobs"
+            _ = try scan(data, cache: folder, keepsResults: false)
+            let (result, figure) = try Meter.measure("scan, warm blob cache, new tree", scale: label) {
+                try scan(data, cache: folder, keepsResults: false)
+            }
+            figures.append(
+                with(
+                    figure, bytes: result.stats.bytesRead, items: result.records.count,
+                    note: "\(result.cacheUse.hits) blobs from the cache, \(result.cacheUse.stored) read"))
         case .listBare:
             let (bytes, figure) = try await Meter.measure("limit: bare list requests (API, HTTPS)", scale: label) {
                 try await BareLists.run(port: port, caFile: caFile)
@@ -111,9 +123,13 @@ struct PhaseCommand: AsyncParsableCommand {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
-    private func scan(_ data: BenchData, cache: String? = nil) throws -> ScanResult {
+    /// `keepsResults: false`: whole results are not kept by tree, so a second scan of the same
+    /// commit is answered blob by blob, as a commit with a new tree would be.
+    private func scan(_ data: BenchData, cache: String? = nil, keepsResults: Bool = true) throws -> ScanResult {
         var options = ScanOptions()
-        options.cache = cache.map { BlobCacheSettings(directory: $0, toolVersion: "bench") }
+        options.cache = cache.map {
+            BlobCacheSettings(directory: $0, toolVersion: "bench", keepsResults: keepsResults)
+        }
         return try RepositorySnapshot(repositoryPath: data.repository, revision: "HEAD").scan(options)
     }
 

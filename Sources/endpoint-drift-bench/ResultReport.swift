@@ -79,7 +79,7 @@ struct ResultReport {
         scales.flatMap { scale -> [String] in
             var lines: [String] = []
             if let git = figure("limit: git cat-file --batch", scale) {
-                for phase in ["scan, cold cache", "scan, warm cache"] {
+                for phase in ["scan, cold cache", "scan, warm cache", "scan, warm blob cache, new tree"] {
                     guard let scan = figure(phase, scale) else { continue }
                     lines.append(
                         "\(scale): \(phase) \(Self.format(scan.wall)) s = "

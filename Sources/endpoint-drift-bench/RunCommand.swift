@@ -41,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
             figures += try phase("scan", [])
             figures += try phase("scan-cold", [])
             figures += try phase("scan-warm", [])
+            figures += try phase("scan-warm-blobs", [])
             figures += try phase("live-file", [])
             figures += try phase("page-decode", [])
             let server = try APIServerProcess(bench: bench, dataDirectory: dataDirectory, scale: scale)

@@ -48,7 +48,8 @@ import Testing
             respond: empty("EndpointSliceList", "discovery.k8s.io/v1"))
         let feed = WatchFeed()
         let broken = FakeResponse.status(500, reason: "InternalError", message: "etcd is unhappy")
-        server.on("/api/v1/namespaces/net/endpoints", query: "watch=1", respond: [broken, broken, broken, .watch(feed)])
+        server.on(
+            "/api/v1/namespaces/net/endpoints", query: "watch=1", respond: [broken, broken, broken, .watch(feed)])
         let quiet = [WatchFeed(), WatchFeed()]
         server.on("/api/v1/namespaces/net/services", query: "watch=1", respond: .watch(quiet[0]))
         server.on(

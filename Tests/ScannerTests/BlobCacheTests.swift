@@ -155,6 +155,9 @@ import Testing
         #expect(try snapshot.scan(options).cacheUse.hits == first.cacheUse.stored + first.cacheUse.hits)
     }
 
+    /// The pack files of the cache (entries with more than counts).
+    static func packs(_ folder: TempFolder) -> [String] { entryFiles(folder).filter { $0.hasSuffix(".pack") } }
+
     @Test func anEntryOfAnotherFormatOrKeyIsIgnoredAndReplaced() throws {
         let folder = try TempFolder()
         let cache = try #require(BlobCache(Self.settings(folder)))
@@ -163,26 +166,38 @@ import Testing
         let keyB = cache.key(
             blobID: String(repeating: "b", count: 40), path: "b.yaml", selected: true, limits: .standard)
         var output = ManifestFileReader.Output()
-        // A note: an entry of its own (blobs that give only counts go to a segment).
+        // A note: an entry of the pack (blobs that give only counts go to a segment).
         output.notes = [ScanNote(path: "", reason: .binary, message: "binary file")]
         #expect(cache.store(BlobCacheEntry(size: 7, output: output), under: keyA))
         #expect(cache.load(keyA)?.size == 7)
-        // A's entry copied to B's place is foreign there.
-        try FileManager.default.createDirectory(
-            atPath: (cache.entryPath(keyB) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: cache.entryPath(keyA), toPath: cache.entryPath(keyB))
-        #expect(cache.load(keyB) == nil)
-        // The same entry claiming another format.
-        // The header is text, the payload binary.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: cache.entryPath(keyA)))
-        let header = Data("endpoint-drift scan cache \(BlobCache.formatVersion)\n".utf8)
-        #expect(bytes.starts(with: header))
-        let otherFormat =
-            Data("endpoint-drift scan cache \(BlobCache.formatVersion + 1)\n".utf8) + bytes.dropFirst(header.count)
-        try otherFormat.write(to: URL(fileURLWithPath: cache.entryPath(keyA)))
-        #expect(cache.load(keyA) == nil)
-        #expect(cache.store(BlobCacheEntry(size: 9, output: output), under: keyA))
-        #expect(cache.load(keyA)?.size == 9)
+        cache.flush()
+        #expect(try #require(BlobCache(Self.settings(folder))).load(keyA)?.size == 7)
+        let pack = try #require(Self.packs(folder).first)
+        let original = try Data(contentsOf: URL(fileURLWithPath: pack))
+        // A's entry filed under B's key is foreign there.
+        let keyLine = Data("\(keyA) ".utf8)
+        let swapped = try #require(original.range(of: keyLine))
+        var foreign = original
+        foreign.replaceSubrange(swapped, with: Data("\(keyB) ".utf8))
+        try foreign.write(to: URL(fileURLWithPath: pack))
+        let reread = try #require(BlobCache(Self.settings(folder)))
+        #expect(reread.load(keyB) == nil)
+        #expect(reread.load(keyA) == nil)
+        // The same pack and entry claiming another format.
+        let header = Data("scan cache \(BlobCache.formatVersion)\n".utf8)
+        let otherHeader = Data("scan cache \(BlobCache.formatVersion + 1)\n".utf8)
+        var otherFormat = original
+        while let range = otherFormat.range(of: header) {
+            otherFormat.replaceSubrange(range, with: otherHeader)
+        }
+        #expect(otherFormat != original)
+        try otherFormat.write(to: URL(fileURLWithPath: pack))
+        let other = try #require(BlobCache(Self.settings(folder)))
+        #expect(other.load(keyA) == nil)
+        // Stored again by this run, and found by the next.
+        #expect(other.store(BlobCacheEntry(size: 9, output: output), under: keyA))
+        other.flush()
+        #expect(try #require(BlobCache(Self.settings(folder))).load(keyA)?.size == 9)
         // Keys differ in everything the reader's output depends on besides the bytes.
         let id = String(repeating: "c", count: 40)
         let keys = [
@@ -222,8 +237,9 @@ import Testing
         }
         let damaged = try snapshot.scan(options)
         Self.expectSame(damaged, reference)
-        #expect(damaged.cacheUse.hits == cold.cacheUse.hits)
-        #expect(damaged.cacheUse.stored == cold.cacheUse.stored)
+        // Entries before the damage in a cut file still count; everything else is read again.
+        #expect(damaged.cacheUse.hits + damaged.cacheUse.stored == cold.cacheUse.hits + cold.cacheUse.stored)
+        #expect(damaged.cacheUse.stored > 0)
         let repaired = try snapshot.scan(options)
         Self.expectSame(repaired, reference)
         #expect(repaired.cacheUse.hits == cold.cacheUse.stored + cold.cacheUse.hits)
@@ -289,11 +305,36 @@ import Testing
         #expect(loaded.output.hasPlaceholders == output.hasPlaceholders)
         #expect(loaded.output.parsedDocuments == output.parsedDocuments)
         #expect(loaded.output.skippedDocuments == output.skippedDocuments)
-        // Cut anywhere, the entry is not used.
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: cache.entryPath(key)))
+        cache.flush()
+        #expect(try #require(BlobCache(Self.settings(folder))).load(key)?.output.errors == output.errors)
+        // The pack cut anywhere inside the entry: not used.
+        let pack = try #require(Self.packs(folder).first)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: pack))
         for length in [1, 30, bytes.count / 2, bytes.count - 1] {
-            try bytes.prefix(length).write(to: URL(fileURLWithPath: cache.entryPath(key)))
-            #expect(cache.load(key) == nil, "cut at \(length)")
+            try bytes.prefix(length).write(to: URL(fileURLWithPath: pack))
+            #expect(try #require(BlobCache(Self.settings(folder))).load(key) == nil, "cut at \(length)")
+        }
+    }
+
+    @Test func packsAreMergedWhenMany() throws {
+        let folder = try TempFolder()
+        func entry(_ index: Int) -> BlobCacheEntry {
+            var output = ManifestFileReader.Output()
+            output.notes = [ScanNote(path: "", reason: .template, message: "note \(index)")]
+            return BlobCacheEntry(size: index, output: output)
+        }
+        func key(_ cache: BlobCache, _ index: Int) -> String {
+            cache.key(blobID: String(format: "%040d", index), path: "f.yaml", selected: true, limits: .standard)
+        }
+        for index in 0..<12 {
+            let cache = try #require(BlobCache(Self.settings(folder)))
+            #expect(cache.store(entry(index), under: key(cache, index)))
+            cache.flush()
+            #expect(Self.packs(folder).count <= BlobPacks.maximumPacks)
+        }
+        let cache = try #require(BlobCache(Self.settings(folder)))
+        for index in 0..<12 {
+            #expect(cache.load(key(cache, index))?.output.notes.first?.message == "note \(index)")
         }
     }
 
@@ -337,30 +378,45 @@ import Testing
             (0..<10).allSatisfy { after.load(key(after, $0)) == nil || after.load(key(after, $0))?.size == $0 * 10 })
     }
 
-    @Test func trimmingDeletesTheEntriesUsedLongestAgo() throws {
+    @Test func trimmingDeletesTheFilesUsedLongestAgo() throws {
         let folder = try TempFolder()
-        let cache = try #require(BlobCache(Self.settings(folder, maxBytes: 1 << 30)))
-        var output = ManifestFileReader.Output()
-        output.notes = [ScanNote(path: "", reason: .template, message: String(repeating: "x", count: 1000))]
-        var keys: [String] = []
+        // Ten files under the cache, file i last used 10 - i days ago.
+        var paths: [String] = []
         for index in 0..<10 {
-            let key = cache.key(
-                blobID: String(format: "%040d", index), path: "f.yaml", selected: true, limits: .standard)
-            cache.store(BlobCacheEntry(size: index, output: output), under: key)
-            // Entry i was last used 10 - i days ago.
+            let path = try folder.write(
+                "scan-v\(BlobCache.formatVersion)/packs/\(index).pack", String(repeating: "x", count: 4000))
             var times = [timespec(tv_sec: time(nil) - 86_400 * (10 - index), tv_nsec: 0)]
             times.append(times[0])
-            #expect(utimensat(AT_FDCWD, cache.entryPath(key), times, 0) == 0)
-            keys.append(key)
+            #expect(utimensat(AT_FDCWD, path, times, 0) == 0)
+            paths.append(path)
         }
-        let entrySize = try Self.allocated(cache.entryPath(keys[0]))
-        // A hit makes the oldest entry the most recently used.
-        #expect(cache.load(keys[0]) != nil)
-        let trimming = try #require(BlobCache(Self.settings(folder, maxBytes: entrySize * 8)))
+        let size = try Self.allocated(paths[0])
+        let trimming = try #require(BlobCache(Self.settings(folder, maxBytes: size * 8)))
         trimming.trim()
-        let left = keys.filter { FileManager.default.fileExists(atPath: cache.entryPath($0)) }
-        // Down to three quarters of eight entries: six stay, the oldest four go.
-        #expect(left == [keys[0]] + keys[5...])
+        let left = paths.filter { FileManager.default.fileExists(atPath: $0) }
+        // Down to three quarters of eight files: six stay, the oldest four go.
+        #expect(left == Array(paths[4...]))
+    }
+
+    @Test func aHitRefreshesItsPackSoThatTrimmingKeepsIt() throws {
+        let folder = try TempFolder()
+        let cache = try #require(BlobCache(Self.settings(folder)))
+        let key = cache.key(
+            blobID: String(repeating: "f", count: 40), path: "f.yaml", selected: true, limits: .standard)
+        var output = ManifestFileReader.Output()
+        output.notes = [ScanNote(path: "", reason: .binary, message: "binary file")]
+        #expect(cache.store(BlobCacheEntry(size: 3, output: output), under: key))
+        cache.flush()
+        let pack = try #require(Self.packs(folder).first)
+        var times = [timespec(tv_sec: time(nil) - 86_400 * 10, tv_nsec: 0)]
+        times.append(times[0])
+        #expect(utimensat(AT_FDCWD, pack, times, 0) == 0)
+        let next = try #require(BlobCache(Self.settings(folder)))
+        #expect(next.load(key)?.size == 3)
+        next.flush()
+        var status = stat()
+        #expect(stat(pack, &status) == 0)
+        #expect(time(nil) - Int(status.st_mtim.tv_sec) < 3600)
     }
 
     @Test func aScanKeepsTheCacheUnderItsBound() throws {

@@ -1,0 +1,125 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The blob cache's entries that hold more than counts (objects, errors, notes, GitOps documents):
+/// one pack file per run that learned any, under `<root>/packs/`. A file per entry cost a cold
+/// scan more in the kernel than everything else it stores (hundreds of files created and renamed);
+/// a pack is written once, atomically, at the end of the run.
+///
+/// A pack is two lines (the format and the tool version), then for each entry a line with its key
+/// and length and the entry as `BlobCache.encode` writes it (which names its key and tool again, so
+/// an entry that does not decode for its key is a miss). Reading stops at the first line that does
+/// not parse: the entries before it still count. Packs are read on the first question a run asks
+/// of them, indexed, and decoded entry by entry on demand. When there are more than eight, a run
+/// merges the ones it read into one.
+final class BlobPacks: @unchecked Sendable {
+    let folder: String
+    let tool: String
+    private let lock = NSLock()
+    private var loaded = false
+    private var packs: [(path: String, bytes: [UInt8])] = []
+    private var index: [String: (pack: Int, range: Range<Int>)] = [:]
+    /// Encoded entries this run stored.
+    private var added: [String: [UInt8]] = [:]
+    private var used: Set<Int> = []
+
+    static let maximumPacks = 8
+    private static let magic = "endpoint-drift scan cache pack"
+
+    init(root: String, tool: String) {
+        folder = root + "/packs"
+        self.tool = tool
+    }
+
+    /// The encoded entry stored under `key`, by this run or an earlier one.
+    func entry(_ key: String) -> [UInt8]? {
+        lock.withLock {
+            if let bytes = added[key] { return bytes }
+            loadIfNeeded()
+            guard let (pack, range) = index[key] else { return nil }
+            used.insert(pack)
+            return Array(packs[pack].bytes[range])
+        }
+    }
+
+    func add(_ key: String, _ bytes: [UInt8]) {
+        lock.withLock { added[key] = bytes }
+    }
+
+    /// Writes this run's pack; merges the packs when there are too many; refreshes the packs this
+    /// run used (trimming deletes the least recently used first).
+    func flush() {
+        let (added, used) = lock.withLock {
+            defer {
+                self.added = [:]
+                self.used = []
+            }
+            return (self.added, self.used)
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let existing = names.count { $0.hasSuffix(".pack") }
+        if existing + (added.isEmpty ? 0 : 1) > Self.maximumPacks {
+            let merged = lock.withLock { () -> (entries: [String: [UInt8]], paths: [String]) in
+                loadIfNeeded()
+                var entries: [String: [UInt8]] = [:]
+                for (key, place) in index { entries[key] = Array(packs[place.pack].bytes[place.range]) }
+                return (entries, packs.map(\.path))
+            }
+            var all = merged.entries
+            for (key, bytes) in added { all[key] = bytes }
+            // Only the packs read here go: one another run has just written stays.
+            if write(all) { for path in merged.paths { unlink(path) } }
+            return
+        }
+        if !added.isEmpty { _ = write(added) }
+        let now = time(nil)
+        let paths = lock.withLock { used.compactMap { packs.indices.contains($0) ? packs[$0].path : nil } }
+        for path in paths {
+            var status = stat()
+            if stat(path, &status) == 0, now - Int(status.st_mtim.tv_sec) > 3600 { utimes(path, nil) }
+        }
+    }
+
+    private func write(_ entries: [String: [UInt8]]) -> Bool {
+        var output = Array("\(Self.magic) \(BlobCache.formatVersion)\n\(tool)\n".utf8)
+        output.reserveCapacity(entries.values.reduce(output.count) { $0 + $1.count + 96 })
+        for key in entries.keys.sorted() {
+            guard let bytes = entries[key], !key.contains(" "), !key.contains("\n") else { continue }
+            output += Array("\(key) \(bytes.count)\n".utf8)
+            output += bytes
+        }
+        let name = "\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pack"
+        return BlobCache.writeAtomically(output, folder: folder, path: folder + "/" + name)
+    }
+
+    /// Reads and indexes every pack of this format and tool (under the lock). A later pack's entry
+    /// for a key replaces an earlier one's: both describe the same blob.
+    private func loadIfNeeded() {
+        guard !loaded else { return }
+        loaded = true
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let header = Array("\(Self.magic) \(BlobCache.formatVersion)\n\(tool)\n".utf8)
+        for name in names.sorted() where name.hasSuffix(".pack") {
+            let path = folder + "/" + name
+            guard let bytes = BlobCache.readEntryFile(path), bytes.count >= header.count,
+                bytes[..<header.count].elementsEqual(header)
+            else { continue }
+            let pack = packs.count
+            packs.append((path, bytes))
+            var offset = header.count
+            while offset < bytes.count, let end = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) {
+                let fields = bytes[offset..<end].split(separator: UInt8(ascii: " "))
+                guard fields.count == 2, let length = Int(String(decoding: fields[1], as: UTF8.self)), length >= 0,
+                    length <= bytes.count - end - 1
+                else { break }
+                index[String(decoding: fields[0], as: UTF8.self)] = (pack, (end + 1)..<(end + 1 + length))
+                offset = end + 1 + length
+            }
+        }
+    }
+}
