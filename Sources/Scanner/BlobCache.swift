@@ -103,8 +103,10 @@ public final class BlobCache: Sendable {
             return known.entry
         }
         if let added = session.added(key) { return added.entry }
-        guard let bytes = packs.entry(key) else { return nil }
-        return Self.decode(bytes, key: key, tool: settings.toolVersion)
+        for bytes in packs.entries(key) {
+            if let entry = Self.decode(bytes, key: key, tool: settings.toolVersion) { return entry }
+        }
+        return nil
     }
 
     /// The whole file at `path`, or nil. Refreshes its modification time when it is over an hour

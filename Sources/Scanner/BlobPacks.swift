@@ -23,7 +23,8 @@ final class BlobPacks: @unchecked Sendable {
     private let lock = NSLock()
     private var loaded = false
     private var packs: [(path: String, bytes: [UInt8])] = []
-    private var index: [String: (pack: Int, range: Range<Int>)] = [:]
+    /// Where each key's entries are, the latest written first.
+    private var index: [String: [(pack: Int, range: Range<Int>)]] = [:]
     /// Encoded entries this run stored.
     private var added: [String: [UInt8]] = [:]
     private var used: Set<Int> = []
@@ -36,14 +37,15 @@ final class BlobPacks: @unchecked Sendable {
         self.tool = tool
     }
 
-    /// The encoded entry stored under `key`, by this run or an earlier one.
-    func entry(_ key: String) -> [UInt8]? {
+    /// The encoded entries stored under `key`, by this run or earlier ones, the latest first: the
+    /// first that decodes counts (a damaged pack may name the key too).
+    func entries(_ key: String) -> [[UInt8]] {
         lock.withLock {
-            if let bytes = added[key] { return bytes }
+            if let bytes = added[key] { return [bytes] }
             loadIfNeeded()
-            guard let (pack, range) = index[key] else { return nil }
-            used.insert(pack)
-            return Array(packs[pack].bytes[range])
+            guard let places = index[key] else { return [] }
+            for place in places { used.insert(place.pack) }
+            return places.map { Array(packs[$0.pack].bytes[$0.range]) }
         }
     }
 
@@ -67,7 +69,10 @@ final class BlobPacks: @unchecked Sendable {
             let merged = lock.withLock { () -> (entries: [String: [UInt8]], paths: [String]) in
                 loadIfNeeded()
                 var entries: [String: [UInt8]] = [:]
-                for (key, place) in index { entries[key] = Array(packs[place.pack].bytes[place.range]) }
+                // The latest entry of each key; one that does not decode is read again by a later run.
+                for (key, places) in index {
+                    if let place = places.first { entries[key] = Array(packs[place.pack].bytes[place.range]) }
+                }
                 return (entries, packs.map(\.path))
             }
             var all = merged.entries
@@ -93,12 +98,12 @@ final class BlobPacks: @unchecked Sendable {
             output += Array("\(key) \(bytes.count)\n".utf8)
             output += bytes
         }
-        let name = "\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pack"
+        // Named by the time of writing, so that reading in name order reads the latest last.
+        let name = String(format: "%012ld", time(nil)) + "-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pack"
         return BlobCache.writeAtomically(output, folder: folder, path: folder + "/" + name)
     }
 
-    /// Reads and indexes every pack of this format and tool (under the lock). A later pack's entry
-    /// for a key replaces an earlier one's: both describe the same blob.
+    /// Reads and indexes every pack of this format and tool (under the lock), oldest first.
     private func loadIfNeeded() {
         guard !loaded else { return }
         loaded = true
@@ -117,7 +122,8 @@ final class BlobPacks: @unchecked Sendable {
                 guard fields.count == 2, let length = Int(String(decoding: fields[1], as: UTF8.self)), length >= 0,
                     length <= bytes.count - end - 1
                 else { break }
-                index[String(decoding: fields[0], as: UTF8.self)] = (pack, (end + 1)..<(end + 1 + length))
+                index[String(decoding: fields[0], as: UTF8.self), default: []].insert(
+                    (pack, (end + 1)..<(end + 1 + length)), at: 0)
                 offset = end + 1 + length
             }
         }
