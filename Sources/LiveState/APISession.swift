@@ -63,14 +63,15 @@ final class APISession: Sendable {
     /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
     /// `only`: keep only the objects of these namespaces (for lists over all namespaces); `keep`:
-    /// only the records it admits, dropped page by page.
-    /// `progress`: what earlier runs of the same read did, and the read's total, so that the
-    /// progress told goes on from there.
+    /// only the records it admits, dropped page by page. It may still be in the making (the
+    /// Services decide it): each list fetches its first page meanwhile and waits for it before
+    /// decoding. `tally`: the progress of the whole read, when several runs make it up.
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
-        keep: (@Sendable (ObjectRecord) -> Bool)? = nil, progress: ListProgress? = nil
+        keep: Task<(@Sendable (ObjectRecord) -> Bool)?, Never>? = nil, tally: ProgressTally? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
+        let tally = tally ?? ProgressTally(total: jobs.count)
         let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
             let job = jobs[index]
             do throws(LiveError) {
@@ -91,9 +92,6 @@ final class APISession: Sendable {
             var results = JobResults(lists: [ListResult](repeating: ListResult(), count: jobs.count), forbidden: [])
             var failure: LiveError?
             var next = 0
-            var done = progress?.listsDone ?? 0
-            var objects = progress?.objects ?? 0
-            let total = progress?.listsTotal ?? jobs.count
             func startNext() {
                 guard failure == nil && next < jobs.count else { return }
                 let index = next
@@ -104,15 +102,13 @@ final class APISession: Sendable {
             while let (index, result) = await group.next() {
                 switch result {
                 case .success(let value):
+                    let objects = value.records.count
                     results.lists[index] = value
-                    done += 1
-                    objects += value.records.count
-                    options.progress?(ListProgress(listsDone: done, listsTotal: total, objects: objects))
+                    options.progress?(tally.listDone(objects: objects))
                     startNext()
                 case .failure(let error) where error.kind == .forbidden && jobs[index].namespace != nil:
                     results.forbidden.append((index, error))
-                    done += 1
-                    options.progress?(ListProgress(listsDone: done, listsTotal: total, objects: objects))
+                    options.progress?(tally.listDone(objects: 0))
                     startNext()
                 case .failure(let error):
                     if failure == nil {
@@ -157,11 +153,29 @@ final class APISession: Sendable {
 
     // MARK: Lists
 
+    /// Lists done and objects kept so far across the runs of one read, for the progress display.
+    final class ProgressTally: @unchecked Sendable {
+        private let lock = NSLock()
+        private let total: Int
+        private var done = 0
+        private var objects = 0
+
+        init(total: Int) { self.total = total }
+
+        func listDone(objects count: Int) -> ListProgress {
+            lock.withLock {
+                done += 1
+                objects += count
+                return ListProgress(listsDone: done, listsTotal: total, objects: objects)
+            }
+        }
+    }
+
     /// `only`: the namespaces whose objects are kept, the others dropped page by page (a list over
     /// all namespaces for a scope of many).
     func list(
         _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
-        keep: (@Sendable (ObjectRecord) -> Bool)? = nil
+        keep decision: Task<(@Sendable (ObjectRecord) -> Bool)?, Never>? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         var result = ListResult()
@@ -206,6 +220,8 @@ final class APISession: Sendable {
                         }
                     )
                 }
+                // The first page is here (and the next asked for) before the decision is waited for.
+                let keep = await decision?.value ?? nil
                 let page = try parse(
                     response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
                     leavesOut: Self.leavesOut(only: only, keep: keep))

@@ -104,8 +104,9 @@ public struct KubernetesAPISource: LiveStateSource {
         return try snapshot(jobs, results, scope: scope, notes: notes, failed: failed)
     }
 
-    /// The lists of `jobs`, results in their order. With a filter, the Services' lists run first,
-    /// then the others, leaving out what the Services read say a check never compares.
+    /// The lists of `jobs`, results in their order. With a filter, the Endpoints and slices leave out
+    /// what the Services say a check never compares: their lists start at once, and each waits for
+    /// the Services (with its first page fetched) before decoding.
     private func run(
         _ jobs: [(resource: APIResource, namespace: String?)], _ session: APISession, only: Set<String>?,
         filter: LiveRecordFilter?
@@ -114,16 +115,31 @@ public struct KubernetesAPISource: LiveStateSource {
         guard let filter else { return try await session.run(jobs, concurrency: concurrency, only: only) }
         let first = jobs.indices.filter { jobs[$0].resource == .services }
         let rest = jobs.indices.filter { jobs[$0].resource != .services }
-        var services = try await session.run(
-            first.map { jobs[$0] }, concurrency: concurrency, only: only,
-            progress: ListProgress(listsDone: 0, listsTotal: jobs.count, objects: 0))
-        let backed = ServiceInventory.controllerBackedServices(
-            services.lists.lazy.flatMap(\.records), desired: { filter.desired.contains($0) })
-        let read = services.lists.reduce(0) { $0 + $1.records.count }
-        var others = try await session.run(
-            rest.map { jobs[$0] }, concurrency: concurrency, only: only,
-            keep: { !ServiceInventory.leftOutOfCheck($0, backed: backed) },
-            progress: ListProgress(listsDone: first.count, listsTotal: jobs.count, objects: read))
+        let tally = APISession.ProgressTally(total: jobs.count)
+        let serviceJobs = first.map { jobs[$0] }
+        let servicesRead = Task { () -> Result<APISession.JobResults, LiveError> in
+            do throws(LiveError) {
+                return .success(try await session.run(serviceJobs, concurrency: concurrency, only: only, tally: tally))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let keep = Task { () -> (@Sendable (ObjectRecord) -> Bool)? in
+            // Without the Services nothing is left out (the read fails with their error anyway).
+            guard case .success(let services) = await servicesRead.value else { return nil }
+            let backed = ServiceInventory.controllerBackedServices(
+                services.lists.lazy.flatMap(\.records), desired: { filter.desired.contains($0) })
+            return { !ServiceInventory.leftOutOfCheck($0, backed: backed) }
+        }
+        var others: APISession.JobResults
+        do {
+            others = try await session.run(
+                rest.map { jobs[$0] }, concurrency: concurrency, only: only, keep: keep, tally: tally)
+        } catch {
+            servicesRead.cancel()
+            throw error
+        }
+        var services = try await servicesRead.value.get()
         var results = APISession.JobResults(
             lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
             forbidden: services.forbidden.map { (first[$0.index], $0.error) }

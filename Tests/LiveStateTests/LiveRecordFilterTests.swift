@@ -14,10 +14,12 @@ import Testing
     static let desired: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "orders-db")]
 
     static func read(
-        clusterWideFrom: Int, filter: LiveRecordFilter?, savePath: String? = nil
+        clusterWideFrom: Int, filter: LiveRecordFilter?, savePath: String? = nil,
+        program: (FakeKubernetesAPI) -> Void = { _ in }
     ) async throws -> (LiveSnapshot, [FakeRequest]) {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
+        program(server)
         let folder = try TempFolder()
         var options = Harness.options(savePath: savePath)
         options.clusterWideFrom = clusterWideFrom
@@ -58,11 +60,32 @@ import Testing
         #expect(
             ServiceInventory.comparableLiveRecords(filtered.records, desired: inventory)
                 == ServiceInventory.comparableLiveRecords(whole.records, desired: inventory))
-        // The Services are read before the lists they decide.
-        let lists = requests.map(\.path).filter { !$0.hasPrefix("/apis/discovery.k8s.io/v1") || $0.hasSuffix("slices") }
-        let lastService = try #require(lists.lastIndex { $0.hasSuffix("/services") })
-        let firstOther = try #require(lists.firstIndex { !$0.hasSuffix("/services") })
-        #expect(lastService < firstOther)
+        // One list per resource and scope, as without the filter.
+        #expect(requests.count { $0.path.hasSuffix("/services") } == (clusterWideFrom == 0 ? 2 : 1))
+    }
+
+    /// The Services' list failing fails the read with its own error, whatever the others did; a
+    /// 403 on a list over all namespaces still falls back to lists per namespace.
+    @Test func aFailedServicesListIsTheReadsError() async throws {
+        let filter = LiveRecordFilter(desired: Self.desired)
+        await #expect(throws: LiveError.self) {
+            _ = try await Self.read(clusterWideFrom: 1, filter: filter) { server in
+                server.on("/api/v1/services", respond: .status(500, reason: "InternalError", message: "etcd"))
+            }
+        }
+        do {
+            _ = try await Self.read(clusterWideFrom: 1, filter: filter) { server in
+                server.on("/api/v1/services", respond: .status(500, reason: "InternalError", message: "etcd"))
+            }
+        } catch let error as LiveError {
+            #expect(error.resource == "services", "\(error)")
+        }
+        let (whole, _) = try await Self.read(clusterWideFrom: 0, filter: filter)
+        let (fallback, requests) = try await Self.read(clusterWideFrom: 1, filter: filter) { server in
+            server.on("/api/v1/services", respond: .recorded("error-403-reader-all"))
+        }
+        #expect(requests.contains { $0.path == "/api/v1/namespaces/shop/services" })
+        #expect(fallback.records == whole.records)
     }
 
     @Test func withSaveLiveNothingIsLeftOut() async throws {
