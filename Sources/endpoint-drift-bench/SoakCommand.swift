@@ -57,8 +57,8 @@ struct SoakCommand: AsyncParsableCommand {
         let folder = try TempFolder()
         let repository = try TempGitRepository()
         var manifests: [String: String] = [:]
-        var serviceItems: [String: [[UInt8]]] = [:]
-        var endpointItems: [String: [[UInt8]]] = [:]
+        var serviceItems: [String: [String]] = [:]
+        var endpointItems: [String: [String]] = [:]
         for index in 0..<services {
             let (namespace, name) = Self.name(index)
             manifests[namespace, default: ""] += """
@@ -77,9 +77,8 @@ struct SoakCommand: AsyncParsableCommand {
                 ---
 
                 """
-            serviceItems[namespace, default: []].append(Array(Self.serviceJSON(index).utf8))
-            endpointItems[namespace, default: []].append(
-                Array(Self.endpointsJSON(index, drifted: false, version: 10).utf8))
+            serviceItems[namespace, default: []].append(Self.serviceJSON(index))
+            endpointItems[namespace, default: []].append(Self.endpointsJSON(index, drifted: false, version: 10))
         }
         for (namespace, text) in manifests { try repository.write("\(namespace).yaml", text) }
         try repository.commitAll("soak")
@@ -87,29 +86,11 @@ struct SoakCommand: AsyncParsableCommand {
         let server = try await FakeKubernetesAPI.start(authentication: .init(tokens: ["soak-token"]))
         var feeds: [String: WatchFeed] = [:]
         for namespace in manifests.keys.sorted() {
-            server.on(
-                "/api/v1/namespaces/\(namespace)/services",
-                respond: PagedList(
-                    kind: "ServiceList", apiVersion: "v1", items: serviceItems[namespace] ?? [], resourceVersion: "100"
-                ).response)
-            server.on(
-                "/api/v1/namespaces/\(namespace)/endpoints",
-                respond: PagedList(
-                    kind: "EndpointsList", apiVersion: "v1", items: endpointItems[namespace] ?? [],
-                    resourceVersion: "100"
-                ).response)
-            server.on(
-                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
-                respond: PagedList(
-                    kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [], resourceVersion: "100"
-                ).response)
-            let feed = WatchFeed()
-            feeds[namespace] = feed
-            server.on("/api/v1/namespaces/\(namespace)/endpoints", query: "watch=1", respond: .watch(feed))
-            server.on("/api/v1/namespaces/\(namespace)/services", query: "watch=1", respond: .watch(WatchFeed()))
-            server.on(
-                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices", query: "watch=1",
-                respond: .watch(WatchFeed()))
+            feeds[namespace] =
+                WatchedNamespace(
+                    namespace, on: server, services: serviceItems[namespace] ?? [],
+                    endpoints: endpointItems[namespace] ?? []
+                ).endpoints
         }
         let kubeconfig = try folder.write(
             "kubeconfig",

@@ -22,26 +22,9 @@ struct ServeNotifyTests {
         let service = """
             {"kind":"Service","apiVersion":"v1","metadata":{"name":"nas","namespace":"net","resourceVersion":"9"},"spec":{"ports":[{"name":"http","protocol":"TCP","port":5000,"targetPort":5000}],"clusterIP":"10.96.0.50","type":"ClusterIP"}}
             """
-        server.on(
-            "/api/v1/namespaces/net/services",
-            respond: PagedList(
-                kind: "ServiceList", apiVersion: "v1", items: [Array(service.utf8)], resourceVersion: "100"
-            )
-            .response)
-        server.on(
-            "/api/v1/namespaces/net/endpoints",
-            respond: PagedList(
-                kind: "EndpointsList", apiVersion: "v1",
-                items: [Array(ServeTests.endpointsJSON("192.0.2.1", version: "10").utf8)], resourceVersion: "100"
-            ).response)
-        server.on(
-            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices",
-            respond: PagedList(kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: []).response)
-        let feed = WatchFeed()
-        server.on("/api/v1/namespaces/net/endpoints", query: "watch=1", respond: .watch(feed))
-        server.on("/api/v1/namespaces/net/services", query: "watch=1", respond: .watch(WatchFeed()))
-        server.on(
-            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices", query: "watch=1", respond: .watch(WatchFeed()))
+        let feed = WatchedNamespace(
+            "net", on: server, services: [service], endpoints: [ServeTests.endpointsJSON("192.0.2.1", version: "10")]
+        ).endpoints
         let repository = try TempGitRepository()
         try repository.write("net/nas.yaml", ServeTests.manifest("192.0.2.1"))
         try repository.commitAll("nas")

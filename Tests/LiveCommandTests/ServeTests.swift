@@ -89,27 +89,10 @@ struct ServeTests {
             {"kind":"Service","apiVersion":"v1","metadata":{"name":"nas","namespace":"net","resourceVersion":"9"},"spec":{"ports":[{"name":"http","protocol":"TCP","port":5000,"targetPort":5000}],"clusterIP":"10.96.0.50","type":"ClusterIP"}}
             """
         // The first list answers late: /readyz must say "not ready" meanwhile.
-        server.on(
-            "/api/v1/namespaces/net/services",
-            respond: .delayed(
-                seconds: 3,
-                PagedList(kind: "ServiceList", apiVersion: "v1", items: [Array(service.utf8)], resourceVersion: "100")
-                    .response))
-        server.on(
-            "/api/v1/namespaces/net/endpoints",
-            respond: PagedList(
-                kind: "EndpointsList", apiVersion: "v1",
-                items: [Array(Self.endpointsJSON("192.0.2.1", version: "10").utf8)],
-                resourceVersion: "100"
-            ).response)
-        server.on(
-            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices",
-            respond: PagedList(kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: []).response)
-        let endpointsWatch = WatchFeed()
-        server.on("/api/v1/namespaces/net/endpoints", query: "watch=1", respond: .watch(endpointsWatch))
-        server.on("/api/v1/namespaces/net/services", query: "watch=1", respond: .watch(WatchFeed()))
-        server.on(
-            "/apis/discovery.k8s.io/v1/namespaces/net/endpointslices", query: "watch=1", respond: .watch(WatchFeed()))
+        let endpointsWatch = WatchedNamespace(
+            "net", on: server, services: [service], endpoints: [Self.endpointsJSON("192.0.2.1", version: "10")],
+            servicesDelay: 3
+        ).endpoints
 
         let repository = try TempGitRepository()
         try repository.write("net/nas.yaml", Self.manifest("192.0.2.1"))

@@ -209,29 +209,11 @@ struct ServeWatchTests {
             let service = """
                 {"kind":"Service","apiVersion":"v1","metadata":{"name":"nas","namespace":"net","resourceVersion":"9"},"spec":{"ports":[{"name":"http","protocol":"TCP","port":5000,"targetPort":5000}],"type":"ClusterIP"}}
                 """
-            server.on(
-                "/api/v1/namespaces/\(namespace)/services",
-                respond: PagedList(
-                    kind: "ServiceList", apiVersion: "v1", items: [Array(json(service).utf8)], resourceVersion: "100"
-                ).response)
-            server.on(
-                "/api/v1/namespaces/\(namespace)/endpoints",
-                respond: PagedList(
-                    kind: "EndpointsList", apiVersion: "v1",
-                    items: [Array(json(Self.endpoints(["192.0.2.1"], version: "10")).utf8)], resourceVersion: "100"
-                ).response)
-            server.on(
-                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices",
-                respond: PagedList(
-                    kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [], resourceVersion: "100"
-                ).response)
-            let feed = WatchFeed()
-            feeds.append(feed)
-            server.on("/api/v1/namespaces/\(namespace)/endpoints", query: "watch=1", respond: .watch(feed))
-            server.on("/api/v1/namespaces/\(namespace)/services", query: "watch=1", respond: .watch(WatchFeed()))
-            server.on(
-                "/apis/discovery.k8s.io/v1/namespaces/\(namespace)/endpointslices", query: "watch=1",
-                respond: .watch(WatchFeed()))
+            feeds.append(
+                WatchedNamespace(
+                    namespace, on: server, services: [json(service)],
+                    endpoints: [json(Self.endpoints(["192.0.2.1"], version: "10"))]
+                ).endpoints)
             try repository.write(
                 "\(namespace).yaml",
                 ServeTests.manifest("192.0.2.1").replacingOccurrences(
