@@ -48,16 +48,15 @@ public actor LiveWatcher {
     /// Records `error` (nil: the scope works again) and tells the log when that changes anything.
     private func fail(_ scope: LiveCache.Scope, _ error: LiveError?) {
         failures[scope] = error
-        let name =
-            scope.namespace.map { "\(scope.resource.qualifiedName) in namespace \($0)" }
-            ?? scope.resource.qualifiedName
         if let error {
+            // The description names the verb, resource and namespace already.
             let text = error.description
             guard told[scope] != text else { return }
             told[scope] = text
-            log("error: \(name): \(text) (retrying with backoff)")
+            log("error: \(text) (retrying with backoff)")
         } else if told.removeValue(forKey: scope) != nil {
-            log("\(name): reading again")
+            let resource = scope.resource.qualifiedName
+            log("\(scope.namespace.map { "\(resource) in namespace \($0)" } ?? resource): reading again")
         }
     }
 

@@ -68,7 +68,7 @@ import Testing
         feed.send("MODIFIED", Self.endpoints(["192.0.2.9"], version: "11"))
         try await Self.eventually("recovery told") { lines.all.count == 2 }
         let told = lines.all
-        #expect(told[0].hasPrefix("error: endpoints in namespace net: "), "\(told[0])")
+        #expect(told[0].hasPrefix("error: watch endpoints in namespace net: "), "\(told[0])")
         #expect(told[0].contains("500"), "\(told[0])")
         #expect(told[1] == "endpoints in namespace net: reading again")
         #expect(await watcher.counters.reconnects >= 3)
