@@ -158,7 +158,8 @@ public enum CheckJob {
             do {
                 // Only the records a comparison can use (the report is the same): check never
                 // writes or prints the live state itself.
-                let desired = ServiceInventory(records: headScan.records + (baseScan?.records ?? [])).keys
+                let desired = Set(headScan.records.compactMap(\.serviceKey))
+                    .union(baseScan?.records.compactMap(\.serviceKey) ?? [])
                 let snapshot = try await live.read(scope: scope, keeping: LiveRecordFilter(desired: desired))
                 observed = DriftCheck.Observed(
                     records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,

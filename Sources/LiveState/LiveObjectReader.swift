@@ -32,11 +32,10 @@ struct LiveObjectReader {
         return leftOut ? nil : object
     }
 
-    /// After an item's metadata: whether to skip the rest of it.
-    private mutating func leavesOut(_ object: @autoclosure () -> KubeObject) -> Bool {
-        guard let leavesOut else { return false }
+    /// After an item's metadata: decides whether the rest of it is skipped (`leftOut`).
+    private mutating func decideLeavingOut(_ object: @autoclosure () -> KubeObject) {
+        guard let leavesOut else { return }
         leftOut = leavesOut(object())
-        return leftOut
     }
 
     // MARK: Kinds
@@ -50,7 +49,7 @@ struct LiveObjectReader {
             case "metadata":
                 let meta = try this.metadata()
                 metadata = meta
-                _ = this.leavesOut(.endpoints(Endpoints(metadata: meta, subsets: [])))
+                this.decideLeavingOut(.endpoints(Endpoints(metadata: meta, subsets: [])))
             case "subsets": try this.array { this throws(ManifestError) in subsets.append(try this.subset()) }
             default: try this.reader.skipValue()
             }
@@ -116,7 +115,7 @@ struct LiveObjectReader {
             case "metadata":
                 let meta = try this.metadata()
                 metadata = meta
-                _ = this.leavesOut(.endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: [])))
+                this.decideLeavingOut(.endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: [])))
             case "addressType": addressType = try this.string(key.string)
             case "endpoints":
                 try this.array { this throws(ManifestError) in endpoints.append(try this.sliceEndpoint()) }
@@ -169,7 +168,7 @@ struct LiveObjectReader {
             case "metadata":
                 let meta = try this.metadata()
                 metadata = meta
-                _ = this.leavesOut(.service(Service(metadata: meta)))
+                this.decideLeavingOut(.service(Service(metadata: meta)))
             case "spec":
                 guard !this.nextIsNull() else { return try this.reader.skipValue() }
                 service = try this.serviceSpec()

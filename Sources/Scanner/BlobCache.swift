@@ -109,8 +109,7 @@ public final class BlobCache: Sendable {
         return nil
     }
 
-    /// The whole file at `path`, or nil. Refreshes its modification time when it is over an hour
-    /// old: least recently used goes first when trimming, and a read counts as a use.
+    /// The whole file at `path`, or nil.
     static func readEntryFile(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
@@ -126,10 +125,14 @@ public final class BlobCache: Sendable {
             guard got > 0 else { return nil }
             filled += got
         }
-        if Double(time(nil)) - Double(status.st_mtim.tv_sec) > 3600 {
-            _ = futimens(descriptor, nil)
-        }
         return bytes
+    }
+
+    /// Marks the file at `path` as used now, when its modification time is over an hour old: least
+    /// recently used goes first when trimming, and refreshing at most hourly spares writes.
+    static func refresh(_ path: String) {
+        var status = stat()
+        if stat(path, &status) == 0, time(nil) - Int(status.st_mtim.tv_sec) > 3600 { utimes(path, nil) }
     }
 
     /// What follows `header` in `bytes`, or nil when the file does not start with it.
@@ -143,13 +146,13 @@ public final class BlobCache: Sendable {
     /// saves work.
     @discardableResult
     public func store(_ entry: BlobCacheEntry, under key: String) -> Bool {
-        if entry.isSmall, !key.contains(" "), !key.contains("\n") {
+        // Segments and packs are split at spaces and newlines.
+        guard !key.contains(" "), !key.contains("\n") else { return false }
+        if entry.isSmall {
             session.add(key, SmallEntry(entry: entry, segment: -1))
             return true
         }
-        guard !key.contains(" "), !key.contains("\n"),
-            let data = Self.encode(entry, key: key, tool: settings.toolVersion)
-        else { return false }
+        guard let data = Self.encode(entry, key: key, tool: settings.toolVersion) else { return false }
         packs.add(key, data)
         return true
     }
@@ -187,7 +190,6 @@ public final class BlobCache: Sendable {
         packs.flush()
         let (added, used) = session.take()
         let folder = root + "/small"
-        let now = time(nil)
         if segments.count + (added.isEmpty ? 0 : 1) > 8 {
             var all = small.mapValues(\.entry)
             for (key, entry) in added { all[key] = entry.entry }
@@ -197,12 +199,7 @@ public final class BlobCache: Sendable {
             return
         }
         if !added.isEmpty { _ = writeSegment(added.mapValues(\.entry), folder: folder) }
-        for index in used where segments.indices.contains(index) {
-            var status = stat()
-            if stat(segments[index], &status) == 0, now - Int(status.st_mtim.tv_sec) > 3600 {
-                utimes(segments[index], nil)
-            }
-        }
+        for index in used where segments.indices.contains(index) { Self.refresh(segments[index]) }
     }
 
     private func writeSegment(_ entries: [String: BlobCacheEntry], folder: String) -> Bool {

@@ -32,6 +32,9 @@ final class BlobPacks: @unchecked Sendable {
     static let maximumPacks = 8
     private static let magic = "endpoint-drift scan cache pack"
 
+    /// The first two lines of every pack of this format and tool.
+    private var header: [UInt8] { Array("\(Self.magic) \(BlobCache.formatVersion)\n\(tool)\n".utf8) }
+
     init(root: String, tool: String) {
         folder = root + "/packs"
         self.tool = tool
@@ -82,19 +85,16 @@ final class BlobPacks: @unchecked Sendable {
             return
         }
         if !added.isEmpty { _ = write(added) }
-        let now = time(nil)
         let paths = lock.withLock { used.compactMap { packs.indices.contains($0) ? packs[$0].path : nil } }
-        for path in paths {
-            var status = stat()
-            if stat(path, &status) == 0, now - Int(status.st_mtim.tv_sec) > 3600 { utimes(path, nil) }
-        }
+        for path in paths { BlobCache.refresh(path) }
     }
 
     private func write(_ entries: [String: [UInt8]]) -> Bool {
-        var output = Array("\(Self.magic) \(BlobCache.formatVersion)\n\(tool)\n".utf8)
+        var output = header
         output.reserveCapacity(entries.values.reduce(output.count) { $0 + $1.count + 96 })
         for key in entries.keys.sorted() {
-            guard let bytes = entries[key], !key.contains(" "), !key.contains("\n") else { continue }
+            // Keys hold no space or newline: `BlobCache.store` and the reading below see to it.
+            guard let bytes = entries[key] else { continue }
             output += Array("\(key) \(bytes.count)\n".utf8)
             output += bytes
         }
@@ -108,7 +108,7 @@ final class BlobPacks: @unchecked Sendable {
         guard !loaded else { return }
         loaded = true
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        let header = Array("\(Self.magic) \(BlobCache.formatVersion)\n\(tool)\n".utf8)
+        let header = header
         for name in names.sorted() where name.hasSuffix(".pack") {
             let path = folder + "/" + name
             guard let bytes = BlobCache.readEntryFile(path), bytes.count >= header.count,

@@ -61,6 +61,7 @@ struct ScanResultCache {
             let payload = BlobCache.payload(of: bytes, header: header),
             let cached = CachedScan.decode(payload)
         else { return nil }
+        BlobCache.refresh(path.file)
         var result = result
         // The same tree may be another commit's: every source names the commit being scanned.
         result.records = cached.records.map { record in
