@@ -21,6 +21,7 @@ PYTOOLS_PACKAGES := check-jsonschema==0.39.0 kubernetes-validate==1.37.0
 PYTHON ?= python3
 
 .PHONY: all deps build-deps dist-deps jsonschema pytools build test fuzz demo demo-fleet bench bench-flux bench-soak format lint \
+  protobuf \
   release dist dist-build dist-check release-sums clean
 
 all: build
@@ -59,7 +60,7 @@ build: build-deps
 	$(SWIFT) build
 
 release: build-deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product endpoint-drift
 
 ## Build, check formatting, run every test. The output tests run real validators: xmllint and
 ## Python's jsonschema (ENDPOINT_DRIFT_PYTHON names the python that has it). The peak-memory tests
@@ -118,7 +119,8 @@ demo-fleet: deps build
 ## cat-file, libyaml through Python's CSafeLoader) and prints the figures. See docs/performance.md.
 bench: deps
 	@dpkg -s python3-yaml >/dev/null 2>&1 || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-yaml
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product endpoint-drift
+	$(SWIFT) build -c release --product endpoint-drift-bench
 	.build/release/endpoint-drift-bench run $(BENCH_ARGS)
 
 ## Benchmark of a generated Flux-layout repository (10,000 files: ks.yaml, kustomizations,
@@ -130,8 +132,25 @@ bench-flux: deps
 ## Soak benchmark of serve (issue 16): 1,000 Services, one Endpoints change a second for 10
 ## minutes; serve's memory after the first sync and at the end, event-to-metric latency.
 bench-soak: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product endpoint-drift
+	$(SWIFT) build -c release --product endpoint-drift-bench
 	.build/release/endpoint-drift-bench soak $(BENCH_ARGS)
+
+## Regenerates Sources/KubeProtobuf*/ from Protos/*.proto, only after a .proto changed (the output is
+## committed, so builds need neither tool). protoc and protoc-gen-swift are built from the
+## swift-protobuf checkout the package resolved (about 5 minutes the first time, no network).
+PROTOBUF_BUILD := .build-protobuf
+protobuf:
+	$(SWIFT) package resolve
+	$(SWIFT) build --package-path .build/checkouts/swift-protobuf --scratch-path $(PROTOBUF_BUILD) -c release \
+	  --product protoc
+	$(SWIFT) build --package-path .build/checkouts/swift-protobuf --scratch-path $(PROTOBUF_BUILD) -c release \
+	  --product protoc-gen-swift
+	for pair in kubernetes-lists:KubeProtobuf kubernetes-objects:KubeProtobufObjects; do \
+	  proto=$${pair%%:*}; target=$${pair##*:}; \
+	  $(PROTOBUF_BUILD)/release/protoc --plugin=protoc-gen-swift=$(PROTOBUF_BUILD)/release/protoc-gen-swift \
+	    --swift_opt=Visibility=Public --swift_out=Sources/$$target -I Protos Protos/$$proto.proto || exit 1; \
+	done
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,10 +40,19 @@ let package = Package(
         .target(name: "FileIO", swiftSettings: strict),
         // `Secret`: credentials that print as `<redacted>`, shared by LiveState, Delivery and DesiredState.
         .target(name: "Secrets", swiftSettings: strict),
+        // Generated from Protos/ (`make protobuf`): Kubernetes' protobuf encoding of lists, the fields
+        // a check reads (KubeProtobuf), and whole objects for the test and bench servers (…Objects).
+        .target(
+            name: "KubeProtobuf", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict),
+        .target(
+            name: "KubeProtobufObjects", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict),
         .target(
             name: "LiveState",
             dependencies: [
-                "Manifests", "FileIO", "Secrets",
+                "Manifests", "FileIO", "Secrets", "KubeProtobuf",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,7 +103,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GitStore", "Manifests", "Drift",
+                "GitStore", "Manifests", "Drift", "KubeProtobufObjects",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -170,6 +181,8 @@ if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
         "APIResource.swift", "APIResponse.swift", "APISession.swift", "CertificateNames.swift",
         "CredentialStore.swift", "ExecPlugin.swift", "HTTPTransport.swift", "KubernetesAPISource.swift",
         "ListPage.swift", "ListPageDecoder.swift", "StatusBody.swift", "WarningLog.swift",
+        // Kubernetes' protobuf encoding (swift-protobuf is not built here).
+        "ProtobufListPage.swift",
         // The watch and by-name reads of `serve` and `--vars-from-cluster`.
         "APISession+Watch.swift", "LiveCache.swift", "LiveWatcher.swift", "NamedObjectReader.swift",
         "WatchEvent.swift",

@@ -1,7 +1,8 @@
 import LiveState
 
 /// Where and how to read the live state; what `ClusterOptions` (`--kubeconfig`, `--context`,
-/// `--in-cluster`, `-n`, `-A`, `--chunk-size`, `--request-timeout`, `--live-file`, `--save-live`)
+/// `--in-cluster`, `-n`, `-A`, `--chunk-size`, `--request-timeout`, `--live-file`, `--save-live`,
+/// `--kube-api-content-type`)
 /// parses into, for `live`, `check` and `fix` alike.
 public struct LiveSettings: Sendable {
     public var connection: ConnectionRequest
@@ -16,6 +17,8 @@ public struct LiveSettings: Sendable {
     public var liveFile: String?
     /// `--save-live FILE`: write what was read from the API server.
     public var saveLive: String?
+    /// `--kube-api-content-type`: lists asked for in protobuf (true) or JSON.
+    public var protobuf: Bool
     public var retry: RetryPolicy
     public var environment: ConnectionEnvironment
     /// Told after each list request, for the progress display (not for snapshot files).
@@ -24,8 +27,9 @@ public struct LiveSettings: Sendable {
     public init(
         connection: ConnectionRequest = ConnectionRequest(), namespaces: [String] = [], allNamespaces: Bool = false,
         chunkSize: Int = 500, requestTimeout: Double? = 60, liveFile: String? = nil, saveLive: String? = nil,
-        retry: RetryPolicy = .standard, environment: ConnectionEnvironment = .current
+        protobuf: Bool = false, retry: RetryPolicy = .standard, environment: ConnectionEnvironment = .current
     ) {
+        self.protobuf = protobuf
         self.connection = connection
         self.namespaces = namespaces
         self.allNamespaces = allNamespaces
@@ -61,12 +65,14 @@ public struct LiveSettings: Sendable {
         } catch {
             throw RunError(error)
         }
+        var options = APIReadOptions(
+            chunkSize: chunkSize, requestTimeout: requestTimeout,
+            connectTimeout: min(30, requestTimeout ?? 30), retry: retry, savePath: saveLive,
+            userAgent: "endpoint-drift/\(Version.current)", progress: progress)
+        options.protobuf = protobuf
         return KubernetesAPISource(
             connection: resolved,
-            options: APIReadOptions(
-                chunkSize: chunkSize, requestTimeout: requestTimeout,
-                connectTimeout: min(30, requestTimeout ?? 30), retry: retry, savePath: saveLive,
-                userAgent: "endpoint-drift/\(Version.current)", progress: progress),
+            options: options,
             environment: environment,
             diagnostics: { StandardStreams.writeError($0 + "\n") })
     }

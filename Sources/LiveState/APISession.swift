@@ -187,6 +187,8 @@ final class APISession: Sendable {
         // The next page, asked for while this one is decoded.
         var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
         defer { prefetched?.task.cancel() }
+        // `--save-live` keeps the items as JSON trees: those lists are read as JSON.
+        let accept = options.protobuf && !keepDocuments ? ProtobufListPage.accept : "application/json"
         while true {
             try checkCancellation(resource, namespace: namespace)
             let response: APIResponse
@@ -198,13 +200,17 @@ final class APISession: Sendable {
                 prefetched = nil
                 response = try await fetch(
                     path, query: query(continue: continueToken), verb: "list", resource: resource.qualifiedName,
-                    namespace: namespace)
+                    namespace: namespace, accept: accept)
             }
             switch response.status {
             case 200:
+                // A protobuf answer is opened (envelope and list metadata) before its items are
+                // decoded; a JSON one is read once, below.
+                let protobuf = try openProtobuf(response, resource: resource, namespace: namespace)
                 // The API server writes the list's metadata, continue token included, before the
                 // items: the next request can go out before this page is decoded.
-                if let next = ListPage.continueTokenBeforeItems(response.body) {
+                let early = protobuf.map { $0.continueToken } ?? ListPage.continueTokenBeforeItems(response.body)
+                if let next = early {
                     let query = query(continue: next)
                     prefetched = (
                         next,
@@ -213,7 +219,7 @@ final class APISession: Sendable {
                                 return .success(
                                     try await fetch(
                                         path, query: query, verb: "list", resource: resource.qualifiedName,
-                                        namespace: namespace))
+                                        namespace: namespace, accept: accept))
                             } catch {
                                 return .failure(error)
                             }
@@ -222,9 +228,15 @@ final class APISession: Sendable {
                 }
                 // The first page is here (and the next asked for) before the decision is waited for.
                 let keep = await decision?.value ?? nil
-                let page = try parse(
-                    response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
-                    leavesOut: Self.leavesOut(only: only, keep: keep))
+                let leavesOut = Self.leavesOut(only: only, keep: keep)
+                let page: ListPage
+                if let protobuf {
+                    page = protobuf.page(leavesOut: leavesOut)
+                } else {
+                    page = try parse(
+                        response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
+                        leavesOut: leavesOut)
+                }
                 let next = Self.take(page, into: &result, only: only, keep: keep)
                 guard let next else { return result }
                 pages += 1
@@ -316,12 +328,32 @@ final class APISession: Sendable {
     /// which an API server writes first but a snapshot need not).
     static func leavesOut(
         only: Set<String>?, keep: (@Sendable (ObjectRecord) -> Bool)?
-    ) -> ((KubeObject) -> Bool)? {
+    ) -> (@Sendable (KubeObject) -> Bool)? {
         guard only != nil || keep != nil else { return nil }
         return { object in
             if let only, !only.contains(object.metadata.namespace ?? "") { return true }
             if let keep, !keep(ObjectRecord(live: object)) { return true }
             return false
+        }
+    }
+
+    /// The answer opened as a protobuf list when its `Content-Type` says it is one; nil for JSON.
+    private func openProtobuf(
+        _ response: APIResponse, resource: APIResource, namespace: String?
+    ) throws(LiveError) -> ProtobufListPage? {
+        let type = response.headers.first(name: "Content-Type")
+        guard ProtobufListPage.isProtobuf(contentType: type) else { return nil }
+        let opened: Result<ProtobufListPage, ProtobufListPage.Failure> = response.body.withUnsafeReadableBytes {
+            bytes in Result { () throws(ProtobufListPage.Failure) in try ProtobufListPage(bytes, resource: resource) }
+        }
+        switch opened {
+        case .success(let list): return list
+        case .failure(let error):
+            throw LiveError(
+                kind: .invalidResponse, operation: "list", resource: resource.qualifiedName, namespace: namespace,
+                message:
+                    "the answer is not a valid \(resource.listKind) (\(response.body.readableBytes) bytes, Content-Type \(type ?? "")): \(error.message); --kube-api-content-type application/json asks for JSON instead"
+            )
         }
     }
 
@@ -352,7 +384,8 @@ final class APISession: Sendable {
     /// given), connections reset or closed mid-answer. A 401 fetches refreshable credentials (exec
     /// plugin, token file) again once.
     func fetch(
-        _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?
+        _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?,
+        accept: String = "application/json"
     ) async throws(LiveError) -> APIResponse {
         let clock = options.retryClock
         let started = clock.now()
@@ -365,7 +398,7 @@ final class APISession: Sendable {
             let response: APIResponse
             do {
                 response = try await transport.get(
-                    path, query: query, credentials: credentials, timeout: requestTimeout)
+                    path, query: query, credentials: credentials, timeout: requestTimeout, accept: accept)
             } catch {
                 try checkCancellation(resource: resource, verb: verb, namespace: namespace)
                 let elapsed = clock.now() - started

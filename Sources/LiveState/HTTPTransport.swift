@@ -91,10 +91,12 @@ actor HTTPTransport {
 
     private nonisolated var urlHostForMessages: String { connection.server.urlHost }
 
+    /// `accept`: the media types asked for, in order (lists may ask for protobuf).
     func get(
-        _ path: String, query: [(String, String)], credentials: RequestCredentials, timeout: TimeAmount?
+        _ path: String, query: [(String, String)], credentials: RequestCredentials, timeout: TimeAmount?,
+        accept: String = "application/json"
     ) async throws(Failure) -> APIResponse {
-        let request = try makeRequest(path, query: query, credentials: credentials)
+        let request = try makeRequest(path, query: query, credentials: credentials, accept: accept)
         let deadline = timeout.map { NIODeadline.now() + $0 } ?? .distantFuture
         do {
             // async-http-client's deadline ends at the response head; the body gets its own race
@@ -112,13 +114,13 @@ actor HTTPTransport {
 
     /// A GET of `path` with the headers every request carries: credentials, impersonation, TLS.
     private func makeRequest(
-        _ path: String, query: [(String, String)], credentials: RequestCredentials
+        _ path: String, query: [(String, String)], credentials: RequestCredentials, accept: String = "application/json"
     ) throws(Failure) -> HTTPClientRequest {
         var request = HTTPClientRequest(
             url: Self.url(connection: connection, host: urlHost, path: path, query: query))
         request.method = .GET
         request.headers.add(name: "User-Agent", value: userAgent)
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
         if let authorization = credentials.authorization {
             // A header cannot carry these, and the HTTP stack's error would print the value.
             guard Self.isSendable(authorization.reveal()) else {

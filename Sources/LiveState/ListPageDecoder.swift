@@ -10,7 +10,18 @@ public enum ListPageDecoder {
         public var problems: [String]
     }
 
+    /// A JSON answer, or a protobuf one (it starts with `k8s\0`).
     public static func decode(_ bytes: UnsafeRawBufferPointer, resource: APIResource) throws(LiveError) -> Page {
+        if bytes.starts(with: ProtobufListPage.magic) {
+            do throws(ProtobufListPage.Failure) {
+                let page = try ProtobufListPage(bytes, resource: resource).page()
+                return Page(
+                    objects: page.records.map(\.object), continueToken: page.continueToken, problems: page.problems)
+            } catch {
+                throw LiveError(
+                    kind: .invalidResponse, operation: "list", resource: resource.qualifiedName, message: error.message)
+            }
+        }
         do {
             let page = try ListPage.parse(bytes, resource: resource, keepDocuments: false)
             return Page(objects: page.records.map(\.object), continueToken: page.continueToken, problems: page.problems)

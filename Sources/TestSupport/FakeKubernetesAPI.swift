@@ -204,10 +204,13 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
                 return .send(
                     status: 500, headers: [], body: Array("missing fixture \(name)".utf8), cutAfter: nil, delay: delay)
             }
+            let (headers, body) = Self.negotiated(
+                status: recorded.status, headers: recorded.headers.map { ($0.name, $0.value) }, body: recorded.body,
+                request: request)
             return .send(
-                status: recorded.status, headers: recorded.headers + extraHeaders, body: recorded.body,
-                cutAfter: cutAfter, delay: delay)
+                status: recorded.status, headers: headers + extraHeaders, body: body, cutAfter: cutAfter, delay: delay)
         case .custom(let status, let headers, let body):
+            let (headers, body) = Self.negotiated(status: status, headers: headers, body: body, request: request)
             return .send(status: status, headers: headers + extraHeaders, body: body, cutAfter: cutAfter, delay: delay)
         case .delayed(let seconds, let inner):
             return resolve(
@@ -229,6 +232,31 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case .watch(let feed):
             return .stream(headers: [("Content-Type", "application/json")] + extraHeaders, feed: feed, delay: delay)
         }
+    }
+
+    /// A JSON list or `Status` answer in protobuf when the request asks for protobuf, as the API
+    /// server answers for built-in kinds; any other answer as it is.
+    static func negotiated(
+        status: Int, headers: [(String, String)], body: [UInt8], request: FakeRequest
+    ) -> ([(String, String)], [UInt8]) {
+        guard PagedList.asksForProtobuf(request),
+            headers.contains(where: { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("application/json") }),
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let kind = object["kind"] as? String
+        else { return (headers, body) }
+        let converted: [UInt8]?
+        if kind == "Status" {
+            converted = try? ProtobufFixture.status(
+                code: object["code"] as? Int ?? status, reason: object["reason"] as? String ?? "",
+                message: object["message"] as? String ?? "")
+        } else if status == 200, kind.hasSuffix("List") {
+            converted = try? ProtobufFixture.list(body)
+        } else {
+            converted = nil
+        }
+        guard let converted else { return (headers, body) }
+        let others = headers.filter { !["content-type", "content-length"].contains($0.0.lowercased()) }
+        return (others + [("Content-Type", ProtobufFixture.mediaType)], converted)
     }
 
     /// What the recorded cluster answers.

@@ -8,7 +8,7 @@ struct PagedLists {
     var byNamespace: [String: PagedList]
 
     /// Reads `namespace<TAB>item` lines.
-    static func load(_ path: String, resource: LiveObjects.Resource) -> PagedLists {
+    static func load(_ path: String, resource: LiveObjects.Resource) throws -> PagedLists {
         let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
         var items: [[UInt8]] = []
         var namespaces: [String] = []
@@ -27,9 +27,60 @@ struct PagedLists {
         let listKind = "\(resource.kind)List"
         var grouped: [String: [[UInt8]]] = [:]
         for (namespace, item) in zip(namespaces, items) { grouped[namespace, default: []].append(item) }
+        // Each list is also served in protobuf, to a client that asks for it. Converting takes a
+        // minute at 1× (JSON → protobuf JSON → message): done once and kept beside the JSON items.
+        let json = PagedList(kind: listKind, apiVersion: resource.apiVersion, items: items)
+        let protobufItems: [[UInt8]]
+        if let kept = readProtobufItems("\(path).pb", count: items.count, newerThan: path) {
+            protobufItems = kept
+        } else {
+            protobufItems = try json.withProtobuf(concurrently: true).protobufItems ?? []
+            writeProtobufItems(protobufItems, to: "\(path).pb")
+        }
+        let all = json.with(protobufItems: protobufItems)
+        var protobufGrouped: [String: [[UInt8]]] = [:]
+        for (namespace, item) in zip(namespaces, protobufItems) { protobufGrouped[namespace, default: []].append(item) }
         return PagedLists(
-            all: PagedList(kind: listKind, apiVersion: resource.apiVersion, items: items),
-            byNamespace: grouped.mapValues { PagedList(kind: listKind, apiVersion: resource.apiVersion, items: $0) })
+            all: all,
+            byNamespace: grouped.mapValues {
+                PagedList(kind: listKind, apiVersion: resource.apiVersion, items: $0)
+            }.reduce(into: [:]) { lists, entry in
+                lists[entry.key] = entry.value.with(protobufItems: protobufGrouped[entry.key] ?? [])
+            })
+    }
+
+    /// Items as 4-byte little-endian lengths, each followed by the item.
+    private static func writeProtobufItems(_ items: [[UInt8]], to path: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(items.reduce(0) { $0 + $1.count + 4 })
+        for item in items {
+            withUnsafeBytes(of: UInt32(item.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: item)
+        }
+        try? Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The kept items, when the file is complete, holds `count` items and is newer than `source`.
+    private static func readProtobufItems(_ path: String, count: Int, newerThan source: String) -> [[UInt8]]? {
+        let files = FileManager.default
+        guard let kept = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+            let written = (try? files.attributesOfItem(atPath: source))?[.modificationDate] as? Date, kept >= written,
+            let data = try? Data(contentsOf: URL(fileURLWithPath: path))
+        else { return nil }
+        var items: [[UInt8]] = []
+        items.reserveCapacity(count)
+        let complete = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset + 4 <= buffer.count {
+                let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                offset += 4
+                guard offset + length <= buffer.count else { return false }
+                items.append(Array(buffer[offset..<(offset + length)]))
+                offset += length
+            }
+            return offset == buffer.count
+        }
+        return complete && items.count == count ? items : nil
     }
 
     static func path(_ resource: LiveObjects.Resource, namespace: String?) -> String {

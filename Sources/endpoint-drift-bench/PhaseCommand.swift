@@ -39,6 +39,8 @@ struct PhaseCommand: AsyncParsableCommand {
     @Option var renders = 9
     @Option var port = 0
     @Option var caFile = ""
+    /// live-api and list-bare: lists asked for in Kubernetes' protobuf encoding instead of JSON.
+    @Flag var protobuf = false
 
     func run() async throws {
         // As the endpoint-drift executable does.
@@ -81,8 +83,10 @@ struct PhaseCommand: AsyncParsableCommand {
                     figure, bytes: result.stats.bytesRead, items: result.records.count,
                     note: "\(result.cacheUse.hits) blobs from the cache, \(result.cacheUse.stored) read"))
         case .listBare:
-            let (bytes, figure) = try await Meter.measure("limit: bare list requests (API, HTTPS)", scale: label) {
-                try await BareLists.run(port: port, caFile: caFile)
+            let (bytes, figure) = try await Meter.measure(
+                "limit: bare list requests (API, HTTPS\(protobuf ? ", protobuf" : ""))", scale: label
+            ) {
+                try await BareLists.run(port: port, caFile: caFile, protobuf: protobuf)
             }
             figures.append(with(figure, bytes: bytes, items: 3, note: "3 lists over all namespaces, pages of 500"))
         case .liveFile:
@@ -94,14 +98,16 @@ struct PhaseCommand: AsyncParsableCommand {
                     figure, bytes: fileSize(data.liveFile), items: snapshot.records.count,
                     note: "\(ResultReport.mb(Meter.status("VmRSS"))) MB resident after"))
         case .liveAPI:
-            let source = try apiSource()
-            let (snapshot, figure) = try await Meter.measure("live read (API, HTTPS)", scale: label) {
+            let source = try apiSource(protobuf: protobuf)
+            let (snapshot, figure) = try await Meter.measure(
+                "live read (API, HTTPS\(protobuf ? ", protobuf" : ""))", scale: label
+            ) {
                 try await source.read(scope: .all)
             }
             let bytes = LiveObjects.Resource.allCases.reduce(0) { $0 + fileSize(data.apiItems($1)) }
             figures.append(with(figure, bytes: bytes, items: snapshot.records.count, note: "pages of 500"))
         case .pageDecode:
-            figures.append(try decodePages(data, label: label))
+            figures += try decodePages(data, label: label)
         case .compareReport:
             figures += try await compareAndReport(data, label: label)
         }
@@ -133,34 +139,44 @@ struct PhaseCommand: AsyncParsableCommand {
         return try RepositorySnapshot(repositoryPath: data.repository, revision: "HEAD").scan(options)
     }
 
-    private func apiSource() throws -> KubernetesAPISource {
+    private func apiSource(protobuf: Bool) throws -> KubernetesAPISource {
         let connection = ClusterConnection(
             server: ServerEndpoint(scheme: "https", host: "127.0.0.1", port: port),
             certificateAuthorityPEM: Secret(try String(contentsOfFile: caFile, encoding: .utf8)),
             description: "benchmark API server", identityDescription: "anonymous")
-        return KubernetesAPISource(
-            connection: connection, options: APIReadOptions(chunkSize: 500, requestTimeout: 300),
-            diagnostics: { _ in })
+        var options = APIReadOptions(chunkSize: 500, requestTimeout: 300)
+        options.protobuf = protobuf
+        return KubernetesAPISource(connection: connection, options: options, diagnostics: { _ in })
     }
 
-    /// The list pages as the API server sends them, decoded from memory: the JSON reading alone.
-    private func decodePages(_ data: BenchData, label: String) throws -> Figure {
+    /// The list pages as the API server sends them, decoded from memory: the JSON reading alone,
+    /// and the same pages in protobuf.
+    private func decodePages(_ data: BenchData, label: String) throws -> [Figure] {
         var pages: [(APIResource, [UInt8])] = []
+        var protobufPages: [(APIResource, [UInt8])] = []
         for (resource, api) in [
             (LiveObjects.Resource.endpoints, APIResource.endpoints), (.endpointSlices, .endpointSlices),
             (.services, .services),
         ] {
-            let list = PagedLists.load(data.apiItems(resource), resource: resource)
+            let list = try PagedLists.load(data.apiItems(resource), resource: resource)
             var offset = 0
             while offset < list.all.items.count {
                 pages.append((api, list.all.page(offset: offset, limit: 500)))
+                if let page = list.all.protobufPage(offset: offset, limit: 500) { protobufPages.append((api, page)) }
                 offset += 500
             }
         }
+        return [
+            try bestDecode("live page decode (memory)", pages, label: label),
+            try bestDecode("live page decode (memory, protobuf)", protobufPages, label: label),
+        ]
+    }
+
+    private func bestDecode(_ name: String, _ pages: [(APIResource, [UInt8])], label: String) throws -> Figure {
         let bytes = pages.reduce(0) { $0 + $1.1.count }
         var best: Figure?
         for _ in 0..<3 {
-            let (count, figure) = try Meter.measure("live page decode (memory)", scale: label) {
+            let (count, figure) = try Meter.measure(name, scale: label) {
                 var count = 0
                 for (resource, page) in pages {
                     count += try page.withUnsafeBytes { try ListPageDecoder.decode($0, resource: resource) }.objects

@@ -86,13 +86,26 @@ struct ResultReport {
                             + String(format: "%.2f×", scan.wall / git.wall) + " git cat-file --batch")
                 }
             }
-            if let bare = figure("limit: bare list requests (API, HTTPS)", scale) {
-                for phase in ["check (API, HTTPS)", "check (API, HTTPS, warm cache)", "live read (API, HTTPS)"] {
+            // Each encoding against the bare lists in the same encoding.
+            for (limit, phases, what) in [
+                (
+                    "limit: bare list requests (API, HTTPS)",
+                    ["check (API, HTTPS)", "check (API, HTTPS, warm cache)", "live read (API, HTTPS)"],
+                    "the bare list requests"
+                ),
+                (
+                    "limit: bare list requests (API, HTTPS, protobuf)",
+                    ["check (API, HTTPS, protobuf)", "live read (API, HTTPS, protobuf)"],
+                    "the bare protobuf list requests"
+                ),
+            ] {
+                guard let bare = figure(limit, scale) else { continue }
+                for phase in phases {
                     guard let check = figure(phase, scale) else { continue }
                     lines.append(
                         "\(scale): \(phase) \(Self.format(check.wall)) s, \(Self.mb(check.peakRSS)) MB = "
-                            + String(format: "%.2f×", check.wall / bare.wall)
-                            + " the bare list requests (\(Self.format(bare.wall)) s)")
+                            + String(format: "%.2f×", check.wall / bare.wall) + " \(what) (\(Self.format(bare.wall)) s)"
+                    )
                 }
             }
             return lines

@@ -45,8 +45,12 @@ struct RunCommand: AsyncParsableCommand {
             figures += try phase("live-file", [])
             figures += try phase("page-decode", [])
             let server = try APIServerProcess(bench: bench, dataDirectory: dataDirectory, scale: scale)
-            figures += try phase("live-api", ["--port", "\(server.port)", "--ca-file", server.caFile])
-            figures += try phase("list-bare", ["--port", "\(server.port)", "--ca-file", server.caFile])
+            let endpoint = ["--port", "\(server.port)", "--ca-file", server.caFile]
+            figures += try phase("live-api", endpoint)
+            figures += try phase("list-bare", endpoint)
+            // The same lists in Kubernetes' protobuf encoding (issue 15: does it beat JSON?).
+            figures += try phase("live-api", endpoint + ["--protobuf"])
+            figures += try phase("list-bare", endpoint + ["--protobuf"])
             // Rendering takes milliseconds and a neighbour's load easily doubles one run: every scale
             // gets all its runs here.
             figures += try Runner.best(runs) {
@@ -67,6 +71,16 @@ struct RunCommand: AsyncParsableCommand {
                     Runner.command(
                         "check (API, HTTPS)", scale,
                         [binary, "check", "--repo", data.repository, "--kubeconfig", kubeconfig, "--no-cache"])
+                ]
+            }
+            figures += try Runner.best(repeats) {
+                try [
+                    Runner.command(
+                        "check (API, HTTPS, protobuf)", scale,
+                        [
+                            binary, "check", "--repo", data.repository, "--kubeconfig", kubeconfig, "--no-cache",
+                            "--kube-api-content-type", "application/vnd.kubernetes.protobuf",
+                        ])
                 ]
             }
             // The same with the blob cache a first run filled: what CI and nightly runs see.

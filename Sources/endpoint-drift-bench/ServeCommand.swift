@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         let data = BenchData(scale: BenchScale(factor: scale), base: dataDirectory)
         let server = try await FakeKubernetesAPI.start(authentication: .anyone)
         for resource in LiveObjects.Resource.allCases {
-            let lists = PagedLists.load(data.apiItems(resource), resource: resource)
+            let lists = try PagedLists.load(data.apiItems(resource), resource: resource)
             server.on(PagedLists.path(resource, namespace: nil), respond: lists.all.response)
             for (namespace, list) in lists.byNamespace.sorted(by: { $0.key < $1.key }) {
                 server.on(PagedLists.path(resource, namespace: namespace), respond: list.response)

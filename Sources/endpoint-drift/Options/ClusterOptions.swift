@@ -58,7 +58,28 @@ struct ClusterOptions: ParsableArguments {
             valueName: "file"))
     var saveLive: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The encoding lists are asked for: application/json, or application/vnd.kubernetes.protobuf (answers about 40% smaller, for a slow link to the API server; JSON is read when a server has no protobuf). Watches and --save-live always use JSON.",
+            valueName: "type"))
+    var kubeAPIContentType = "application/json"
+
+    /// `--kube-api-content-type` as kube-controller-manager spells it; `protobuf` and `json` too.
+    var asksForProtobuf: Bool? {
+        switch kubeAPIContentType.lowercased() {
+        case "application/vnd.kubernetes.protobuf", "protobuf": true
+        case "application/json", "json": false
+        default: nil
+        }
+    }
+
     func validate() throws {
+        guard asksForProtobuf != nil else {
+            throw ValidationError(
+                "--kube-api-content-type: '\(kubeAPIContentType)' is neither application/vnd.kubernetes.protobuf nor application/json"
+            )
+        }
         if allNamespaces && !namespaces.isEmpty {
             throw ValidationError("-A/--all-namespaces and -n/--namespace exclude each other; pass one")
         }
@@ -91,6 +112,7 @@ struct ClusterOptions: ParsableArguments {
         return LiveSettings(
             connection: ConnectionRequest(kubeconfigPath: kubeconfig, context: context, inCluster: inCluster),
             namespaces: namespaces, allNamespaces: allNamespaces, chunkSize: chunkSize,
-            requestTimeout: timeout > 0 ? timeout : nil, liveFile: liveFile, saveLive: saveLive)
+            requestTimeout: timeout > 0 ? timeout : nil, liveFile: liveFile, saveLive: saveLive,
+            protobuf: asksForProtobuf ?? false)
     }
 }
