@@ -149,7 +149,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport"],
+            name: "ScannerTests", dependencies: ["Scanner", "Manifests", "GitStore", "TestSupport", "BinaryCoding"],
             swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["endpoint-drift", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DriftTests", dependencies: ["Drift", "Manifests", "TestSupport"], swiftSettings: strict),

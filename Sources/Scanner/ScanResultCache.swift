@@ -160,7 +160,12 @@ struct CachedScan {
         let chunks = Chunks<[ObjectRecord]>(count: ranges.count)
         let parts = ranges
         DispatchQueue.concurrentPerform(iterations: parts.count) { index in
-            chunks.set(index, try? BinaryDecoder().decode([ObjectRecord].self, from: Array(bytes[parts[index]])))
+            // By hand first (several times faster); the generic decoder when that finds a shape it
+            // does not know.
+            let chunk = Array(bytes[parts[index]])
+            chunks.set(
+                index,
+                (try? RecordReader.records(chunk)) ?? (try? BinaryDecoder().decode([ObjectRecord].self, from: chunk)))
         }
         guard let decoded = chunks.all() else { return nil }
         let records = Array(decoded.joined())
