@@ -44,14 +44,14 @@ struct LiveObjectReader {
         var metadata: ObjectMeta?
         var subsets: [EndpointSubset] = []
         try object { this, key throws(ManifestError) in
-            guard !this.leftOut else { return try this.reader.skipValue() }
+            guard !this.leftOut else { return try this.reader.skipValueUnchecked() }
             switch key {
             case "metadata":
                 let meta = try this.metadata()
                 metadata = meta
                 this.decideLeavingOut(.endpoints(Endpoints(metadata: meta, subsets: [])))
             case "subsets": try this.array { this throws(ManifestError) in subsets.append(try this.subset()) }
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         return Endpoints(metadata: try required(metadata), subsets: subsets)
@@ -67,7 +67,7 @@ struct LiveObjectReader {
                 try this.array { this throws(ManifestError) in subset.notReadyAddresses.append(try this.address()) }
             case "ports":
                 try this.array { this throws(ManifestError) in subset.ports.append(try this.port(required: true)) }
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         return subset
@@ -82,7 +82,7 @@ struct LiveObjectReader {
             case "ip": ip = try this.string(key.string)
             case "hostname": hostname = try this.string(key.string)
             case "nodeName": nodeName = try this.string(key.string)
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         guard let ip else { throw missing("ip") }
@@ -97,7 +97,7 @@ struct LiveObjectReader {
             case "port": port.port = try this.int(key.string)
             case "protocol": port.protocol = try this.string(key.string)
             case "appProtocol": port.appProtocol = try this.string(key.string)
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         if required && port.port == nil { throw missing("port") }
@@ -110,7 +110,7 @@ struct LiveObjectReader {
         var endpoints: [SliceEndpoint] = []
         var ports: [EndpointPort]?
         try object { this, key throws(ManifestError) in
-            guard !this.leftOut else { return try this.reader.skipValue() }
+            guard !this.leftOut else { return try this.reader.skipValueUnchecked() }
             switch key {
             case "metadata":
                 let meta = try this.metadata()
@@ -120,11 +120,11 @@ struct LiveObjectReader {
             case "endpoints":
                 try this.array { this throws(ManifestError) in endpoints.append(try this.sliceEndpoint()) }
             case "ports":
-                guard !this.nextIsNull() else { return try this.reader.skipValue() }
+                guard !this.nextIsNull() else { return try this.reader.skipValueUnchecked() }
                 var list: [EndpointPort] = []
                 try this.array { this throws(ManifestError) in list.append(try this.port(required: false)) }
                 ports = list
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         guard let addressType = addressType ?? (leftOut ? "" : nil) else { throw missing("addressType") }
@@ -147,13 +147,13 @@ struct LiveObjectReader {
                     case "ready": endpoint.conditions.ready = try this.bool(key.string)
                     case "serving": endpoint.conditions.serving = try this.bool(key.string)
                     case "terminating": endpoint.conditions.terminating = try this.bool(key.string)
-                    default: try this.reader.skipValue()
+                    default: try this.reader.skipValueUnchecked()
                     }
                 }
             case "hostname": endpoint.hostname = try this.string(key.string)
             case "nodeName": endpoint.nodeName = try this.string(key.string)
             case "zone": endpoint.zone = try this.string(key.string)
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         return endpoint
@@ -163,16 +163,16 @@ struct LiveObjectReader {
         var metadata: ObjectMeta?
         var service: Service?
         try object { this, key throws(ManifestError) in
-            guard !this.leftOut else { return try this.reader.skipValue() }
+            guard !this.leftOut else { return try this.reader.skipValueUnchecked() }
             switch key {
             case "metadata":
                 let meta = try this.metadata()
                 metadata = meta
                 this.decideLeavingOut(.service(Service(metadata: meta)))
             case "spec":
-                guard !this.nextIsNull() else { return try this.reader.skipValue() }
+                guard !this.nextIsNull() else { return try this.reader.skipValueUnchecked() }
                 service = try this.serviceSpec()
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         let meta = try required(metadata)
@@ -195,7 +195,7 @@ struct LiveObjectReader {
                     if let address = try this.string("clusterIPs[]") { service.clusterIPs.append(address) }
                 }
             case "ports": try this.array { this throws(ManifestError) in service.ports.append(try this.servicePort()) }
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         if service.clusterIPs.isEmpty, let clusterIP { service.clusterIPs = [clusterIP] }
@@ -215,7 +215,7 @@ struct LiveObjectReader {
             case "protocol": proto = try this.string(key.string) ?? "TCP"
             case "targetPort": targetPort = try this.intOrString(key.string)
             case "appProtocol": appProtocol = try this.string(key.string)
-            default: try this.reader.skipValue()
+            default: try this.reader.skipValueUnchecked()
             }
         }
         guard let number else { throw missing("port") }
@@ -233,7 +233,7 @@ struct LiveObjectReader {
             case "resourceVersion": meta.resourceVersion = try this.string(key.string)
             case "uid": meta.uid = try this.string(key.string)
             case "creationTimestamp": meta.creationTimestamp = try this.string(key.string)
-            default: try this.reader.skipValue()  // managedFields above all
+            default: try this.reader.skipValueUnchecked()  // managedFields above all
             }
         }
         guard !meta.name.isEmpty else { throw missing("metadata.name") }
