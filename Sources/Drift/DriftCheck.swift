@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 
 /// One whole check (or lint) run as a pure function: desired state, optional base commit and live
@@ -103,6 +104,12 @@ public enum DriftCheck {
         mutating func startRun() {
             compared = 0
             linted = false
+        }
+
+        /// Whether `comparison` would compute `key` (rather than reuse what it has).
+        func needsComparison(_ key: ServiceKey, touched: Set<ServiceKey>?) -> Bool {
+            guard let touched, !touched.contains(key) else { return true }
+            return comparisons[key] == nil
         }
 
         mutating func comparison(
@@ -263,6 +270,28 @@ private struct Evaluation {
         services.sort { $0.key < $1.key }
     }
 
+    /// `DriftDetector.compare` of each key, on every core when there are enough to share.
+    private static func compareConcurrently(
+        _ keys: [ServiceKey], desired: ServiceInventory, live: ServiceInventory
+    ) -> [ServiceKey: ServiceComparison?] {
+        let parts = keys.count >= 64 ? min(8, ProcessInfo.processInfo.activeProcessorCount * 2) : 1
+        let results = ComparisonResults(parts: parts)
+        let work = { @Sendable (part: Int) in
+            var found: [(ServiceKey, ServiceComparison?)] = []
+            for index in stride(from: part, to: keys.count, by: parts) {
+                let key = keys[index]
+                found.append((key, DriftDetector.compare(key, desired: desired[key], live: live[key])))
+            }
+            results.set(part, found)
+        }
+        if parts == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
+        }
+        return results.merged()
+    }
+
     private mutating func compare(
         live: DriftCheck.Observed, configuration: DriftConfiguration, skipping uncomparable: Set<ServiceKey>,
         reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
@@ -274,6 +303,7 @@ private struct Evaluation {
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {
             errors.append(DriftReport.Message(kind: "namespace", message: "namespace \(namespace): \(message)"))
         }
+        var compared: [ServiceKey] = []
         for key in inventory.keys.union(liveInventory.keys).sorted() where !uncomparable.contains(key) {
             let desired = inventory[key]
             guard configuration.admits(key) else {
@@ -293,11 +323,20 @@ private struct Evaluation {
                 }
                 continue
             }
+            compared.append(key)
+        }
+        // Each Service compares on its own (the detector is a pure function of its two entries):
+        // those to compare are compared on every core first, then taken in order.
+        let computed = Self.compareConcurrently(
+            compared.filter { reuse.needsComparison($0, touched: touched) }, desired: inventory, live: liveInventory)
+        for key in compared {
             // A Service no event touched compares as it did: its objects on both sides are the same.
             guard
                 let comparison = reuse.comparison(
                     key, touched: touched,
-                    compute: { DriftDetector.compare(key, desired: desired, live: liveInventory[key]) })
+                    compute: {
+                        computed[key] ?? DriftDetector.compare(key, desired: inventory[key], live: liveInventory[key])
+                    })
             else {
                 continue
             }
@@ -342,5 +381,23 @@ private struct Evaluation {
         if let service = finding.service { return configuration.admits(service) }
         if let object = finding.object { return configuration.namespaces.admits(namespace: object.namespace) }
         return true
+    }
+}
+
+/// Each part's comparisons, written from its own thread.
+private final class ComparisonResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [[(ServiceKey, ServiceComparison?)]]
+
+    init(parts: Int) { self.parts = Array(repeating: [], count: parts) }
+
+    func set(_ part: Int, _ found: [(ServiceKey, ServiceComparison?)]) { lock.withLock { parts[part] = found } }
+
+    func merged() -> [ServiceKey: ServiceComparison?] {
+        lock.withLock {
+            var all: [ServiceKey: ServiceComparison?] = [:]
+            for part in parts { for (key, comparison) in part { all[key] = .some(comparison) } }
+            return all
+        }
     }
 }
