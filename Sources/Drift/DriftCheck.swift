@@ -115,7 +115,7 @@ public enum DriftCheck {
         mutating func comparison(
             _ key: ServiceKey, touched: Set<ServiceKey>?, compute: () -> ServiceComparison?
         ) -> ServiceComparison? {
-            if let touched, !touched.contains(key), let known = comparisons[key] { return known }
+            if !needsComparison(key, touched: touched), let known = comparisons[key] { return known }
             compared += 1
             let comparison = compute()
             comparisons[key] = .some(comparison)
@@ -275,21 +275,17 @@ private struct Evaluation {
         _ keys: [ServiceKey], desired: ServiceInventory, live: ServiceInventory
     ) -> [ServiceKey: ServiceComparison?] {
         let parts = keys.count >= 64 ? min(8, ProcessInfo.processInfo.activeProcessorCount * 2) : 1
-        let results = ComparisonResults(parts: parts)
-        let work = { @Sendable (part: Int) in
-            var found: [(ServiceKey, ServiceComparison?)] = []
-            for index in stride(from: part, to: keys.count, by: parts) {
-                let key = keys[index]
-                found.append((key, DriftDetector.compare(key, desired: desired[key], live: live[key])))
+        let found = Concurrently.map(parts) { part in
+            stride(from: part, to: keys.count, by: parts).map { index in
+                (
+                    keys[index],
+                    DriftDetector.compare(keys[index], desired: desired[keys[index]], live: live[keys[index]])
+                )
             }
-            results.set(part, found)
         }
-        if parts == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
-        }
-        return results.merged()
+        var all: [ServiceKey: ServiceComparison?] = [:]
+        for (key, comparison) in found.joined() { all[key] = .some(comparison) }
+        return all
     }
 
     private mutating func compare(
@@ -381,23 +377,5 @@ private struct Evaluation {
         if let service = finding.service { return configuration.admits(service) }
         if let object = finding.object { return configuration.namespaces.admits(namespace: object.namespace) }
         return true
-    }
-}
-
-/// Each part's comparisons, written from its own thread.
-private final class ComparisonResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parts: [[(ServiceKey, ServiceComparison?)]]
-
-    init(parts: Int) { self.parts = Array(repeating: [], count: parts) }
-
-    func set(_ part: Int, _ found: [(ServiceKey, ServiceComparison?)]) { lock.withLock { parts[part] = found } }
-
-    func merged() -> [ServiceKey: ServiceComparison?] {
-        lock.withLock {
-            var all: [ServiceKey: ServiceComparison?] = [:]
-            for part in parts { for (key, comparison) in part { all[key] = .some(comparison) } }
-            return all
-        }
     }
 }

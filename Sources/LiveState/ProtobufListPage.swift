@@ -20,7 +20,8 @@ struct ProtobufListPage {
     static let accept = "\(mediaType), application/json"
     static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
 
-    private static let options: BinaryDecodingOptions = {
+    /// Fields this package's schemas leave out are skipped, not kept.
+    static let options: BinaryDecodingOptions = {
         var options = BinaryDecodingOptions()
         options.discardUnknownFields = true
         return options
@@ -39,16 +40,7 @@ struct ProtobufListPage {
 
     init(_ bytes: UnsafeRawBufferPointer, resource: APIResource) throws(Failure) {
         self.resource = resource
-        guard bytes.count >= 4, bytes.prefix(4).elementsEqual(Self.magic) else {
-            throw Failure("it does not start with Kubernetes' protobuf magic \"k8s\\0\"")
-        }
-        let envelope: PBUnknown
-        do {
-            envelope = try PBUnknown(
-                serializedBytes: Data(UnsafeRawBufferPointer(rebasing: bytes[4...])), options: Self.options)
-        } catch {
-            throw Failure("the envelope (runtime.Unknown) does not decode: \(error)")
-        }
+        let envelope = try Self.envelope(bytes)
         guard envelope.contentEncoding.isEmpty else {
             throw Failure("its content encoding \"\(envelope.contentEncoding.prefix(40))\" is not supported")
         }
@@ -63,6 +55,18 @@ struct ProtobufListPage {
         }
     }
 
+    /// The `runtime.Unknown` after the magic, as every protobuf answer (a list, a `Status`) is framed.
+    static func envelope(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> PBUnknown {
+        guard bytes.count >= 4, bytes.prefix(4).elementsEqual(magic) else {
+            throw Failure("it does not start with Kubernetes' protobuf magic \"k8s\\0\"")
+        }
+        do {
+            return try PBUnknown(serializedBytes: Data(UnsafeRawBufferPointer(rebasing: bytes[4...])), options: options)
+        } catch {
+            throw Failure("the envelope (runtime.Unknown) does not decode: \(error)")
+        }
+    }
+
     /// The items as records; an item that does not decode, or lacks a field the model needs, is
     /// named in `problems` and left out, as the JSON reader does. The items are length-delimited,
     /// so they are decoded on every core without reading them first; records keep the list's order.
@@ -74,8 +78,7 @@ struct ProtobufListPage {
         page.itemCount = list.items.count
         let items = list.items
         let chunks = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 64))
-        let results = ChunkResults(count: chunks)
-        let decode = { @Sendable (chunk: Int) in
+        let decoded = Concurrently.map(chunks) { chunk in
             var records: [ObjectRecord] = []
             var problems: [String] = []
             let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
@@ -88,34 +91,11 @@ struct ProtobufListPage {
                     problems.append("\(describe(items[index], index: index)): \(error.message)")
                 }
             }
-            results.set(chunk, records: records, problems: problems)
+            return (records: records, problems: problems)
         }
-        if chunks == 1 {
-            decode(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: chunks, execute: decode)
-        }
-        (page.records, page.problems) = results.joined()
+        page.records = decoded.count == 1 ? decoded[0].records : decoded.flatMap(\.records)
+        page.problems = decoded.flatMap(\.problems)
         return page
-    }
-
-    /// Each chunk's records and problems, written from its own thread.
-    private final class ChunkResults: @unchecked Sendable {
-        private let lock = NSLock()
-        private var chunks: [(records: [ObjectRecord], problems: [String])]
-
-        init(count: Int) { chunks = Array(repeating: ([], []), count: count) }
-
-        func set(_ chunk: Int, records: [ObjectRecord], problems: [String]) {
-            lock.withLock { chunks[chunk] = (records, problems) }
-        }
-
-        func joined() -> ([ObjectRecord], [String]) {
-            lock.withLock {
-                guard chunks.count > 1 else { return chunks.first ?? ([], []) }
-                return (chunks.flatMap(\.records), chunks.flatMap(\.problems))
-            }
-        }
     }
 
     // MARK: Items

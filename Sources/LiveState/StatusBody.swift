@@ -31,12 +31,8 @@ struct StatusBody {
     }
 
     private static func protobuf(_ body: ByteBuffer) -> PBStatus? {
-        var options = BinaryDecodingOptions()
-        options.discardUnknownFields = true
-        let bytes = Data(body.readableBytesView.dropFirst(ProtobufListPage.magic.count))
-        guard let envelope = try? PBUnknown(serializedBytes: bytes, options: options),
-            envelope.typeMeta.kind == "Status"
-        else { return nil }
-        return try? PBStatus(serializedBytes: envelope.raw, options: options)
+        let envelope = body.withUnsafeReadableBytes { try? ProtobufListPage.envelope($0) }
+        guard let envelope, envelope.typeMeta.kind == "Status" else { return nil }
+        return try? PBStatus(serializedBytes: envelope.raw, options: ProtobufListPage.options)
     }
 }

@@ -126,13 +126,12 @@ struct CachedScan {
     func encoded() -> [UInt8]? {
         let size = max(1, (records.count + Self.chunks - 1) / Self.chunks)
         let starts = Array(stride(from: 0, to: records.count, by: size))
-        let encoded = Chunks<[UInt8]>(count: starts.count)
         let records = records
-        DispatchQueue.concurrentPerform(iterations: starts.count) { index in
+        let bodies = Concurrently.map(starts.count) { index in
             let start = starts[index]
-            encoded.set(index, try? BinaryEncoder().encode(Array(records[start..<min(start + size, records.count)])))
-        }
-        guard let bodies = encoded.all() else { return nil }
+            return try? BinaryEncoder().encode(Array(records[start..<min(start + size, records.count)]))
+        }.compactMap { $0 }
+        guard bodies.count == starts.count else { return nil }
         let head = Head(
             errors: errors, notes: notes, uncomparable: uncomparable, variableSourceRequests: variableSourceRequests,
             stats: stats, chunkLengths: bodies.map(\.count))
@@ -157,38 +156,17 @@ struct CachedScan {
             ranges.append(start..<(start + length))
             start += length
         }
-        let chunks = Chunks<[ObjectRecord]>(count: ranges.count)
         let parts = ranges
-        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+        let decoded = Concurrently.map(parts.count) { index in
             // By hand first (several times faster); the generic decoder when that finds a shape it
             // does not know.
             let chunk = Array(bytes[parts[index]])
-            chunks.set(
-                index,
-                (try? RecordReader.records(chunk)) ?? (try? BinaryDecoder().decode([ObjectRecord].self, from: chunk)))
-        }
-        guard let decoded = chunks.all() else { return nil }
+            return (try? RecordReader.records(chunk)) ?? (try? BinaryDecoder().decode([ObjectRecord].self, from: chunk))
+        }.compactMap { $0 }
+        guard decoded.count == parts.count else { return nil }
         let records = Array(decoded.joined())
         return CachedScan(
             records: records, errors: head.errors, notes: head.notes, uncomparable: head.uncomparable,
             variableSourceRequests: head.variableSourceRequests, stats: head.stats)
-    }
-
-    /// Chunks as the threads that make them finish.
-    private final class Chunks<Chunk>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var chunks: [Chunk?]
-
-        init(count: Int) { chunks = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ chunk: Chunk?) { lock.withLock { chunks[index] = chunk } }
-
-        /// Every chunk in order, or nil when one was not made.
-        func all() -> [Chunk]? {
-            lock.withLock {
-                let made = chunks.compactMap { $0 }
-                return made.count == chunks.count ? made : nil
-            }
-        }
     }
 }

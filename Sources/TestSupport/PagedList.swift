@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 
 /// A list the fake API server serves in pages, as the API server does: `limit` items per answer,
 /// a continue token and `remainingItemCount` while more remain. Items are compact JSON without
@@ -27,14 +28,13 @@ public struct PagedList: Sendable {
         guard concurrently else {
             return with(protobufItems: try items.map { try ProtobufFixture.item($0, kind: itemKind) })
         }
-        let converted = ConvertedItems(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: 64) { chunk in
-            let range = (items.count * chunk / 64)..<(items.count * (chunk + 1) / 64)
-            for index in range {
-                converted.set(index, Result { try ProtobufFixture.item(items[index], kind: itemKind) })
+        let items = items
+        let converted = Concurrently.map(64) { chunk in
+            (items.count * chunk / 64..<items.count * (chunk + 1) / 64).map { index in
+                Result { try ProtobufFixture.item(items[index], kind: itemKind) }
             }
         }
-        return with(protobufItems: try converted.values())
+        return with(protobufItems: try converted.joined().map { try $0.get() })
     }
 
     /// This list with `protobufItems` as its protobuf form (the same items, in order).
@@ -44,23 +44,10 @@ public struct PagedList: Sendable {
         return list
     }
 
-    /// Results written from several threads, each index once.
-    private final class ConvertedItems: @unchecked Sendable {
-        private let lock = NSLock()
-        private var results: [Result<[UInt8], any Error>?]
-
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ result: Result<[UInt8], any Error>) { lock.withLock { results[index] = result } }
-
-        func values() throws -> [[UInt8]] { try results.map { try ($0 ?? .success([])).get() } }
-    }
-
     /// Items `offset..<offset+limit` in protobuf; nil when the list has no protobuf form.
     public func protobufPage(offset: Int, limit: Int) -> [UInt8]? {
         guard let protobufItems else { return nil }
-        let start = min(max(0, offset), protobufItems.count)
-        let end = limit > 0 ? min(protobufItems.count, start + limit) : protobufItems.count
+        let (start, end) = bounds(offset: offset, limit: limit)
         var raw = ProtobufWire()
         raw.field(
             1,
@@ -71,10 +58,15 @@ public struct PagedList: Sendable {
         return ProtobufWire.envelope(apiVersion: apiVersion, kind: kind, raw: raw.bytes)
     }
 
+    /// Where a page of `limit` items from `offset` starts and ends (to the end when `limit` is 0).
+    private func bounds(offset: Int, limit: Int) -> (start: Int, end: Int) {
+        let start = min(max(0, offset), items.count)
+        return (start, limit > 0 ? min(items.count, start + limit) : items.count)
+    }
+
     /// Items `offset..<offset+limit` (all from `offset` when `limit` is 0).
     public func page(offset: Int, limit: Int) -> [UInt8] {
-        let start = min(max(0, offset), items.count)
-        let end = limit > 0 ? min(items.count, start + limit) : items.count
+        let (start, end) = bounds(offset: offset, limit: limit)
         var body = Array(
             "{\"kind\":\"\(kind)\",\"apiVersion\":\"\(apiVersion)\",\"metadata\":{\"resourceVersion\":\"\(resourceVersion)\""
                 .utf8)

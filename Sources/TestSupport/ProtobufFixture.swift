@@ -59,10 +59,10 @@ public enum ProtobufFixture {
 
     /// The kind, apiVersion and `raw` of an answer in protobuf (`k8s\0` and a `runtime.Unknown`).
     public static func unwrap(_ bytes: [UInt8]) throws -> (kind: String, apiVersion: String, raw: [UInt8]) {
-        guard bytes.starts(with: [0x6B, 0x38, 0x73, 0x00]) else {
+        guard bytes.starts(with: ProtobufWire.magic) else {
             throw Failure(description: "no k8s protobuf magic")
         }
-        let envelope = try PBObjectUnknown(serializedBytes: Array(bytes.dropFirst(4)))
+        let envelope = try PBObjectUnknown(serializedBytes: Array(bytes.dropFirst(ProtobufWire.magic.count)))
         return (envelope.typeMeta.kind, envelope.typeMeta.apiVersion, Array(envelope.raw))
     }
 

@@ -29,6 +29,9 @@ public struct ProtobufWire {
         varint(value)
     }
 
+    /// What every protobuf answer of the API server starts with: `k8s\0`.
+    public static let magic: [UInt8] = [0x6B, 0x38, 0x73, 0x00]
+
     /// Bytes `k8s\0` and a `runtime.Unknown` holding `raw`: how the API server frames every
     /// protobuf answer (lists, objects, Status).
     public static func envelope(apiVersion: String, kind: String, raw: [UInt8]) -> [UInt8] {
@@ -36,7 +39,7 @@ public struct ProtobufWire {
         typeMeta.field(1, apiVersion)
         typeMeta.field(2, kind)
         var unknown = ProtobufWire()
-        unknown.bytes = [0x6B, 0x38, 0x73, 0x00]
+        unknown.bytes = magic
         unknown.field(1, typeMeta.bytes)
         unknown.field(2, raw)
         unknown.field(3, "")

@@ -25,8 +25,6 @@ struct PagedLists {
             }
         }
         let listKind = "\(resource.kind)List"
-        var grouped: [String: [[UInt8]]] = [:]
-        for (namespace, item) in zip(namespaces, items) { grouped[namespace, default: []].append(item) }
         // Each list is also served in protobuf, to a client that asks for it. Converting takes a
         // minute at 1× (JSON → protobuf JSON → message): done once and kept beside the JSON items.
         let json = PagedList(kind: listKind, apiVersion: resource.apiVersion, items: items)
@@ -37,15 +35,14 @@ struct PagedLists {
             protobufItems = try json.withProtobuf(concurrently: true).protobufItems ?? []
             writeProtobufItems(protobufItems, to: "\(path).pb")
         }
-        let all = json.with(protobufItems: protobufItems)
-        var protobufGrouped: [String: [[UInt8]]] = [:]
-        for (namespace, item) in zip(namespaces, protobufItems) { protobufGrouped[namespace, default: []].append(item) }
+        // Each namespace's items, in both encodings, in list order.
+        var positions: [String: [Int]] = [:]
+        for (index, namespace) in namespaces.enumerated() { positions[namespace, default: []].append(index) }
         return PagedLists(
-            all: all,
-            byNamespace: grouped.mapValues {
-                PagedList(kind: listKind, apiVersion: resource.apiVersion, items: $0)
-            }.reduce(into: [:]) { lists, entry in
-                lists[entry.key] = entry.value.with(protobufItems: protobufGrouped[entry.key] ?? [])
+            all: json.with(protobufItems: protobufItems),
+            byNamespace: positions.mapValues { indices in
+                PagedList(kind: listKind, apiVersion: resource.apiVersion, items: indices.map { items[$0] })
+                    .with(protobufItems: indices.map { protobufItems[$0] })
             })
     }
 
