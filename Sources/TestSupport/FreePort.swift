@@ -7,9 +7,32 @@
 /// server binds; the server then fails to start, visibly.
 public enum FreePort {
     public static func find() throws -> Int {
+        let socket = try BoundSocket()
+        defer { close(socket.descriptor) }
+        return socket.port
+    }
+}
+
+/// A port on 127.0.0.1 that refuses every connection: its socket is bound but never listens, so
+/// the kernel answers a connect with a reset. It stays bound for the whole test process, so unlike
+/// a port found free and closed again, no server another test starts meanwhile can take it, and
+/// "connection refused" is certain even when many tests start servers at once.
+public enum RefusingPort {
+    public static func port() throws -> Int { try held.get() }
+
+    public static func url() throws -> String { "https://127.0.0.1:\(try port())" }
+
+    private static let held = Result<Int, any Error> { try BoundSocket().port }
+}
+
+/// A TCP socket bound to an ephemeral port of 127.0.0.1, not listening.
+private struct BoundSocket {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw FixtureError(message: "socket() failed") }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -19,12 +42,19 @@ public enum FreePort {
                 bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0 else { throw FixtureError(message: "bind() failed") }
+        guard bound == 0 else {
+            close(socket)
+            throw FixtureError(message: "bind() failed")
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
         }
-        guard named == 0 else { throw FixtureError(message: "getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard named == 0 else {
+            close(socket)
+            throw FixtureError(message: "getsockname() failed")
+        }
+        descriptor = socket
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
 }

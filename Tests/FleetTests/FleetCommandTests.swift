@@ -21,7 +21,7 @@ import Testing
     @Test func everyClusterInOneReportAndAnUnreachableOneDoesNotStopTheOthers() async throws {
         let harness = try FleetHarness()
         let apis = try await servers(2)
-        let deadPort = try FreePort.find()
+        let deadPort = try RefusingPort.port()
         try harness.commitMap(entries(["alpha", "beta", "gamma"]))
         let kubeconfig = try harness.kubeconfig([
             ("alpha", apis[0].serverURL), ("beta", apis[1].serverURL), ("gamma", "https://127.0.0.1:\(deadPort)"),

@@ -103,7 +103,7 @@ import Testing
 
         // A cluster that cannot be reached: the check job fails (2), so GitLab never starts the note
         // job; were it run on its own it would fail with 2 as well.
-        let unreachable = try harness.kubeconfig([("prod", "https://127.0.0.1:\(try FreePort.find())")])
+        let unreachable = try harness.kubeconfig([("prod", try RefusingPort.url())])
         environment["KUBECONFIG"] = unreachable
         let broken = try recipes.runAsGitLab(
             try recipes.script("drift:merge-request"), in: folder, environment: environment)
@@ -164,7 +164,7 @@ import Testing
         #expect(gitlab.requests.count == 1)
 
         // The cluster cannot be reached: the nightly job fails with 2; nothing new, no issue.
-        environment["KUBECONFIG"] = try harness.kubeconfig([("prod", "https://127.0.0.1:\(try FreePort.find())")])
+        environment["KUBECONFIG"] = try harness.kubeconfig([("prod", try RefusingPort.url())])
         let broken = try recipes.runAsGitLab(try recipes.script("drift:nightly"), in: folder, environment: environment)
         #expect(broken.status == 2, "\(broken.stdout)\(broken.stderr)")
         let afterBroken = try recipes.runAsGitLab(

@@ -10,7 +10,7 @@ import Testing
 
     @Test func aFleetRunWritesMetricsPromtoolAccepts() async throws {
         let harness = try FleetHarness()
-        let deadPort = try FreePort.find()
+        let deadPort = try RefusingPort.port()
         try harness.commitMap([
             "- name: prod\n  liveFile: \(Fixtures.path("demo/live.json"))\n  paths: [apps]",
             "- name: lab\n  context: lab\n  paths: [apps]",

@@ -142,7 +142,7 @@ struct FakeGitHubCLI {
         #expect(try github.bash(failScript, in: folder, environment: [:]).status == 1)
 
         // A cluster that cannot be reached: exit 2, and the job fails.
-        let unreachable = try runAction(args, harness: harness, server: "https://127.0.0.1:\(try FreePort.find())")
+        let unreachable = try runAction(args, harness: harness, server: try RefusingPort.url())
         #expect(unreachable == "2")
         let failed = github.expand(
             try #require(fail["run"]?.scalar?.value), outputs: ["steps.drift.outputs.exit-code": unreachable])
@@ -228,7 +228,7 @@ struct FakeGitHubCLI {
 
         // Exit 2: no push, and the last step fails the job.
         let unreachable = try runAction(
-            args, harness: harness, server: "https://127.0.0.1:\(try FreePort.find())", environment: environment)
+            args, harness: harness, server: try RefusingPort.url(), environment: environment)
         #expect(unreachable == "2")
         let last = try github.step(job["steps"], name: "Fail when it could not run")
         #expect(last["if"]?.scalar?.value == "steps.fix.outputs.exit-code == '2'")
@@ -290,7 +290,7 @@ struct FakeGitHubCLI {
         )
 
         // A cluster that cannot be reached: the fix job fails (and so no merge request job runs).
-        let unreachable = try harness.kubeconfig([("prod", "https://127.0.0.1:\(try FreePort.find())")])
+        let unreachable = try harness.kubeconfig([("prod", try RefusingPort.url())])
         var broken = environment
         broken["KUBECONFIG"] = unreachable
         let failed = try gitlab.runAsGitLab(try gitlab.script("drift:auto-fix"), in: folder, environment: broken)

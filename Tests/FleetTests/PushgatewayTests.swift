@@ -21,7 +21,7 @@ import Testing
     @Test func eachClusterIsPushedToItsGroup() async throws {
         let gateway = try TestPushgateway()
         defer { gateway.stop() }
-        let deadPort = try FreePort.find()
+        let deadPort = try RefusingPort.port()
         let harness = try harness([
             "- name: prod\n  liveFile: \(Fixtures.path("demo/live.json"))\n  paths: [apps]",
             "- name: lab\n  context: lab\n  paths: [apps]",

@@ -79,7 +79,7 @@ import Testing
         #expect(verdict.status == 1)
 
         // A cluster that cannot be reached: the check job itself fails.
-        let unreachable = try harness.kubeconfig([("prod", "https://127.0.0.1:\(try FreePort.find())")])
+        let unreachable = try harness.kubeconfig([("prod", try RefusingPort.url())])
         let broken = try runAsGitLab(
             try script("drift:merge-request"), in: folder,
             environment: environment(harness, kubeconfig: unreachable, base: base))
@@ -99,7 +99,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder + "/report/endpoint-drift.html"))
         #expect(FileManager.default.fileExists(atPath: folder + "/report/state.json"))
 
-        let unreachable = try harness.kubeconfig([("prod", "https://127.0.0.1:\(try FreePort.find())")])
+        let unreachable = try harness.kubeconfig([("prod", try RefusingPort.url())])
         let broken = try runAsGitLab(
             try script("drift:nightly"), in: folder,
             environment: environment(harness, kubeconfig: unreachable, base: base))
@@ -192,7 +192,7 @@ enum ShellQuote {
         let drift = try nightly(harness, server: api.serverURL)
         #expect(drift.code == "1")
         #expect(drift.job == 1)
-        let unreachable = try nightly(harness, server: "https://127.0.0.1:\(try FreePort.find())")
+        let unreachable = try nightly(harness, server: try RefusingPort.url())
         #expect(unreachable.code == "2")
         #expect(unreachable.job == 2)
     }

@@ -185,12 +185,15 @@ struct FaultTests {
 
     @Test("a refused connection fails at once")
     func connectionRefused() async throws {
-        let server = try await Harness.tokenServer()
-        let kubeconfigSource = try source(server)
-        await server.stop()
-        let error = await #expect(throws: LiveError.self) { try await kubeconfigSource.read(scope: .all) }
+        // A port held bound but not listening: a stopped server's port could be taken by a server
+        // another test starts meanwhile, and the answer would then not be a refusal.
+        let kubeconfig = KubeconfigText.single(
+            cluster: ["server: \(try RefusingPort.url())", "insecure-skip-tls-verify: true"],
+            user: ["token: \(Harness.token)"])
+        let source = try Harness.source(kubeconfig: kubeconfig, in: folder)
+        let error = await #expect(throws: LiveError.self) { try await source.read(scope: .all) }
         #expect(error?.kind == .network)
-        #expect(error?.message.contains("connection refused") == true)
+        #expect(error?.message.contains("connection refused") == true, "\(error?.message ?? "")")
     }
 
     @Test("50,000 slices served in pages of 500")
