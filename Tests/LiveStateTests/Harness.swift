@@ -21,13 +21,14 @@ enum Harness {
     static let token = "test-token-5f8b2c"
     static let fastRetry = RetryPolicy(maximumAttempts: 4, initialDelay: 0.05, maximumDelay: 0.2, totalBudget: 5)
 
-    /// `requestTimeout` only bounds a hang: on a busy 2-core machine running every suite at once an
-    /// answer has been seen to take over 10 s (a test that wants a timeout passes its own).
+    /// `requestTimeout` and the connect timeout only bound a hang: on a busy 2-core machine running
+    /// every suite at once an answer has been seen to take over 10 s (a test that wants a timeout
+    /// passes its own).
     static func options(
         chunkSize: Int = 500, requestTimeout: Double? = 60, retry: RetryPolicy = fastRetry, savePath: String? = nil
     ) -> APIReadOptions {
         var options = APIReadOptions(
-            chunkSize: chunkSize, requestTimeout: requestTimeout, connectTimeout: 5, retry: retry, savePath: savePath,
+            chunkSize: chunkSize, requestTimeout: requestTimeout, connectTimeout: 60, retry: retry, savePath: savePath,
             userAgent: "endpoint-drift/test")
         // Retry budgets in virtual time: a busy machine cannot use them up.
         options.retryClock = RetryClock.virtual().clock
