@@ -73,10 +73,11 @@ test: deps jsonschema pytools
 	ENDPOINT_DRIFT_PYTHON="$(TEST_PYTHON)" $(SWIFT) test --skip-build --skip PeakMemoryTests
 	$(SWIFT) test --skip-build --filter PeakMemoryTests
 
-## libFuzzer over the readers of outside input (YAML, JSON, manifest files, snapshots, kubeconfig):
+## libFuzzer over the readers of outside input (YAML, JSON, manifest files, snapshots, protobuf list
+## items, kubeconfig):
 ## a build of its own in .build-fuzz (only the modules those readers live in, instrumented with
 ## -sanitize=fuzzer; ENDPOINT_DRIFT_FUZZ=1 selects that graph in Package.swift), seeded with every
-## YAML and JSON file under fixtures/. FUZZ_RUNS inputs (CI runs the default); FUZZ_RUNS=-1 runs
+## YAML, JSON and protobuf file under fixtures/. FUZZ_RUNS inputs (CI runs the default); FUZZ_RUNS=-1 runs
 ## until stopped; FUZZ_ARGS adds libFuzzer flags (-max_total_time=3600, -jobs=2…). New inputs
 ## collect in .build-fuzz/corpus, a crash is kept as .build-fuzz/crash-<sha1>; replay one with
 ## `.build-fuzz/debug/endpoint-drift-fuzz FILE`.
@@ -87,7 +88,7 @@ fuzz: deps
 	ENDPOINT_DRIFT_FUZZ=1 $(SWIFT) build --scratch-path $(FUZZ_SCRATCH) -c debug \
 	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --product endpoint-drift-fuzz
 	@rm -rf $(FUZZ_SCRATCH)/seeds && mkdir -p $(FUZZ_SCRATCH)/seeds $(FUZZ_SCRATCH)/corpus
-	@find fixtures -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | while read -r f; do \
+	@find fixtures -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' -o -name '*.pb' \) | while read -r f; do \
 	  cp "$$f" "$(FUZZ_SCRATCH)/seeds/$$(echo "$$f" | tr / _)"; done
 	$(FUZZ_SCRATCH)/debug/endpoint-drift-fuzz -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) -max_len=16384 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_SCRATCH)/ $(FUZZ_ARGS) \
@@ -136,9 +137,10 @@ bench-soak: deps
 	$(SWIFT) build -c release --product endpoint-drift-bench
 	.build/release/endpoint-drift-bench soak $(BENCH_ARGS)
 
-## Regenerates Sources/KubeProtobuf*/ from Protos/*.proto, only after a .proto changed (the output is
-## committed, so builds need neither tool). protoc and protoc-gen-swift are built from the
-## swift-protobuf checkout the package resolved (about 5 minutes the first time, no network).
+## Regenerates Sources/KubeProtobufObjects/ from Protos/kubernetes-objects.proto, only after it
+## changed (the output is committed, so builds need neither tool). protoc and protoc-gen-swift are
+## built from the swift-protobuf checkout the package resolved (about 5 minutes the first time, no
+## network).
 PROTOBUF_BUILD := .build-protobuf
 protobuf:
 	$(SWIFT) package resolve
@@ -146,11 +148,8 @@ protobuf:
 	  --product protoc
 	$(SWIFT) build --package-path .build/checkouts/swift-protobuf --scratch-path $(PROTOBUF_BUILD) -c release \
 	  --product protoc-gen-swift
-	for pair in kubernetes-lists:KubeProtobuf kubernetes-objects:KubeProtobufObjects; do \
-	  proto=$${pair%%:*}; target=$${pair##*:}; \
-	  $(PROTOBUF_BUILD)/release/protoc --plugin=protoc-gen-swift=$(PROTOBUF_BUILD)/release/protoc-gen-swift \
-	    --swift_opt=Visibility=Public --swift_out=Sources/$$target -I Protos Protos/$$proto.proto || exit 1; \
-	done
+	$(PROTOBUF_BUILD)/release/protoc --plugin=protoc-gen-swift=$(PROTOBUF_BUILD)/release/protoc-gen-swift \
+	  --swift_opt=Visibility=Public --swift_out=Sources/KubeProtobufObjects -I Protos Protos/kubernetes-objects.proto
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

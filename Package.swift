@@ -40,19 +40,15 @@ let package = Package(
         .target(name: "FileIO", swiftSettings: strict),
         // `Secret`: credentials that print as `<redacted>`, shared by LiveState, Delivery and DesiredState.
         .target(name: "Secrets", swiftSettings: strict),
-        // Generated from Protos/ (`make protobuf`): Kubernetes' protobuf encoding of lists, the fields
-        // a check reads (KubeProtobuf), and whole objects for the test and bench servers (…Objects).
-        .target(
-            name: "KubeProtobuf", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            swiftSettings: strict),
+        // Generated from Protos/ (`make protobuf`): Kubernetes' protobuf encoding of whole objects and
+        // lists, for the test and bench servers (a check reads the encoding by hand: ProtobufWire).
         .target(
             name: "KubeProtobufObjects", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict),
         .target(
             name: "LiveState",
             dependencies: [
-                "Manifests", "FileIO", "Secrets", "KubeProtobuf",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "Manifests", "FileIO", "Secrets",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -181,7 +177,7 @@ if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
         "APIResource.swift", "APIResponse.swift", "APISession.swift", "CertificateNames.swift",
         "CredentialStore.swift", "ExecPlugin.swift", "HTTPTransport.swift", "KubernetesAPISource.swift",
         "ListPage.swift", "ListPageDecoder.swift", "StatusBody.swift", "WarningLog.swift",
-        // Kubernetes' protobuf encoding (swift-protobuf is not built here).
+        // Protobuf lists (their items' reader, ProtobufObjectReader, is pure and fuzzed).
         "ProtobufListPage.swift",
         // The watch and by-name reads of `serve` and `--vars-from-cluster`.
         "APISession+Watch.swift", "LiveCache.swift", "LiveWatcher.swift", "NamedObjectReader.swift",

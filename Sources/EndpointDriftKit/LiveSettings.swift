@@ -27,7 +27,7 @@ public struct LiveSettings: Sendable {
     public init(
         connection: ConnectionRequest = ConnectionRequest(), namespaces: [String] = [], allNamespaces: Bool = false,
         chunkSize: Int = 500, requestTimeout: Double? = 60, liveFile: String? = nil, saveLive: String? = nil,
-        protobuf: Bool = false, retry: RetryPolicy = .standard, environment: ConnectionEnvironment = .current
+        protobuf: Bool = true, retry: RetryPolicy = .standard, environment: ConnectionEnvironment = .current
     ) {
         self.protobuf = protobuf
         self.connection = connection

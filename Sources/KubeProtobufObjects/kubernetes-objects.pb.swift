@@ -11,7 +11,8 @@
 /// Services, Endpoints and EndpointSlices with the fields a real cluster fills in (managed
 /// fields, owner references, target references, status), for the benchmark's and the test API
 /// server's protobuf answers: a page must be as large as the API server's, not only hold what a
-/// check reads (kubernetes-lists.proto). Field numbers are those of the Kubernetes API.
+/// check reads (a check reads the encoding by hand: Sources/LiveState/ProtobufObjectReader.swift).
+/// Field numbers are those of the Kubernetes API.
 /// Generated code: Sources/KubeProtobufObjects (`make protobuf`).
 
 #if canImport(FoundationEssentials)

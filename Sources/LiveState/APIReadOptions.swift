@@ -26,12 +26,12 @@ public struct APIReadOptions: Sendable {
     /// Pages one list may take before it is taken for a server that never stops paging: 20 million
     /// objects at the default chunk size.
     public var maximumPages = 40_000
-    /// Lists are asked for in Kubernetes' protobuf encoding, JSON accepted too
-    /// (`--kube-api-content-type application/vnd.kubernetes.protobuf`); off by default: measured
-    /// with swift-protobuf it is no faster end to end than this package's JSON reader
-    /// (docs/performance.md), though its answers are 38% smaller. Watches and `--save-live` lists
-    /// are always JSON.
-    public var protobuf = false
+    /// Lists are asked for in Kubernetes' protobuf encoding, JSON accepted too (a server or proxy
+    /// without protobuf answers JSON); `--kube-api-content-type application/json` asks for JSON.
+    /// On by default: its answers are 38% smaller and, read by hand (`ProtobufObjectReader`), a
+    /// check reads them faster than JSON (docs/performance.md). Watches and `--save-live` lists are
+    /// always JSON.
+    public var protobuf = true
     /// Told after each list completes, for a progress display; never sees object contents.
     public var progress: (@Sendable (ListProgress) -> Void)?
 

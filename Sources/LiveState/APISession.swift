@@ -231,7 +231,7 @@ final class APISession: Sendable {
                 let leavesOut = Self.leavesOut(only: only, keep: keep)
                 let page: ListPage
                 if let protobuf {
-                    page = protobuf.page(leavesOut: leavesOut)
+                    page = response.body.withUnsafeReadableBytes { protobuf.page(in: $0, leavesOut: leavesOut) }
                 } else {
                     page = try parse(
                         response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,

@@ -12,9 +12,9 @@ public enum ListPageDecoder {
 
     /// A JSON answer, or a protobuf one (it starts with `k8s\0`).
     public static func decode(_ bytes: UnsafeRawBufferPointer, resource: APIResource) throws(LiveError) -> Page {
-        if bytes.starts(with: ProtobufListPage.magic) {
+        if bytes.starts(with: ProtobufEnvelope.magic) {
             do throws(ProtobufListPage.Failure) {
-                let page = try ProtobufListPage(bytes, resource: resource).page()
+                let page = try ProtobufListPage(bytes, resource: resource).page(in: bytes)
                 return Page(
                     objects: page.records.map(\.object), continueToken: page.continueToken, problems: page.problems)
             } catch {

@@ -9,7 +9,9 @@ struct LiveObjectReader {
     /// Asked once an item's metadata is read, with an object of that kind holding the metadata
     /// alone: true leaves the item out, its other fields skipped unread (the API server writes
     /// `metadata` first, so that is most of the item). It must decide from the kind and metadata
-    /// only. An item left out is not checked further, so a fault in its other fields is not noted.
+    /// only (from its name, namespace, `kubernetes.io/service-name` label and ignore annotation,
+    /// which are all the protobuf reader gives it: `ProtobufObjectReader.leavesOut`). An item left
+    /// out is not checked further, so a fault in its other fields is not noted.
     var leavesOut: ((KubeObject) -> Bool)?
     /// Set when the item just read was left out.
     private var leftOut = false

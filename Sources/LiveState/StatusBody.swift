@@ -1,8 +1,6 @@
 import Foundation
-import KubeProtobuf
 import Manifests
 import NIOCore
-import SwiftProtobuf
 
 /// The fields of a Kubernetes `Status` error body that messages use, from a JSON body or, for a
 /// request that asked for protobuf, a protobuf one.
@@ -14,12 +12,9 @@ struct StatusBody {
     var continueToken: String?
 
     init?(_ body: ByteBuffer) {
-        if body.readableBytesView.starts(with: ProtobufListPage.magic) {
-            guard let status = Self.protobuf(body) else { return nil }
-            message = status.hasMessage ? status.message : nil
-            reason = status.hasReason ? status.reason : nil
-            code = status.hasCode ? Int(status.code) : nil
-            continueToken = status.metadata.continue.isEmpty ? nil : status.metadata.continue
+        if body.readableBytesView.starts(with: ProtobufEnvelope.magic) {
+            guard let status = body.withUnsafeReadableBytes({ try? Self.protobuf($0) }) else { return nil }
+            self = status
             return
         }
         let parsed: Node? = body.withUnsafeReadableBytes { bytes in try? JSONReader.parse(bytes) }
@@ -30,9 +25,33 @@ struct StatusBody {
         continueToken = mapping["metadata"]?.mapping?["continue"]?.scalar?.value
     }
 
-    private static func protobuf(_ body: ByteBuffer) -> PBStatus? {
-        let envelope = body.withUnsafeReadableBytes { try? ProtobufListPage.envelope($0) }
-        guard let envelope, envelope.typeMeta.kind == "Status" else { return nil }
-        return try? PBStatus(serializedBytes: envelope.raw, options: ProtobufListPage.options)
+    private init() {}
+
+    /// A protobuf `Status` (k8s.io/apimachinery meta/v1): message 3, reason 4, code 6, and the
+    /// list metadata (1) with its continue token (3).
+    private static func protobuf(_ bytes: UnsafeRawBufferPointer) throws(ProtobufWireReader.Failure) -> StatusBody? {
+        let envelope = try ProtobufEnvelope(bytes)
+        guard envelope.kind == "Status" else { return nil }
+        var status = StatusBody()
+        var wire = ProtobufWireReader(bytes, range: envelope.raw)
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                var meta = try wire.message(field)
+                while let field = try meta.field() {
+                    if field.number == 3 {
+                        status.continueToken = try meta.string(field)
+                    } else {
+                        try meta.skip(field.type)
+                    }
+                }
+            case 3: status.message = try wire.string(field)
+            case 4: status.reason = try wire.string(field)
+            case 6: status.code = try wire.int32(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        if status.continueToken?.isEmpty == true { status.continueToken = nil }
+        return status
     }
 }

@@ -103,7 +103,9 @@ public struct ServiceInventory: Sendable {
     /// `backed` is known: an Endpoints or EndpointSlice of such a Service, which
     /// `comparableLiveRecords` would leave out, and which carries no ignore annotation (the
     /// annotation index reads every live object). Services are always kept (their cluster IPs are
-    /// linted against).
+    /// linted against). It looks at the kind, name, namespace, the `kubernetes.io/service-name`
+    /// label and the ignore annotation only: a live read decides on items whose other labels and
+    /// annotations it has not read (`ProtobufObjectReader.leavesOut`).
     public static func leftOutOfCheck(_ record: ObjectRecord, backed: Set<ServiceKey>) -> Bool {
         guard record.object.kind != .service, let key = record.serviceKey, backed.contains(key) else { return false }
         return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -33,28 +34,43 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                 query: question.map { String(uri[uri.index(after: $0)...]) },
                 headers: head.headers.map { ($0.name, $0.value) }, presentedClientCertificate: presented,
                 authenticatedAs: nil)
-            let action = server.answer(request)
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let delay: Double
-            switch action {
-            case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds),
-                .stream(_, _, let seconds):
-                delay = seconds
+            schedule(server.answer(request), context: context, since: Date())
+        }
+    }
+
+    /// Performs `action` after its delay, or once its gate is open.
+    private func schedule(_ action: FakeKubernetesAPI.Action, context: ChannelHandlerContext, since arrival: Date) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let delay: Double
+        switch action {
+        case .gated(let gate, let inner):
+            if gate.isOpen || Date().timeIntervalSince(arrival) >= gate.longest {
+                return schedule(inner, context: context, since: arrival)
             }
-            if delay > 0 {
-                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
-                    let (handler, context) = bound.value
-                    handler.perform(action, context: context)
-                }
-            } else {
-                perform(action, context: context)
+            context.eventLoop.scheduleTask(in: .milliseconds(10)) {
+                let (handler, context) = bound.value
+                handler.schedule(action, context: context, since: arrival)
             }
+            return
+        case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds),
+            .stream(_, _, let seconds):
+            delay = seconds
+        }
+        if delay > 0 {
+            context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                let (handler, context) = bound.value
+                handler.perform(action, context: context)
+            }
+        } else {
+            perform(action, context: context)
         }
     }
 
     private func perform(_ action: FakeKubernetesAPI.Action, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         switch action {
+        case .gated(_, let inner):
+            perform(inner, context: context)
         case .close:
             context.close(promise: nil)
         case .stream(let recordedHeaders, let feed, _):

@@ -147,6 +147,8 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case trickle(
             status: Int, headers: [(String, String)], body: [UInt8], keep: Int, interval: Double, delay: Double)
         case stream(headers: [(String, String)], feed: WatchFeed, delay: Double)
+        /// The inner action once `gate` is open.
+        indirect case gated(FakeGate, Action)
     }
 
     func answer(_ incoming: FakeRequest) -> Action {
@@ -229,6 +231,10 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case .dynamic(let make):
             return resolve(
                 make(request), request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: cutAfter)
+        case .gated(let gate, let inner):
+            gate.arrive()
+            return .gated(
+                gate, resolve(inner, request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: cutAfter))
         case .watch(let feed):
             return .stream(headers: [("Content-Type", "application/json")] + extraHeaders, feed: feed, delay: delay)
         }

@@ -10,6 +10,8 @@ public indirect enum FakeResponse: Sendable {
     case custom(status: Int, headers: [(String, String)], body: [UInt8])
     /// Answers after a pause (longer than the client's timeout: a timeout).
     case delayed(seconds: Double, FakeResponse)
+    /// Answers once the gate is open (see `FakeGate`), then as the inner response says.
+    case gated(FakeGate, FakeResponse)
     /// Sends the head (with the full Content-Length) and only this many body bytes, then closes.
     case cutBody(FakeResponse, keepingBytes: Int)
     /// Sends the head and this many body bytes at once, then one more byte every `interval`

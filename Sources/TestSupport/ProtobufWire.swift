@@ -23,6 +23,9 @@ public struct ProtobufWire {
 
     public mutating func field(_ number: Int, _ text: String) { field(number, Array(text.utf8)) }
 
+    /// Bytes as they are: a fixed-size value, or something that is not protobuf at all.
+    public mutating func append(_ raw: some Collection<UInt8>) { bytes.append(contentsOf: raw) }
+
     /// A varint field (wire type 0).
     public mutating func field(_ number: Int, varint value: UInt64) {
         varint(UInt64(number << 3))

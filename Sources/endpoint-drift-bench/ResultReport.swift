@@ -90,12 +90,15 @@ struct ResultReport {
             for (limit, phases, what) in [
                 (
                     "limit: bare list requests (API, HTTPS)",
-                    ["check (API, HTTPS)", "check (API, HTTPS, warm cache)", "live read (API, HTTPS)"],
-                    "the bare list requests"
+                    ["check (API, HTTPS, JSON)", "live read (API, HTTPS)"],
+                    "the bare JSON list requests"
                 ),
                 (
                     "limit: bare list requests (API, HTTPS, protobuf)",
-                    ["check (API, HTTPS, protobuf)", "live read (API, HTTPS, protobuf)"],
+                    [
+                        "check (API, HTTPS, protobuf)", "check (API, HTTPS, warm cache)",
+                        "live read (API, HTTPS, protobuf)",
+                    ],
                     "the bare protobuf list requests"
                 ),
             ] {

@@ -5,9 +5,9 @@ import Manifests
 @testable import LiveState
 
 /// libFuzzer's entry point (`make fuzz`): one input through every reader of outside input — YAML,
-/// JSON, manifest files, the snapshot readers (tree and streaming) and the kubeconfig reader. Each
-/// must give a value or a typed error; a crash, a hang, or an invariant broken below is a finding
-/// (libFuzzer keeps the input as `crash-<sha1>`).
+/// JSON, manifest files, the snapshot readers (tree and streaming), list items in Kubernetes'
+/// protobuf encoding and the kubeconfig reader. Each must give a value or a typed error; a crash, a
+/// hang, or an invariant broken below is a finding (libFuzzer keeps the input as `crash-<sha1>`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data else { return 0 }
@@ -32,6 +32,7 @@ enum FuzzReaders {
         _ = ManifestFileReader.read(bytes, path: "fuzz.yaml")
         _ = ManifestFileReader.read(bytes, path: "fuzz.json")
         _ = try? SnapshotFileSource.parse(bytes, name: "fuzz")
+        protobuf(bytes)
         guard let text = String(validating: bytes, as: UTF8.self) else { return }
         do {
             _ = try Kubeconfig(parsing: text, file: "fuzz-kubeconfig")
@@ -40,6 +41,20 @@ enum FuzzReaders {
             // unless the input itself put them there through a value the message names.
             if hasControls(error.description) && !hasControls(text) {
                 preconditionFailure("a kubeconfig error carries control characters the input did not have")
+            }
+        }
+    }
+
+    /// The input as an item of each kind in Kubernetes' protobuf encoding, read whole and left out
+    /// after its metadata; framed (`k8s\0` + runtime.Unknown), its `raw` too.
+    static func protobuf(_ bytes: UnsafeRawBufferPointer) {
+        var items = [0..<bytes.count]
+        if let envelope = try? ProtobufEnvelope(bytes) { items.append(envelope.raw) }
+        for range in items {
+            for kind in [ObjectKind.service, .endpoints, .endpointSlice] {
+                let wire = ProtobufWireReader(bytes, range: range)
+                _ = try? ProtobufObjectReader().read(wire, kind: kind)
+                _ = try? ProtobufObjectReader(leavesOut: { $0.metadata.name.count % 2 == 0 }).read(wire, kind: kind)
             }
         }
     }

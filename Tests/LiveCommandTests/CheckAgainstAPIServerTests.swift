@@ -86,7 +86,7 @@ struct CheckAgainstAPIServerTests {
         #expect(namespaces == ["payments", "shop", "storage"])
     }
 
-    @Test("--kube-api-content-type protobuf: lists read in protobuf give the same findings as JSON")
+    @Test("lists are read in protobuf by default and give the same findings as JSON (--kube-api-content-type)")
     func protobufListsGiveTheSameFindings() async throws {
         let server = try await server()
         defer { Task { await server.stop() } }
@@ -95,14 +95,18 @@ struct CheckAgainstAPIServerTests {
             "check", "--repo", repository.path, "--kubeconfig", try kubeconfig(server), "--config",
             Fixtures.path("demo/endpoint-drift.yaml"), "-o", "json",
         ]
-        let json = try await CLI.run(arguments, home: home)
-        let protobuf = try await CLI.run(
-            arguments + ["--kube-api-content-type", "application/vnd.kubernetes.protobuf"], home: home)
+        let lists = { (from: Int) in
+            server.requests.dropFirst(from).filter { $0.path.hasSuffix("/endpoints") || $0.path.hasSuffix("/services") }
+        }
+        let protobuf = try await CLI.run(arguments, home: home)
+        let afterDefault = server.requests.count
+        #expect(!lists(0).isEmpty)
+        #expect(lists(0).allSatisfy { $0.header("Accept") == "application/vnd.kubernetes.protobuf, application/json" })
+        let json = try await CLI.run(arguments + ["--kube-api-content-type", "application/json"], home: home)
         #expect(json.status == 1 && protobuf.status == 1, "\(protobuf.stderr)")
         #expect(try findings(protobuf.stdout) == (try findings(json.stdout)))
-        let lists = server.requests.filter { $0.path.hasSuffix("/endpoints") || $0.path.hasSuffix("/services") }
-        #expect(lists.contains { $0.header("Accept")?.hasPrefix("application/vnd.kubernetes.protobuf") == true })
-        #expect(lists.contains { $0.header("Accept") == "application/json" })
+        #expect(!lists(afterDefault).isEmpty)
+        #expect(lists(afterDefault).allSatisfy { $0.header("Accept") == "application/json" })
         let wrong = try await CLI.run(arguments + ["--kube-api-content-type", "application/yaml"], home: home)
         #expect(wrong.status == 2 && wrong.stderr.contains("--kube-api-content-type"), "\(wrong.stderr)")
     }

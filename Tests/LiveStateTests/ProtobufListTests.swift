@@ -98,14 +98,15 @@ struct ProtobufListTests {
             .withProtobuf()
         server.on("/api/v1/endpoints", respond: list.response)
         let folder = try TempFolder()
-        var options = Harness.options(chunkSize: 3)
-        options.protobuf = true
-        let fromProtobuf = try await Harness.tokenSource(server, in: folder, options: options).read(scope: .all)
+        // Protobuf is the default.
+        let fromProtobuf = try await Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 3))
+            .read(scope: .all)
         let asked = server.requests.filter { $0.path == "/api/v1/endpoints" }
         #expect(asked.count == 4)
         #expect(asked.allSatisfy { $0.header("Accept") == "application/vnd.kubernetes.protobuf, application/json" })
-        let fromJSON = try await Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 3)).read(
-            scope: .all)
+        var json = Harness.options(chunkSize: 3)
+        json.protobuf = false
+        let fromJSON = try await Harness.tokenSource(server, in: folder, options: json).read(scope: .all)
         #expect(server.requests.filter { $0.path == "/api/v1/endpoints" }.last?.header("Accept") == "application/json")
         let endpoints = fromProtobuf.records.filter { $0.ref.kind == .endpoints }
         #expect(endpoints.map(\.ref.name) == (0..<10).map { "svc-\($0)" })

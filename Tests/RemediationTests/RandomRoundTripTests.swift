@@ -1,5 +1,6 @@
 import Manifests
 import Remediation
+import TestSupport
 import Testing
 
 /// Many generated drifts, in many styles: each fix must end with zero backend drift, and every
@@ -48,19 +49,6 @@ import Testing
                 count <= (changeable[text] ?? 0) + max(0, moved[text] ?? 0),
                 "seed \(seed): changed but not part of a change: \(text)\n\(scenario.desired.text)\n---\n\(edited)")
         }
-    }
-}
-
-/// A reproducible generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,0 +1,348 @@
+import Manifests
+
+/// Reads one Service, Endpoints or EndpointSlice from Kubernetes' protobuf encoding straight into
+/// the model, as `LiveObjectReader` does from JSON: only the fields the model keeps are read, the
+/// rest (`managedFields`, `status`, owner references…) stepped over by their length. Field numbers
+/// are those of the Kubernetes API (k8s.io/api core/v1 and discovery/v1, k8s.io/apimachinery
+/// meta/v1 and util/intstr; `Protos/kubernetes-objects.proto` lists them).
+///
+/// Where the JSON answer omits an empty field, the protobuf one carries an empty value: an empty
+/// string stands for an absent field (`namespace`, `uid`, `hostname`, `type`…), and a zero
+/// `creationTimestamp` for `null`. An empty list and a missing one are the same in protobuf (an
+/// EndpointSlice's `ports` reads as absent); the API server keeps objects in this encoding, so its
+/// JSON answers cannot tell them apart either. A message written twice is merged and a scalar
+/// written twice keeps its last value, as protobuf decoders do.
+struct ProtobufObjectReader: Sendable {
+    typealias Failure = ProtobufWireReader.Failure
+
+    /// Asked once an item's metadata is read, with an object of that kind holding its name,
+    /// namespace and, of its labels and annotations, only `decisionLabel` and `decisionAnnotation`
+    /// (what a check decides by: building every label of every item cost more than the rest of the
+    /// reading): true leaves the item out, the rest of it not read.
+    var leavesOut: (@Sendable (KubeObject) -> Bool)?
+
+    /// The label and the annotation a leave-out decision may look at (see `leavesOut`).
+    static let decisionLabel = WellKnown.serviceNameLabel
+    static let decisionAnnotation = WellKnown.ignoreAnnotation
+    private static let decisionLabelBytes = Array(decisionLabel.utf8)
+    private static let decisionAnnotationBytes = Array(decisionAnnotation.utf8)
+
+    /// The item in `wire` as an object of `kind`; nil when `leavesOut` left it out.
+    func read(_ wire: ProtobufWireReader, kind: ObjectKind) throws(Failure) -> KubeObject? {
+        var wire = wire
+        switch kind {
+        case .endpoints: return try endpoints(&wire).map(KubeObject.endpoints)
+        case .endpointSlice: return try endpointSlice(&wire).map(KubeObject.endpointSlice)
+        case .service: return try service(&wire).map(KubeObject.service)
+        }
+    }
+
+    /// Reads the metadata (field 1 of all three kinds); true when the item is to be left out. Most
+    /// items of a check are: the decision reads only what it can use (name, namespace, labels and
+    /// annotations), and a kept item's metadata is then read whole.
+    private func metadata(
+        _ field: ProtobufWireReader.Field, _ wire: inout ProtobufWireReader, into meta: inout ObjectMeta?,
+        shell: (ObjectMeta) -> KubeObject
+    ) throws(Failure) -> Bool {
+        let nested = try wire.message(field)
+        var merged = meta ?? ObjectMeta(name: "")
+        guard meta == nil, let leavesOut else {
+            var whole = nested
+            try Self.metadata(&whole, into: &merged, identityOnly: false)
+            meta = merged
+            return false
+        }
+        var identity = nested
+        try Self.metadata(&identity, into: &merged, identityOnly: true)
+        guard !merged.name.isEmpty else { throw Failure("metadata.name is required") }
+        if leavesOut(shell(merged)) { return true }
+        var whole = nested
+        try Self.metadata(&whole, into: &merged, identityOnly: false)
+        meta = merged
+        return false
+    }
+
+    // MARK: Kinds
+
+    private func service(_ wire: inout ProtobufWireReader) throws(Failure) -> Service? {
+        var meta: ObjectMeta?
+        var service = Service(metadata: ObjectMeta(name: ""))
+        var clusterIP = ""
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                if try metadata(field, &wire, into: &meta, shell: { .service(Service(metadata: $0)) }) { return nil }
+            case 2:
+                var spec = try wire.message(field)
+                try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP)
+            default: try wire.skip(field.type)
+            }
+        }
+        service.metadata = try Self.required(meta)
+        if service.clusterIPs.isEmpty && !clusterIP.isEmpty { service.clusterIPs = [clusterIP] }
+        return service
+    }
+
+    private static func serviceSpec(
+        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String
+    ) throws(Failure) {
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                var port = try wire.message(field)
+                service.ports.append(try servicePort(&port))
+            case 2:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &service.selector)
+            case 3: clusterIP = try wire.string(field)
+            case 4:
+                let type = try wire.string(field)
+                service.type = type.isEmpty ? "ClusterIP" : type
+            case 10: service.externalName = nonEmpty(try wire.string(field))
+            case 18: service.clusterIPs.append(try wire.string(field))
+            default: try wire.skip(field.type)
+            }
+        }
+    }
+
+    private static func servicePort(_ wire: inout ProtobufWireReader) throws(Failure) -> ServicePort {
+        var port = ServicePort(port: 0)
+        var targetType: Int64 = 0
+        var targetNumber = 0
+        var targetName = ""
+        var hasTarget = false
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: port.name = try wire.string(field)
+            case 2: port.protocol = nonEmpty(try wire.string(field)) ?? "TCP"
+            case 3: port.port = try wire.int32(field)
+            case 4:
+                hasTarget = true
+                var target = try wire.message(field)
+                while let field = try target.field() {
+                    switch field.number {
+                    case 1: targetType = try target.int64(field)
+                    case 2: targetNumber = try target.int32(field)
+                    case 3: targetName = try target.string(field)
+                    default: try target.skip(field.type)
+                    }
+                }
+            case 6: port.appProtocol = try wire.string(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        // intstr.IntOrString: type 1 is a name, anything else a number.
+        if hasTarget { port.targetPort = targetType == 1 ? targetName : String(targetNumber) }
+        return port
+    }
+
+    private func endpoints(_ wire: inout ProtobufWireReader) throws(Failure) -> Endpoints? {
+        var meta: ObjectMeta?
+        var subsets: [EndpointSubset] = []
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                if try metadata(field, &wire, into: &meta, shell: { .endpoints(Endpoints(metadata: $0)) }) {
+                    return nil
+                }
+            case 2:
+                var subset = try wire.message(field)
+                subsets.append(try Self.subset(&subset))
+            default: try wire.skip(field.type)
+            }
+        }
+        return Endpoints(metadata: try Self.required(meta), subsets: subsets)
+    }
+
+    private static func subset(_ wire: inout ProtobufWireReader) throws(Failure) -> EndpointSubset {
+        var subset = EndpointSubset()
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                var address = try wire.message(field)
+                subset.addresses.append(try endpointAddress(&address))
+            case 2:
+                var address = try wire.message(field)
+                subset.notReadyAddresses.append(try endpointAddress(&address))
+            case 3:
+                var port = try wire.message(field)
+                var result = EndpointPort(port: 0)
+                while let field = try port.field() {
+                    switch field.number {
+                    case 1: result.name = try port.string(field)
+                    case 2: result.port = try port.int32(field)
+                    case 3: result.protocol = nonEmpty(try port.string(field))
+                    case 4: result.appProtocol = try port.string(field)
+                    default: try port.skip(field.type)
+                    }
+                }
+                subset.ports.append(result)
+            default: try wire.skip(field.type)
+            }
+        }
+        return subset
+    }
+
+    private static func endpointAddress(_ wire: inout ProtobufWireReader) throws(Failure) -> EndpointAddress {
+        var address = EndpointAddress(ip: "")
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: address.ip = try wire.string(field)
+            case 3: address.hostname = nonEmpty(try wire.string(field))
+            case 4: address.nodeName = try wire.string(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        return address
+    }
+
+    private func endpointSlice(_ wire: inout ProtobufWireReader) throws(Failure) -> EndpointSlice? {
+        var meta: ObjectMeta?
+        var addressType: String?
+        var endpoints: [SliceEndpoint] = []
+        var ports: [EndpointPort] = []
+        while let field = try wire.field() {
+            switch field.number {
+            case 1:
+                let shell = { (meta: ObjectMeta) in
+                    KubeObject.endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: []))
+                }
+                if try metadata(field, &wire, into: &meta, shell: shell) { return nil }
+            case 2:
+                var endpoint = try wire.message(field)
+                endpoints.append(try Self.sliceEndpoint(&endpoint))
+            case 3:
+                var port = try wire.message(field)
+                var result = EndpointPort(port: nil)
+                while let field = try port.field() {
+                    switch field.number {
+                    case 1: result.name = try port.string(field)
+                    case 2: result.protocol = try port.string(field)
+                    case 3: result.port = try port.int32(field)
+                    case 4: result.appProtocol = try port.string(field)
+                    default: try port.skip(field.type)
+                    }
+                }
+                ports.append(result)
+            case 4: addressType = try wire.string(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        let metadata = try Self.required(meta)
+        guard let addressType else { throw Failure("addressType is required") }
+        return EndpointSlice(
+            metadata: metadata, addressType: addressType, endpoints: endpoints, ports: ports.isEmpty ? nil : ports)
+    }
+
+    private static func sliceEndpoint(_ wire: inout ProtobufWireReader) throws(Failure) -> SliceEndpoint {
+        var endpoint = SliceEndpoint(addresses: [])
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: endpoint.addresses.append(try wire.string(field))
+            case 2:
+                var conditions = try wire.message(field)
+                while let field = try conditions.field() {
+                    switch field.number {
+                    case 1: endpoint.conditions.ready = try conditions.bool(field)
+                    case 2: endpoint.conditions.serving = try conditions.bool(field)
+                    case 3: endpoint.conditions.terminating = try conditions.bool(field)
+                    default: try conditions.skip(field.type)
+                    }
+                }
+            case 3: endpoint.hostname = try wire.string(field)
+            case 6: endpoint.nodeName = try wire.string(field)
+            case 7: endpoint.zone = try wire.string(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        return endpoint
+    }
+
+    // MARK: Metadata
+
+    /// `identityOnly`: the name, the namespace, and the decision's label and annotation only.
+    private static func metadata(
+        _ wire: inout ProtobufWireReader, into meta: inout ObjectMeta, identityOnly: Bool
+    ) throws(Failure) {
+        while let field = try wire.field() {
+            switch field.number {
+            case 5 where identityOnly, 6 where identityOnly, 8 where identityOnly: try wire.skip(field.type)
+            case 11 where identityOnly:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &meta.labels, onlyKey: decisionLabelBytes)
+            case 12 where identityOnly:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &meta.annotations, onlyKey: decisionAnnotationBytes)
+            case 1: meta.name = try wire.string(field)
+            case 3: meta.namespace = nonEmpty(try wire.string(field))
+            case 5: meta.uid = nonEmpty(try wire.string(field))
+            case 6: meta.resourceVersion = nonEmpty(try wire.string(field))
+            case 8:
+                var time = try wire.message(field)
+                var seconds: Int64 = 0
+                var nanos = 0
+                while let field = try time.field() {
+                    switch field.number {
+                    case 1: seconds = try time.int64(field)
+                    case 2: nanos = try time.int32(field)
+                    default: try time.skip(field.type)
+                    }
+                }
+                // As the API server writes it in JSON: RFC 3339 in UTC, whole seconds; zero is null.
+                meta.creationTimestamp = seconds != 0 || nanos != 0 ? RFC3339.format(seconds: seconds) : nil
+            case 11:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &meta.labels)
+            case 12:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &meta.annotations)
+            default: try wire.skip(field.type)  // managedFields above all
+            }
+        }
+    }
+
+    /// One entry of a `map<string, string>`: a message with the key in field 1 and the value in
+    /// field 2. A key written twice keeps its last value, as protobuf's map decoding does.
+    private static func entry(_ wire: inout ProtobufWireReader, into map: inout [String: String]) throws(Failure) {
+        var key = ""
+        var value = ""
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: key = try wire.string(field)
+            case 2: value = try wire.string(field)
+            default: try wire.skip(field.type)
+            }
+        }
+        map[key] = value
+    }
+
+    /// As `entry(_:into:)`, for the entry whose key is `key` only; the others are stepped over
+    /// without making strings of them.
+    private static func entry(
+        _ wire: inout ProtobufWireReader, into map: inout [String: String], onlyKey key: [UInt8]
+    ) throws(Failure) {
+        var matches = false
+        // Where the value is, read only if the key is the one wanted.
+        var value: (reader: ProtobufWireReader, field: ProtobufWireReader.Field)?
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: matches = try wire.bytesEqual(field, key)
+            case 2:
+                value = (wire, field)
+                try wire.skip(field.type)
+            default: try wire.skip(field.type)
+            }
+        }
+        guard matches else { return }
+        var text = ""
+        if var value { text = try value.reader.string(value.field) }
+        map[String(decoding: key, as: UTF8.self)] = text
+    }
+
+    private static func required(_ meta: ObjectMeta?) throws(Failure) -> ObjectMeta {
+        guard let meta, !meta.name.isEmpty else { throw Failure("metadata.name is required") }
+        return meta
+    }
+
+    private static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+}
