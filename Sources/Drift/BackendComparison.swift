@@ -39,12 +39,14 @@ struct BackendComparison {
         // A placeholder (`${NAS_IP}`) is no address to compare: the live backends on its ports that
         // git does not list otherwise are taken as its value, not reported as stale.
         var placeholderPorts: [PortSpec: [String]] = [:]
-        for backend in want.backends where Placeholder.occurs(in: backend.address) {
+        // Sorted once (the order of the findings); the live side only fills sets, in any order.
+        let wanted = want.backends
+        for backend in wanted where Placeholder.occurs(in: backend.address) {
             placeholderPorts[PortSpec(backend), default: []].append(backend.address)
         }
         var placeholderValues: [String: Set<String>] = [:]
 
-        for backend in want.backends where !Placeholder.occurs(in: backend.address) {
+        for backend in wanted where !Placeholder.occurs(in: backend.address) {
             guard let other = have[backend.key] else {
                 missing[PortSpec(backend), default: []].insert(backend.address)
                 continue
@@ -55,7 +57,7 @@ struct BackendComparison {
                     backend.address)
             }
         }
-        for backend in have.backends where want[backend.key] == nil {
+        for backend in have.unorderedBackends where want[backend.key] == nil {
             if let placeholders = placeholderPorts[PortSpec(backend)]
                 ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
             {

@@ -40,6 +40,9 @@ public struct BackendSet: Sendable, Equatable {
         }
     }
 
+    /// In no particular order: for callers that only collect them (sorting is most of `backends`).
+    public var unorderedBackends: Dictionary<BackendKey, Backend>.Values { entries.values }
+
     public subscript(key: BackendKey) -> Backend? { entries[key] }
 
     public var keys: Dictionary<BackendKey, Backend>.Keys { entries.keys }
