@@ -193,6 +193,41 @@ public enum DriftCheck {
     }
 }
 
+/// What an evaluation builds from every record before it lints and compares: each part reads
+/// all of the records on its own (the live side holds every Service of the cluster), so the two
+/// halves are built on two cores at once.
+private struct Prepared: Sendable {
+    var inventory = ServiceInventory()
+    var clusterIPs: [String: ServiceKey] = [:]
+    var annotations = AnnotationIndex(records: [ObjectRecord]())
+    /// The live records a comparison can use (`comparableLiveRecords`), by Service.
+    var liveInventory = ServiceInventory()
+
+    static func build(_ desired: DriftCheck.Desired, live: DriftCheck.Observed?) -> Prepared {
+        let halves = Concurrently.map(2) { half in
+            var prepared = Prepared()
+            let records = [desired.records, live?.records ?? []].joined()
+            if half == 0 {
+                prepared.inventory = ServiceInventory(records: desired.records)
+                prepared.clusterIPs = Linter.clusterIPs(of: records)
+            } else {
+                prepared.annotations = AnnotationIndex(records: records)
+                if let live {
+                    // A key git defines is exactly one with an entry in git's inventory.
+                    let keys = Set(desired.records.compactMap(\.serviceKey))
+                    prepared.liveInventory = ServiceInventory(
+                        records: ServiceInventory.comparableLiveRecords(live.records, isDesired: keys.contains))
+                }
+            }
+            return prepared
+        }
+        var prepared = halves[0]
+        prepared.annotations = halves[1].annotations
+        prepared.liveInventory = halves[1].liveInventory
+        return prepared
+    }
+}
+
 /// One commit's half of a run: lint, compare, ignore, statuses.
 private struct Evaluation {
     let inventory: ServiceInventory
@@ -206,7 +241,8 @@ private struct Evaluation {
         _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool,
         reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
     ) {
-        inventory = ServiceInventory(records: desired.records)
+        let prepared = Prepared.build(desired, live: live)
+        inventory = prepared.inventory
         notes = desired.notes.map {
             DriftReport.Message(path: $0.path, line: $0.line, kind: $0.reason.rawValue, message: $0.message)
         }
@@ -216,7 +252,7 @@ private struct Evaluation {
                 path: $0.path.isEmpty ? nil : $0.path, line: $0.line > 0 ? $0.line : nil,
                 kind: $0.kind == .unreadable ? "unreadable" : "invalid-manifest", message: $0.message)
         }
-        let clusterIPs = Linter.clusterIPs(of: [desired.records, live?.records ?? []].joined())
+        let clusterIPs = prepared.clusterIPs
         findings = reuse.lintFindings(clusterIPs: clusterIPs) { [inventory] in
             (Linter.lint(desired.records, inventory: inventory, clusterIPs: clusterIPs)
                 + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit))
@@ -234,7 +270,8 @@ private struct Evaluation {
         var comparisons: [ServiceComparison] = []
         if let live {
             comparisons = compare(
-                live: live, configuration: configuration, skipping: uncomparable, reuse: &reuse, touched: touched)
+                live: live, liveInventory: prepared.liveInventory, configuration: configuration,
+                skipping: uncomparable, reuse: &reuse, touched: touched)
         } else {
             for entry in inventory.entries {
                 guard !uncomparable.contains(entry.key) else { continue }
@@ -256,7 +293,7 @@ private struct Evaluation {
             records: desired.records, uncomparable: desired.uncomparable, placeholderValues: placeholderValues
         ).filter { Self.admits($0, configuration) }
 
-        let annotations = AnnotationIndex(records: [desired.records, live?.records ?? []].joined())
+        let annotations = prepared.annotations
         notes += annotations.unknownValues.map {
             DriftReport.Message(
                 kind: "annotation",
@@ -289,11 +326,9 @@ private struct Evaluation {
     }
 
     private mutating func compare(
-        live: DriftCheck.Observed, configuration: DriftConfiguration, skipping uncomparable: Set<ServiceKey>,
-        reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
+        live: DriftCheck.Observed, liveInventory: ServiceInventory, configuration: DriftConfiguration,
+        skipping uncomparable: Set<ServiceKey>, reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
     ) -> [ServiceComparison] {
-        let liveInventory = ServiceInventory(
-            records: ServiceInventory.comparableLiveRecords(live.records, desired: inventory))
         var comparisons: [ServiceComparison] = []
         var outOfScope = 0
         for (namespace, message) in live.failedNamespaces.sorted(by: { $0.key < $1.key }) {

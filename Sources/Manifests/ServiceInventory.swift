@@ -79,7 +79,14 @@ public struct ServiceInventory: Sendable {
     /// of type ExternalName is neither (the endpoint controllers write its backends); in a cluster
     /// that is almost every Service, so leaving their records out spares building their backend sets.
     public static func comparableLiveRecords(_ records: [ObjectRecord], desired: ServiceInventory) -> [ObjectRecord] {
-        let backed = controllerBackedServices(records, desired: { desired[$0] != nil })
+        comparableLiveRecords(records, isDesired: { desired[$0] != nil })
+    }
+
+    /// As `comparableLiveRecords(_:desired:)`, with git's Services given by their keys.
+    public static func comparableLiveRecords(
+        _ records: [ObjectRecord], isDesired: (ServiceKey) -> Bool
+    ) -> [ObjectRecord] {
+        let backed = controllerBackedServices(records, desired: isDesired)
         return records.filter { record in
             guard let key = record.serviceKey else { return true }
             return !backed.contains(key)
