@@ -15,9 +15,8 @@ struct ProtobufListPage {
     static let accept = "\(mediaType), application/json"
 
     let resource: APIResource
-    private(set) var continueToken: String?
-    private(set) var resourceVersion: String?
-    private(set) var remainingItemCount: Int?
+    private var meta = ProtobufListMeta()
+    var continueToken: String? { meta.continueToken }
     /// Where each item's bytes lie in the answer.
     private(set) var items: [Range<Int>] = []
 
@@ -41,15 +40,8 @@ struct ProtobufListPage {
             while let field = try list.field() {
                 switch field.number {
                 case 1:
-                    var meta = try list.message(field)
-                    while let field = try meta.field() {
-                        switch field.number {
-                        case 2: resourceVersion = try meta.string(field)
-                        case 3: continueToken = try meta.string(field)
-                        case 4: remainingItemCount = Int(try meta.int64(field))
-                        default: try meta.skip(field.type)
-                        }
-                    }
+                    var nested = try list.message(field)
+                    try meta.merge(&nested)
                 case 2: items.append(try list.bytes(field))
                 default: try list.skip(field.type)
                 }
@@ -57,7 +49,6 @@ struct ProtobufListPage {
         } catch {
             throw Failure("the \(resource.listKind) does not decode: \(error.message)")
         }
-        if continueToken?.isEmpty == true { continueToken = nil }
     }
 
     /// The items as records; an item that does not decode, or lacks a field the model needs, is
@@ -66,9 +57,9 @@ struct ProtobufListPage {
     /// are the answer this page was opened from.
     func page(in bytes: UnsafeRawBufferPointer, leavesOut: (@Sendable (KubeObject) -> Bool)? = nil) -> ListPage {
         var page = ListPage()
-        page.continueToken = continueToken
-        page.resourceVersion = resourceVersion
-        page.remainingItemCount = remainingItemCount
+        page.continueToken = meta.continueToken
+        page.resourceVersion = meta.resourceVersion
+        page.remainingItemCount = meta.remainingItemCount
         page.itemCount = items.count
         let items = items
         let answer = SharedBytes(bytes)

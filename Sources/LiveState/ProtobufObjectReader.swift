@@ -16,16 +16,25 @@ struct ProtobufObjectReader: Sendable {
     typealias Failure = ProtobufWireReader.Failure
 
     /// Asked once an item's metadata is read, with an object of that kind holding its name,
-    /// namespace and, of its labels and annotations, only `decisionLabel` and `decisionAnnotation`
-    /// (what a check decides by: building every label of every item cost more than the rest of the
-    /// reading): true leaves the item out, the rest of it not read.
+    /// namespace and, of its labels and annotations, only the `kubernetes.io/service-name` label and
+    /// the ignore annotation (what a check decides by: building every label of every item cost more
+    /// than the rest of the reading): true leaves the item out, the rest of it not read.
     var leavesOut: (@Sendable (KubeObject) -> Bool)?
 
     /// The label and the annotation a leave-out decision may look at (see `leavesOut`).
-    static let decisionLabel = WellKnown.serviceNameLabel
-    static let decisionAnnotation = WellKnown.ignoreAnnotation
-    private static let decisionLabelBytes = Array(decisionLabel.utf8)
-    private static let decisionAnnotationBytes = Array(decisionAnnotation.utf8)
+    private static let decisionLabel = MapKey(WellKnown.serviceNameLabel)
+    private static let decisionAnnotation = MapKey(WellKnown.ignoreAnnotation)
+
+    /// A map key as text and as the bytes it is compared with.
+    private struct MapKey {
+        let text: String
+        let bytes: [UInt8]
+
+        init(_ text: String) {
+            self.text = text
+            bytes = Array(text.utf8)
+        }
+    }
 
     /// The item in `wire` as an object of `kind`; nil when `leavesOut` left it out.
     func read(_ wire: ProtobufWireReader, kind: ObjectKind) throws(Failure) -> KubeObject? {
@@ -46,16 +55,13 @@ struct ProtobufObjectReader: Sendable {
     ) throws(Failure) -> Bool {
         let nested = try wire.message(field)
         var merged = meta ?? ObjectMeta(name: "")
-        guard meta == nil, let leavesOut else {
-            var whole = nested
-            try Self.metadata(&whole, into: &merged, identityOnly: false)
-            meta = merged
-            return false
+        // The first metadata decides; one written again is merged into it.
+        if meta == nil, let leavesOut {
+            var identity = nested
+            try Self.metadata(&identity, into: &merged, identityOnly: true)
+            guard !merged.name.isEmpty else { throw Failure("metadata.name is required") }
+            if leavesOut(shell(merged)) { return true }
         }
-        var identity = nested
-        try Self.metadata(&identity, into: &merged, identityOnly: true)
-        guard !merged.name.isEmpty else { throw Failure("metadata.name is required") }
-        if leavesOut(shell(merged)) { return true }
         var whole = nested
         try Self.metadata(&whole, into: &merged, identityOnly: false)
         meta = merged
@@ -269,10 +275,10 @@ struct ProtobufObjectReader: Sendable {
             case 5 where identityOnly, 6 where identityOnly, 8 where identityOnly: try wire.skip(field.type)
             case 11 where identityOnly:
                 var entry = try wire.message(field)
-                try Self.entry(&entry, into: &meta.labels, onlyKey: decisionLabelBytes)
+                try Self.entry(&entry, into: &meta.labels, onlyKey: decisionLabel)
             case 12 where identityOnly:
                 var entry = try wire.message(field)
-                try Self.entry(&entry, into: &meta.annotations, onlyKey: decisionAnnotationBytes)
+                try Self.entry(&entry, into: &meta.annotations, onlyKey: decisionAnnotation)
             case 1: meta.name = try wire.string(field)
             case 3: meta.namespace = nonEmpty(try wire.string(field))
             case 5: meta.uid = nonEmpty(try wire.string(field))
@@ -319,14 +325,14 @@ struct ProtobufObjectReader: Sendable {
     /// As `entry(_:into:)`, for the entry whose key is `key` only; the others are stepped over
     /// without making strings of them.
     private static func entry(
-        _ wire: inout ProtobufWireReader, into map: inout [String: String], onlyKey key: [UInt8]
+        _ wire: inout ProtobufWireReader, into map: inout [String: String], onlyKey key: MapKey
     ) throws(Failure) {
         var matches = false
         // Where the value is, read only if the key is the one wanted.
         var value: (reader: ProtobufWireReader, field: ProtobufWireReader.Field)?
         while let field = try wire.field() {
             switch field.number {
-            case 1: matches = try wire.bytesEqual(field, key)
+            case 1: matches = try wire.bytesEqual(field, key.bytes)
             case 2:
                 value = (wire, field)
                 try wire.skip(field.type)
@@ -336,7 +342,7 @@ struct ProtobufObjectReader: Sendable {
         guard matches else { return }
         var text = ""
         if var value { text = try value.reader.string(value.field) }
-        map[String(decoding: key, as: UTF8.self)] = text
+        map[key.text] = text
     }
 
     private static func required(_ meta: ObjectMeta?) throws(Failure) -> ObjectMeta {

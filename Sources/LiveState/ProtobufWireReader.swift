@@ -25,7 +25,7 @@ struct ProtobufWireReader {
 
     private let buffer: UnsafeRawBufferPointer
     private var base: UnsafeRawPointer? { buffer.baseAddress }
-    private(set) var position: Int
+    private var position: Int
     private let end: Int
 
     /// The whole of `bytes`.
@@ -39,8 +39,6 @@ struct ProtobufWireReader {
         position = range.lowerBound
         end = range.upperBound
     }
-
-    var isAtEnd: Bool { position >= end }
 
     /// The next field's number and wire type; nil at the end of the message.
     mutating func field() throws(Failure) -> Field? {

@@ -33,25 +33,20 @@ struct StatusBody {
         let envelope = try ProtobufEnvelope(bytes)
         guard envelope.kind == "Status" else { return nil }
         var status = StatusBody()
+        var meta = ProtobufListMeta()
         var wire = ProtobufWireReader(bytes, range: envelope.raw)
         while let field = try wire.field() {
             switch field.number {
             case 1:
-                var meta = try wire.message(field)
-                while let field = try meta.field() {
-                    if field.number == 3 {
-                        status.continueToken = try meta.string(field)
-                    } else {
-                        try meta.skip(field.type)
-                    }
-                }
+                var nested = try wire.message(field)
+                try meta.merge(&nested)
             case 3: status.message = try wire.string(field)
             case 4: status.reason = try wire.string(field)
             case 6: status.code = try wire.int32(field)
             default: try wire.skip(field.type)
             }
         }
-        if status.continueToken?.isEmpty == true { status.continueToken = nil }
+        status.continueToken = meta.continueToken
         return status
     }
 }
