@@ -247,20 +247,8 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
     ) -> ([(String, String)], [UInt8]) {
         guard PagedList.asksForProtobuf(request),
             headers.contains(where: { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("application/json") }),
-            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let kind = object["kind"] as? String
+            let converted = ProtobufConversions.shared.converted(status: status, body: body)
         else { return (headers, body) }
-        let converted: [UInt8]?
-        if kind == "Status" {
-            converted = try? ProtobufFixture.status(
-                code: object["code"] as? Int ?? status, reason: object["reason"] as? String ?? "",
-                message: object["message"] as? String ?? "")
-        } else if status == 200, kind.hasSuffix("List") {
-            converted = try? ProtobufFixture.list(body)
-        } else {
-            converted = nil
-        }
-        guard let converted else { return (headers, body) }
         let others = headers.filter { !["content-type", "content-length"].contains($0.0.lowercased()) }
         return (others + [("Content-Type", ProtobufFixture.mediaType)], converted)
     }
