@@ -39,11 +39,14 @@ public enum DriftCheck {
         /// Namespaces that could not be read, with why: their Services get status `error`.
         public var failedNamespaces: [String: String]
         public var notes: [String]
+        /// A filtered read's digest of the Services it left out (`LiveSnapshot.serviceDigest`).
+        public var serviceDigest: ServiceDigest?
 
         public init(
             records: [ObjectRecord], source: String, observedAt: String, namespaces: Set<String>? = nil,
-            failedNamespaces: [String: String] = [:], notes: [String] = []
+            failedNamespaces: [String: String] = [:], notes: [String] = [], serviceDigest: ServiceDigest? = nil
         ) {
+            self.serviceDigest = serviceDigest
             self.records = records
             self.source = source
             self.observedAt = observedAt
@@ -209,14 +212,23 @@ private struct Prepared: Sendable {
             let records = [desired.records, live?.records ?? []].joined()
             if half == 0 {
                 prepared.inventory = ServiceInventory(records: desired.records)
-                prepared.clusterIPs = Linter.clusterIPs(of: records)
+                if let digest = live?.serviceDigest {
+                    // The digest has every live Service's; the live ones come last, as in `records`.
+                    prepared.clusterIPs = ServiceDigest.clusterIPs(of: desired.records).merging(
+                        digest.clusterIPs, uniquingKeysWith: { $1 })
+                } else {
+                    prepared.clusterIPs = ServiceDigest.clusterIPs(of: records)
+                }
             } else {
                 prepared.annotations = AnnotationIndex(records: records)
                 if let live {
                     // A key git defines is exactly one with an entry in git's inventory.
                     let keys = Set(desired.records.compactMap(\.serviceKey))
+                    let backed =
+                        live.serviceDigest?.backed
+                        ?? ServiceInventory.controllerBackedServices(live.records, desired: keys.contains)
                     prepared.liveInventory = ServiceInventory(
-                        records: ServiceInventory.comparableLiveRecords(live.records, isDesired: keys.contains))
+                        records: ServiceInventory.comparableLiveRecords(live.records, backed: backed))
                 }
             }
             return prepared

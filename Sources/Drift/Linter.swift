@@ -47,19 +47,6 @@ public enum Linter {
         }
     }
 
-    /// Cluster IPs of the Services among `records` (`None` and empty ones are not addresses).
-    public static func clusterIPs<Records: Swift.Sequence<ObjectRecord>>(of records: Records) -> [String: ServiceKey] {
-        var owners: [String: ServiceKey] = [:]
-        for record in records {
-            guard case .service(let service) = record.object else { continue }
-            for text in service.clusterIPs {
-                guard let address = IPAddress(text) else { continue }
-                owners[address.canonical] = ServiceKey(namespace: record.ref.namespace, name: record.ref.name)
-            }
-        }
-        return owners
-    }
-
     private static func definedService(
         named name: String, _ record: ObjectRecord, _ inventory: ServiceInventory
     )

@@ -163,7 +163,8 @@ public enum CheckJob {
                 let snapshot = try await live.read(scope: scope, keeping: LiveRecordFilter(desired: desired))
                 observed = DriftCheck.Observed(
                     records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
-                    namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes)
+                    namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes,
+                    serviceDigest: snapshot.serviceDigest)
                 reportFailedNamespaces(snapshot.failedNamespaces)
             } catch {
                 let failure = RunError(

@@ -57,6 +57,8 @@ final class APISession: Sendable {
     struct JobResults {
         var lists: [ListResult]
         var forbidden: [(index: Int, error: LiveError)]
+        /// With a filter (`LiveRecordFilter`): the Services the lists leave out.
+        var serviceDigest: ServiceDigest?
     }
 
     /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. A 403 on one

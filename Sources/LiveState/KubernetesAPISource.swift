@@ -124,12 +124,16 @@ public struct KubernetesAPISource: LiveStateSource {
                 return .failure(error)
             }
         }
-        let keep = Task { () -> (@Sendable (ObjectRecord) -> Bool)? in
+        let digest = Task { () -> ServiceDigest? in
             // Without the Services nothing is left out (the read fails with their error anyway).
             guard case .success(let services) = await servicesRead.value else { return nil }
-            let backed = ServiceInventory.controllerBackedServices(
-                services.lists.lazy.flatMap(\.records), desired: { filter.desired.contains($0) })
-            return { !ServiceInventory.leftOutOfCheck($0, backed: backed) }
+            return ServiceDigest(
+                services: services.lists.lazy.flatMap(\.records), desired: filter.desired.contains,
+                capacity: services.lists.reduce(0) { $0 + $1.records.count })
+        }
+        let keep = Task { () -> (@Sendable (ObjectRecord) -> Bool)? in
+            guard let digest = await digest.value else { return nil }
+            return { !digest.leavesOut($0) }
         }
         var others: APISession.JobResults
         do {
@@ -144,7 +148,15 @@ public struct KubernetesAPISource: LiveStateSource {
             lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
             forbidden: services.forbidden.map { (first[$0.index], $0.error) }
                 + others.forbidden.map { (rest[$0.index], $0.error) })
-        for (position, index) in first.enumerated() { swap(&results.lists[index], &services.lists[position]) }
+        results.serviceDigest = await digest.value
+        for (position, index) in first.enumerated() {
+            // A new array of the few kept (the task still holds the whole one: removing in place would
+            // copy it all first).
+            if let digest = results.serviceDigest {
+                services.lists[position].records = services.lists[position].records.filter { !digest.leavesOut($0) }
+            }
+            swap(&results.lists[index], &services.lists[position])
+        }
         for (position, index) in rest.enumerated() { swap(&results.lists[index], &others.lists[position]) }
         return results
     }
@@ -168,6 +180,8 @@ public struct KubernetesAPISource: LiveStateSource {
         if let savePath = options.savePath { try SnapshotWriter.write(items, to: savePath) }
         return LiveSnapshot(
             records: records, observedAt: RFC3339.format(Date()), source: connection.description, scope: scope,
-            notes: notes, failedNamespaces: failed)
+            notes: notes, failedNamespaces: failed,
+            // A namespace that failed is not in the records: nor are its Services in the digest.
+            serviceDigest: results.serviceDigest?.keeping { failed[$0] == nil })
     }
 }

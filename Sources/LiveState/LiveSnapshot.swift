@@ -39,11 +39,15 @@ public struct LiveSnapshot: Sendable {
     /// Namespaces that could not be read (403), with the message that says which rule to grant. No
     /// object of such a namespace is in `records`: half a namespace would look like drift.
     public var failedNamespaces: [String: String]
+    /// Set by a read that kept only what a check compares (`read(scope:keeping:)`): `records` then
+    /// lacks the Services this digest stands for, and a check must be given it.
+    public var serviceDigest: ServiceDigest?
 
     public init(
         records: [ObjectRecord], observedAt: String, source: String, scope: NamespaceScope = .all, notes: [String] = [],
-        failedNamespaces: [String: String] = [:]
+        failedNamespaces: [String: String] = [:], serviceDigest: ServiceDigest? = nil
     ) {
+        self.serviceDigest = serviceDigest
         self.records = records
         self.observedAt = observedAt
         self.source = source
@@ -58,6 +62,9 @@ public struct LiveSnapshot: Sendable {
         var copy = self
         copy.records = scope.filter(records)
         copy.scope = scope
+        if case .only(let namespaces) = scope {
+            copy.serviceDigest = serviceDigest?.keeping { namespaces.contains($0) }
+        }
         return copy
     }
 

@@ -86,8 +86,13 @@ public struct ServiceInventory: Sendable {
     public static func comparableLiveRecords(
         _ records: [ObjectRecord], isDesired: (ServiceKey) -> Bool
     ) -> [ObjectRecord] {
-        let backed = controllerBackedServices(records, desired: isDesired)
-        return records.filter { record in
+        comparableLiveRecords(records, backed: controllerBackedServices(records, desired: isDesired))
+    }
+
+    /// As `comparableLiveRecords(_:desired:)`, with the Services it leaves out given
+    /// (`controllerBackedServices`, or a filtered read's `ServiceDigest.backed`).
+    public static func comparableLiveRecords(_ records: [ObjectRecord], backed: Set<ServiceKey>) -> [ObjectRecord] {
+        records.filter { record in
             guard let key = record.serviceKey else { return true }
             return !backed.contains(key)
         }
@@ -104,18 +109,6 @@ public struct ServiceInventory: Sendable {
             services[key] = service.hasSelector || service.isExternalName
         }
         return Set(services.compactMap { key, backed in backed && !desired(key) ? key : nil })
-    }
-
-    /// Whether a live read may leave `record` out before a check, once the Services are read and
-    /// `backed` is known: an Endpoints or EndpointSlice of such a Service, which
-    /// `comparableLiveRecords` would leave out, and which carries no ignore annotation (the
-    /// annotation index reads every live object). Services are always kept (their cluster IPs are
-    /// linted against). It looks at the kind, name, namespace, the `kubernetes.io/service-name`
-    /// label and the ignore annotation only: a live read decides on items whose other labels and
-    /// annotations it has not read (`ProtobufObjectReader.leavesOut`).
-    public static func leftOutOfCheck(_ record: ObjectRecord, backed: Set<ServiceKey>) -> Bool {
-        guard record.object.kind != .service, let key = record.serviceKey, backed.contains(key) else { return false }
-        return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
     }
 
     /// Sorted by namespace and name.

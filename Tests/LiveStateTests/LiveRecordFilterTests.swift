@@ -46,19 +46,26 @@ import Testing
         let backed = ServiceInventory.controllerBackedServices(whole.records, desired: Self.desired.contains)
         #expect(backed.contains(ServiceKey(namespace: "shop", name: "web")))
         #expect(!backed.contains(ServiceKey(namespace: "shop", name: "orders-db")))
+        // The digest stands for every Service read: the backed ones and every cluster IP.
+        let digest = try #require(filtered.serviceDigest)
+        #expect(digest.backed == backed)
+        #expect(digest.clusterIPs == ServiceDigest.clusterIPs(of: whole.records))
+        #expect(!digest.clusterIPs.isEmpty)
+        #expect(whole.serviceDigest == nil)
 
-        let left = whole.records.filter { ServiceInventory.leftOutOfCheck($0, backed: backed) }
+        let left = whole.records.filter(digest.leavesOut)
         #expect(left.contains { $0.ref == ObjectRef(kind: .endpoints, namespace: "shop", name: "web") })
         #expect(left.contains { $0.ref.kind == .endpointSlice && $0.serviceKey?.name == "web" })
-        #expect(!left.contains { $0.ref.kind == .service })
+        #expect(left.contains { $0.ref == ObjectRef(kind: .service, namespace: "shop", name: "web") })
+        #expect(!left.contains { $0.serviceKey == ServiceKey(namespace: "shop", name: "orders-db") })
         // Exactly those are gone, in the same order otherwise.
-        #expect(filtered.records == whole.records.filter { !ServiceInventory.leftOutOfCheck($0, backed: backed) })
+        #expect(filtered.records == whole.records.filter { !digest.leavesOut($0) })
         #expect(filtered.records.count < whole.records.count)
         #expect(filtered.notes == whole.notes)
         // What the comparison takes is the same.
         let inventory = Self.desiredInventory(whole)
         #expect(
-            ServiceInventory.comparableLiveRecords(filtered.records, desired: inventory)
+            ServiceInventory.comparableLiveRecords(filtered.records, backed: digest.backed)
                 == ServiceInventory.comparableLiveRecords(whole.records, desired: inventory))
         // One list per resource and scope, as without the filter.
         #expect(requests.count { $0.path.hasSuffix("/services") } == (clusterWideFrom == 0 ? 2 : 1))
@@ -96,24 +103,37 @@ import Testing
         #expect(saved.records == whole.records)
     }
 
-    @Test func aBackedServicesObjectWithTheIgnoreAnnotationIsKept() throws {
+    @Test(arguments: ["Endpoints", "Service"])
+    func aBackedServicesObjectWithTheIgnoreAnnotationIsKept(kind: String) throws {
         let text = """
             apiVersion: v1
-            kind: Endpoints
+            kind: \(kind)
             metadata:
               name: web
               namespace: shop
               annotations:
                 endpoint-drift.io/ignore: "stale-backend"
-            subsets: []
             """
         let plain = text.replacingOccurrences(of: "endpoint-drift.io/ignore", with: "example.com/other")
-        let backed: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "web")]
+        let digest = ServiceDigest(backed: [ServiceKey(namespace: "shop", name: "web")], clusterIPs: [:])
         for (source, leftOut) in [(text, false), (plain, true)] {
             let object = try #require(ManifestFileReader.read(source, path: "x.yaml").objects.first?.object)
             let record = ObjectRecord(live: object)
-            #expect(ServiceInventory.leftOutOfCheck(record, backed: backed) == leftOut)
-            #expect(!ServiceInventory.leftOutOfCheck(record, backed: []))
+            #expect(digest.leavesOut(record) == leftOut)
+            #expect(!ServiceDigest(backed: [], clusterIPs: [:]).leavesOut(record))
         }
+    }
+
+    /// A read that fails in one namespace keeps nothing of it: not its records, not its Services'
+    /// part of the digest; narrowing a snapshot narrows its digest.
+    @Test func theDigestKeepsOnlyTheNamespacesKept() {
+        let web = ServiceKey(namespace: "shop", name: "web")
+        let api = ServiceKey(namespace: "payments", name: "api")
+        let digest = ServiceDigest(backed: [web, api], clusterIPs: ["10.0.0.1": web, "10.0.0.2": api])
+        let kept = digest.keeping { $0 == "shop" }
+        #expect(kept == ServiceDigest(backed: [web], clusterIPs: ["10.0.0.1": web]))
+        let snapshot = LiveSnapshot(records: [], observedAt: "", source: "test", serviceDigest: digest)
+        #expect(snapshot.narrowed(to: .only(["payments"])).serviceDigest == digest.keeping { $0 == "payments" })
+        #expect(snapshot.narrowed(to: .all).serviceDigest == digest)
     }
 }

@@ -1,0 +1,77 @@
+/// What a filtered live read keeps of the cluster's Services in place of most of their records.
+///
+/// Almost every Service of a cluster has a selector (the endpoint controllers write its backends)
+/// and is not in git: a check compares none of them, nor their Endpoints and slices. Of those it
+/// needs only which they are (`comparableLiveRecords` leaves their objects out) and their cluster
+/// IPs (git's endpoint addresses are linted against them). A read that keeps this digest can leave
+/// their records out, Services included, and the check's report is the same.
+public struct ServiceDigest: Sendable, Equatable {
+    /// The controller-backed Services git does not define (`ServiceInventory.controllerBackedServices`
+    /// of every Service read), whether or not their records were kept.
+    public private(set) var backed: Set<ServiceKey>
+    /// The cluster IPs of every Service read, canonical, to their Service (`clusterIPs(of:)`).
+    public private(set) var clusterIPs: [String: ServiceKey]
+
+    /// The digest of every Service among `records`; `desired` says which Services git defines.
+    /// One pass, as `controllerBackedServices` and `clusterIPs(of:)` would each make (the last
+    /// Service record of a key decides); `capacity`, the number of Services if known, spares the
+    /// tables' growth.
+    public init<Records: Swift.Sequence<ObjectRecord>>(
+        services records: Records, desired: (ServiceKey) -> Bool, capacity: Int = 0
+    ) {
+        backed = []
+        backed.reserveCapacity(capacity)
+        clusterIPs = [:]
+        clusterIPs.reserveCapacity(capacity)
+        for record in records {
+            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
+            if (service.hasSelector || service.isExternalName) && !desired(key) {
+                backed.insert(key)
+            } else if !backed.isEmpty {
+                backed.remove(key)
+            }
+            Self.addClusterIPs(of: service, key: key, to: &clusterIPs)
+        }
+    }
+
+    public init(backed: Set<ServiceKey>, clusterIPs: [String: ServiceKey]) {
+        self.backed = backed
+        self.clusterIPs = clusterIPs
+    }
+
+    /// Whether a read with this digest may leave `record` out: an object (the Service too) of a
+    /// backed Service that carries no ignore annotation (the annotation index reads every live
+    /// object). It looks at the kind, name, namespace, the `kubernetes.io/service-name` label and the
+    /// ignore annotation only: a live read decides on items whose other labels and annotations it
+    /// has not read (`ProtobufObjectReader.leavesOut`).
+    public func leavesOut(_ record: ObjectRecord) -> Bool {
+        guard let key = record.serviceKey, backed.contains(key) else { return false }
+        return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
+    }
+
+    /// The digest of the namespaces `isKept` admits only: what reading only those would have kept.
+    public func keeping(namespaces isKept: (String) -> Bool) -> ServiceDigest {
+        ServiceDigest(
+            backed: backed.filter { isKept($0.namespace) }, clusterIPs: clusterIPs.filter { isKept($0.value.namespace) }
+        )
+    }
+
+    /// Cluster IPs of the Services among `records`, canonical, to their Service; the last Service
+    /// with an address has it (`None` and empty ones are not addresses).
+    public static func clusterIPs<Records: Swift.Sequence<ObjectRecord>>(of records: Records) -> [String: ServiceKey] {
+        var owners: [String: ServiceKey] = [:]
+        for record in records {
+            guard case .service(let service) = record.object else { continue }
+            addClusterIPs(
+                of: service, key: ServiceKey(namespace: record.ref.namespace, name: record.ref.name), to: &owners)
+        }
+        return owners
+    }
+
+    private static func addClusterIPs(of service: Service, key: ServiceKey, to owners: inout [String: ServiceKey]) {
+        for text in service.clusterIPs {
+            guard let address = IPAddress(text) else { continue }
+            owners[address.canonical] = key
+        }
+    }
+}
