@@ -65,12 +65,12 @@ final class APISession: Sendable {
     /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
     /// `only`: keep only the objects of these namespaces (for lists over all namespaces); `keep`:
-    /// only the records it admits, dropped page by page. It may still be in the making (the
+    /// a digest whose `leavesOut` items are dropped as they are read. It may still be in the making (the
     /// Services decide it): each list fetches its first page meanwhile and waits for it before
     /// decoding. `tally`: the progress of the whole read, when several runs make it up.
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
-        keep: Task<(@Sendable (ObjectRecord) -> Bool)?, Never>? = nil, tally: ProgressTally? = nil
+        keep: Task<ServiceDigest?, Never>? = nil, tally: ProgressTally? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let tally = tally ?? ProgressTally(total: jobs.count)
@@ -177,7 +177,7 @@ final class APISession: Sendable {
     /// all namespaces for a scope of many).
     func list(
         _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
-        keep decision: Task<(@Sendable (ObjectRecord) -> Bool)?, Never>? = nil
+        keep decision: Task<ServiceDigest?, Never>? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         var result = ListResult()
@@ -296,11 +296,11 @@ final class APISession: Sendable {
     /// stays alive beside the result.
     static func take(
         _ page: consuming ListPage, into result: inout ListResult, only: Set<String>?,
-        keep: (@Sendable (ObjectRecord) -> Bool)? = nil
+        keep: ServiceDigest? = nil
     ) -> String? {
         var page = page
         // Never with `--save-live` (the file holds every object): only the records are filtered.
-        if let keep { page.records.removeAll { !keep($0) } }
+        if let keep { page.records.removeAll { keep.leavesOut($0) } }
         if let only {
             page.records.removeAll { !only.contains($0.object.metadata.namespace ?? "") }
             page.documents.removeAll {
@@ -329,12 +329,12 @@ final class APISession: Sendable {
     /// it is skipped instead of decoded (`take` still filters: the decision needs the metadata first,
     /// which an API server writes first but a snapshot need not).
     static func leavesOut(
-        only: Set<String>?, keep: (@Sendable (ObjectRecord) -> Bool)?
+        only: Set<String>?, keep: ServiceDigest?
     ) -> (@Sendable (KubeObject) -> Bool)? {
         guard only != nil || keep != nil else { return nil }
         return { object in
             if let only, !only.contains(object.metadata.namespace ?? "") { return true }
-            if let keep, !keep(ObjectRecord(live: object)) { return true }
+            if let keep, keep.leavesOut(object) { return true }
             return false
         }
     }

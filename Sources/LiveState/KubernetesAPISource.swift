@@ -131,14 +131,10 @@ public struct KubernetesAPISource: LiveStateSource {
                 services: services.lists.lazy.flatMap(\.records), desired: filter.desired.contains,
                 capacity: services.lists.reduce(0) { $0 + $1.records.count })
         }
-        let keep = Task { () -> (@Sendable (ObjectRecord) -> Bool)? in
-            guard let digest = await digest.value else { return nil }
-            return { !digest.leavesOut($0) }
-        }
         var others: APISession.JobResults
         do {
             others = try await session.run(
-                rest.map { jobs[$0] }, concurrency: concurrency, only: only, keep: keep, tally: tally)
+                rest.map { jobs[$0] }, concurrency: concurrency, only: only, keep: digest, tally: tally)
         } catch {
             servicesRead.cancel()
             throw error

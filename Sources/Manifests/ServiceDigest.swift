@@ -49,6 +49,15 @@ public struct ServiceDigest: Sendable, Equatable {
         return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
     }
 
+    /// As `leavesOut(_:)` for the record `ObjectRecord(live: object)` would make, without making it
+    /// (a read asks this of nearly every item it lists).
+    public func leavesOut(_ object: KubeObject) -> Bool {
+        guard let name = object.serviceName,
+            backed.contains(ServiceKey(namespace: object.metadata.namespace ?? "default", name: name))
+        else { return false }
+        return object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
+    }
+
     /// The digest of the namespaces `isKept` admits only: what reading only those would have kept.
     public func keeping(namespaces isKept: (String) -> Bool) -> ServiceDigest {
         ServiceDigest(

@@ -120,6 +120,7 @@ import Testing
             let object = try #require(ManifestFileReader.read(source, path: "x.yaml").objects.first?.object)
             let record = ObjectRecord(live: object)
             #expect(digest.leavesOut(record) == leftOut)
+            #expect(digest.leavesOut(object) == leftOut)
             #expect(!ServiceDigest(backed: [], clusterIPs: [:]).leavesOut(record))
         }
     }
