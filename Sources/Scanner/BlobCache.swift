@@ -147,7 +147,8 @@ public final class BlobCache: Sendable {
     @discardableResult
     public func store(_ entry: BlobCacheEntry, under key: String) -> Bool {
         // Segments and packs are split at spaces and newlines.
-        guard !key.contains(" "), !key.contains("\n") else { return false }
+        // Bytes, not `String.contains` (Foundation's search): asked of every blob a scan reads.
+        guard !key.utf8.contains(UInt8(ascii: " ")), !key.utf8.contains(UInt8(ascii: "\n")) else { return false }
         if entry.isSmall {
             session.add(key, SmallEntry(entry: entry, segment: -1))
             return true
@@ -319,16 +320,16 @@ public final class BlobCache: Sendable {
 
     /// An entry as written: four lines of text (the format, the tool version, the key, then the
     /// blob's size, the two flags, the documents parsed and skipped, and the length of what
-    /// follows), then the reader's output in the `BinaryEncoder` format when it found anything. Most blobs hold nothing of
+    /// follows), then the reader's output in the `BinaryEncoder` format (`RecordWriter`) when it found anything. Most blobs hold nothing of
     /// interest: their entry is the four lines, read without a decoder.
     static func encode(_ entry: BlobCacheEntry, key: String, tool: String) -> [UInt8]? {
-        guard !tool.contains("\n"), !key.contains("\n") else { return nil }
+        guard !tool.utf8.contains(UInt8(ascii: "\n")), !key.utf8.contains(UInt8(ascii: "\n")) else { return nil }
         let output = entry.output
         var payload: [UInt8] = []
         if !output.objects.isEmpty || !output.errors.isEmpty || !output.notes.isEmpty
             || !output.documents.isEmpty || !output.gitOpsDocuments.isEmpty
         {
-            guard let encoded = try? BinaryEncoder().encode(output) else { return nil }
+            guard let encoded = RecordWriter.output(output) else { return nil }
             payload = encoded
         }
         let counts = [

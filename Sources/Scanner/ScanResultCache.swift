@@ -129,7 +129,7 @@ struct CachedScan {
         let records = records
         let bodies = Concurrently.map(starts.count) { index in
             let start = starts[index]
-            return try? BinaryEncoder().encode(Array(records[start..<min(start + size, records.count)]))
+            return RecordWriter.records(records[start..<min(start + size, records.count)])
         }.compactMap { $0 }
         guard bodies.count == starts.count else { return nil }
         let head = Head(
