@@ -34,8 +34,28 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                 query: question.map { String(uri[uri.index(after: $0)...]) },
                 headers: head.headers.map { ($0.name, $0.value) }, presentedClientCertificate: presented,
                 authenticatedAs: nil)
-            schedule(server.answer(request), context: context, since: Date())
+            // Answered off the event loop, which every test's servers share: building an answer can
+            // be slow (a page of 500 items made and converted to protobuf per request), and doing
+            // it on the loop held every other server's connections on that thread, long enough for
+            // their clients to time out on a busy machine.
+            let arrival = Date()
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            DispatchQueue.global().async {
+                let action = UncheckedAction(server.answer(request))
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.schedule(action.value, context: context, since: arrival)
+                }
+            }
         }
+    }
+
+    /// An answer handed from the queue that made it back to the connection's event loop; it holds
+    /// feeds and gates, which are safe to share.
+    private struct UncheckedAction: @unchecked Sendable {
+        let value: FakeKubernetesAPI.Action
+        init(_ value: FakeKubernetesAPI.Action) { self.value = value }
     }
 
     /// Performs `action` after its delay, or once its gate is open.
