@@ -68,9 +68,11 @@ final class APISession: Sendable {
     /// a digest whose `leavesOut` items are dropped as they are read. It may still be in the making (the
     /// Services decide it): each list fetches its first page meanwhile and waits for it before
     /// decoding. `tally`: the progress of the whole read, when several runs make it up.
+    /// `desired`: the Services git defines, for a check's Services lists: the others are read thin
+    /// when the check will drop them (`ProtobufObjectReader.readsThin`).
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
-        keep: Task<ServiceDigest?, Never>? = nil, tally: ProgressTally? = nil
+        keep: Task<ServiceDigest?, Never>? = nil, desired: Set<ServiceKey>? = nil, tally: ProgressTally? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let tally = tally ?? ProgressTally(total: jobs.count)
@@ -82,7 +84,7 @@ final class APISession: Sendable {
                     .success(
                         try await self.list(
                             job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only,
-                            keep: keep))
+                            keep: keep, desired: desired))
                 )
             } catch {
                 return (index, .failure(error))
@@ -177,9 +179,10 @@ final class APISession: Sendable {
     /// all namespaces for a scope of many).
     func list(
         _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
-        keep decision: Task<ServiceDigest?, Never>? = nil
+        keep decision: Task<ServiceDigest?, Never>? = nil, desired: Set<ServiceKey>? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
+        let readsThin = resource == .services ? desired.map(Self.readsThin(unless:)) : nil
         var result = ListResult()
         var continueToken: String?
         var restarted = false
@@ -233,7 +236,9 @@ final class APISession: Sendable {
                 let leavesOut = Self.leavesOut(only: only, keep: keep)
                 let page: ListPage
                 if let protobuf {
-                    page = response.body.withUnsafeReadableBytes { protobuf.page(in: $0, leavesOut: leavesOut) }
+                    page = response.body.withUnsafeReadableBytes {
+                        protobuf.page(in: $0, leavesOut: leavesOut, readsThin: readsThin)
+                    }
                 } else {
                     page = try parse(
                         response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
@@ -336,6 +341,15 @@ final class APISession: Sendable {
             if let only, !only.contains(object.metadata.namespace ?? "") { return true }
             if let keep, keep.leavesOut(object) { return true }
             return false
+        }
+    }
+
+    /// Which Services a check drops if they are backed, decided on their identity (see
+    /// `ProtobufObjectReader.readsThin`): those git does not define, without the ignore annotation.
+    static func readsThin(unless desired: Set<ServiceKey>) -> @Sendable (ObjectMeta) -> Bool {
+        { meta in
+            meta.annotations[WellKnown.ignoreAnnotation] == nil
+                && !desired.contains(ServiceKey(namespace: meta.namespace ?? "default", name: meta.name))
         }
     }
 

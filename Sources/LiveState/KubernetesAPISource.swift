@@ -119,7 +119,9 @@ public struct KubernetesAPISource: LiveStateSource {
         let serviceJobs = first.map { jobs[$0] }
         let servicesRead = Task { () -> Result<APISession.JobResults, LiveError> in
             do throws(LiveError) {
-                return .success(try await session.run(serviceJobs, concurrency: concurrency, only: only, tally: tally))
+                return .success(
+                    try await session.run(
+                        serviceJobs, concurrency: concurrency, only: only, desired: filter.desired, tally: tally))
             } catch {
                 return .failure(error)
             }

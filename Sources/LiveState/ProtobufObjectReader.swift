@@ -21,6 +21,15 @@ struct ProtobufObjectReader: Sendable {
     /// than the rest of the reading): true leaves the item out, the rest of it not read.
     var leavesOut: (@Sendable (KubeObject) -> Bool)?
 
+    /// For a check's Services: asked once a Service's identity is read (its name, namespace and
+    /// ignore annotation, as `leavesOut` is): true when the check drops the Service if it is backed
+    /// by the endpoint controllers (it is not in git and carries no ignore annotation; see
+    /// `ServiceDigest.leavesOut`). Such a Service is read thin: its selector, type, external name and
+    /// cluster IPs, which say whether it is backed and are all a `ServiceDigest` takes of it; its
+    /// other labels, annotations and ports are stepped over. One that turns out not to be backed is
+    /// read whole, as is any the thin read cannot read (the whole read then says why).
+    var readsThin: (@Sendable (ObjectMeta) -> Bool)?
+
     /// The label and the annotation a leave-out decision may look at (see `leavesOut`).
     private static let decisionLabel = MapKey(WellKnown.serviceNameLabel)
     private static let decisionAnnotation = MapKey(WellKnown.ignoreAnnotation)
@@ -71,6 +80,13 @@ struct ProtobufObjectReader: Sendable {
     // MARK: Kinds
 
     private func service(_ wire: inout ProtobufWireReader) throws(Failure) -> Service? {
+        if let readsThin {
+            switch thinService(wire, readsThin) {
+            case .leftOut: return nil
+            case .thin(let service): return service
+            case .whole: break
+            }
+        }
         var meta: ObjectMeta?
         var service = Service(metadata: ObjectMeta(name: ""))
         var clusterIP = ""
@@ -89,11 +105,53 @@ struct ProtobufObjectReader: Sendable {
         return service
     }
 
+    private enum ThinRead {
+        case leftOut
+        case thin(Service)
+        case whole
+    }
+
+    /// The Service in `item` read thin (see `readsThin`), left out, or to be read whole.
+    private func thinService(_ item: ProtobufWireReader, _ readsThin: (ObjectMeta) -> Bool) -> ThinRead {
+        var wire = item
+        var meta: ObjectMeta?
+        var service = Service(metadata: ObjectMeta(name: ""))
+        var clusterIP = ""
+        do throws(Failure) {
+            while let field = try wire.field() {
+                switch field.number {
+                case 1:
+                    // Metadata written twice is merged by the whole read.
+                    guard meta == nil else { return .whole }
+                    var nested = try wire.message(field)
+                    var identity = ObjectMeta(name: "")
+                    try Self.metadata(&nested, into: &identity, identityOnly: true)
+                    guard !identity.name.isEmpty else { return .whole }
+                    if let leavesOut, leavesOut(.service(Service(metadata: identity))) { return .leftOut }
+                    guard readsThin(identity) else { return .whole }
+                    meta = identity
+                case 2:
+                    var spec = try wire.message(field)
+                    try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP, thin: true)
+                default: try wire.skip(field.type)
+                }
+            }
+        } catch {
+            return .whole
+        }
+        guard let meta else { return .whole }
+        service.metadata = meta
+        if service.clusterIPs.isEmpty && !clusterIP.isEmpty { service.clusterIPs = [clusterIP] }
+        return service.hasSelector || service.isExternalName ? .thin(service) : .whole
+    }
+
+    /// `thin`: the ports are stepped over.
     private static func serviceSpec(
-        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String
+        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String, thin: Bool = false
     ) throws(Failure) {
         while let field = try wire.field() {
             switch field.number {
+            case 1 where thin: try wire.skip(field.type)
             case 1:
                 var port = try wire.message(field)
                 service.ports.append(try servicePort(&port))

@@ -55,6 +55,7 @@ enum FuzzReaders {
                 let wire = ProtobufWireReader(bytes, range: range)
                 _ = try? ProtobufObjectReader().read(wire, kind: kind)
                 _ = try? ProtobufObjectReader(leavesOut: { $0.metadata.name.count % 2 == 0 }).read(wire, kind: kind)
+                _ = try? ProtobufObjectReader(readsThin: { $0.name.count % 2 == 0 }).read(wire, kind: kind)
             }
         }
     }

@@ -52,6 +52,44 @@ struct ProtobufObjectReaderTests {
         }
     }
 
+    /// A check's Services list reads the Services it will drop thin: what it keeps, and the digest
+    /// of every Service, are those of the whole read.
+    @Test("Services read thin give the digest and the kept records a whole read gives", arguments: [1, 2, 3])
+    func thinServicesAgree(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var raw = ProtobufWire()
+        raw.field(1, ProtobufWire.listMeta(resourceVersion: "1", continue: nil, remaining: nil))
+        for index in 0..<300 {
+            let item = try JSONSerialization.data(
+                withJSONObject: RandomItem.make(.service, index: index, &random), options: [.sortedKeys])
+            raw.field(2, try ProtobufFixture.item(item, kind: "Service"))
+        }
+        let protobuf = ProtobufWire.envelope(apiVersion: "v1", kind: "ServiceList", raw: raw.bytes)
+        let whole = try Self.page(protobuf, .services, leavesOut: nil)
+        // Every third Service is in git.
+        let desired = Set(
+            whole.records.enumerated().filter { $0.offset % 3 == 0 }.compactMap(\.element.serviceKey))
+        let inShop: @Sendable (KubeObject) -> Bool = { $0.metadata.namespace == "shop" }
+        for leavesOut in [nil, inShop] {
+            let reference = try Self.page(protobuf, .services, leavesOut: leavesOut)
+            let thin = try protobuf.withUnsafeBytes { buffer in
+                try ProtobufListPage(buffer, resource: .services).page(
+                    in: buffer, leavesOut: leavesOut, readsThin: APISession.readsThin(unless: desired))
+            }
+            #expect(thin.problems.isEmpty && reference.problems.isEmpty, "\(thin.problems)")
+            #expect(thin.records.count == reference.records.count)
+            let digest = ServiceDigest(services: reference.records, desired: desired.contains)
+            #expect(ServiceDigest(services: thin.records, desired: desired.contains) == digest)
+            #expect(thin.records.filter { !digest.leavesOut($0) } == reference.records.filter { !digest.leavesOut($0) })
+            // Some were read thin (and are left out), some whole: in git, annotated, or not backed.
+            let readThin = zip(thin.records, reference.records).filter { $0 != $1 }.map(\.0)
+            #expect(!readThin.isEmpty)
+            #expect(readThin.allSatisfy(digest.leavesOut))
+            #expect(thin.records.count > readThin.count)
+        }
+        #expect(whole.records.count == 300)
+    }
+
     @Test("unknown fields of every wire type are stepped over, wherever they are")
     func unknownFields() throws {
         var meta = ProtobufWire()
