@@ -105,7 +105,7 @@ public enum DriftDetector {
     /// controller wrote. Empty when the Service is not an external service.
     static func handWrittenObjects(_ key: ServiceKey, live: ServiceInventory.Entry) -> [ObjectRecord] {
         guard key != apiServerService else { return [] }
-        if let service = live.service.flatMap(serviceObject), service.hasSelector || service.isExternalName {
+        if let service = live.service.flatMap(serviceObject), service.isControllerBacked {
             return []
         }
         let slices = live.slices.filter { record in

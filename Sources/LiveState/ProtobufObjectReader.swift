@@ -142,7 +142,7 @@ struct ProtobufObjectReader: Sendable {
         guard let meta else { return .whole }
         service.metadata = meta
         if service.clusterIPs.isEmpty && !clusterIP.isEmpty { service.clusterIPs = [clusterIP] }
-        return service.hasSelector || service.isExternalName ? .thin(service) : .whole
+        return service.isControllerBacked ? .thin(service) : .whole
     }
 
     /// `thin`: the ports are stepped over.

@@ -23,6 +23,9 @@ public struct Service: Sendable, Hashable, Codable {
     /// A Service with a selector gets its endpoints from the endpoint controllers, not from git.
     public var hasSelector: Bool { !selector.isEmpty }
     public var isExternalName: Bool { type == "ExternalName" }
+    /// Backed by the controllers, not by hand-written objects: a selector (the endpoint controllers
+    /// write its Endpoints and slices) or type ExternalName (DNS answers it; nothing backs it).
+    public var isControllerBacked: Bool { hasSelector || isExternalName }
 }
 
 /// One port of a Service.

@@ -25,7 +25,7 @@ public struct ServiceDigest: Sendable, Equatable {
         clusterIPs.reserveCapacity(capacity)
         for record in records {
             guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
-            if (service.hasSelector || service.isExternalName) && !desired(key) {
+            if service.isControllerBacked && !desired(key) {
                 backed.insert(key)
             } else if !backed.isEmpty {
                 backed.remove(key)
@@ -45,16 +45,19 @@ public struct ServiceDigest: Sendable, Equatable {
     /// ignore annotation only: a live read decides on items whose other labels and annotations it
     /// has not read (`ProtobufObjectReader.leavesOut`).
     public func leavesOut(_ record: ObjectRecord) -> Bool {
-        guard let key = record.serviceKey, backed.contains(key) else { return false }
-        return record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
+        leavesOut(record.object, of: record.serviceKey)
     }
 
     /// As `leavesOut(_:)` for the record `ObjectRecord(live: object)` would make, without making it
     /// (a read asks this of nearly every item it lists).
     public func leavesOut(_ object: KubeObject) -> Bool {
-        guard let name = object.serviceName,
-            backed.contains(ServiceKey(namespace: object.metadata.namespace ?? "default", name: name))
-        else { return false }
+        leavesOut(
+            object,
+            of: object.serviceName.map { ServiceKey(namespace: object.metadata.namespace ?? "default", name: $0) })
+    }
+
+    private func leavesOut(_ object: KubeObject, of key: ServiceKey?) -> Bool {
+        guard let key, backed.contains(key) else { return false }
         return object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
     }
 

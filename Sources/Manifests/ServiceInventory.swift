@@ -106,7 +106,7 @@ public struct ServiceInventory: Sendable {
         var services: [ServiceKey: Bool] = [:]
         for record in records {
             guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
-            services[key] = service.hasSelector || service.isExternalName
+            services[key] = service.isControllerBacked
         }
         return Set(services.compactMap { key, backed in backed && !desired(key) ? key : nil })
     }

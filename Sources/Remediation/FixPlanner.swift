@@ -77,7 +77,7 @@ public struct FixPlanner: Sendable {
         }
         // A Service with a selector (or of type ExternalName) gets its backends from the controllers,
         // not from git: nothing to fix, whatever the cluster shows.
-        if case .service(let service)? = desired.service?.object, service.hasSelector || service.isExternalName {
+        if case .service(let service)? = desired.service?.object, service.isControllerBacked {
             plan.changes = []
             return plan
         }
