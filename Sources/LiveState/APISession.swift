@@ -65,14 +65,16 @@ final class APISession: Sendable {
     /// namespace's list is kept and the others go on (the rest can still be checked); any other
     /// failure cancels the rest.
     /// `only`: keep only the objects of these namespaces (for lists over all namespaces); `keep`:
-    /// a digest whose `leavesOut` items are dropped as they are read. It may still be in the making (the
-    /// Services decide it): each list fetches its first page meanwhile and waits for it before
-    /// decoding. `tally`: the progress of the whole read, when several runs make it up.
+    /// the decision whose `leavesOut` items are dropped as they are read, while the Services that
+    /// decide it are still being read: each page waits until its items can be decided. `feeds`: the
+    /// decision the Services of these lists are given to, page by page. `tally`: the progress of the
+    /// whole read, when several runs make it up.
     /// `desired`: the Services git defines, for a check's Services lists: the others are read thin
     /// when the check will drop them (`ProtobufObjectReader.readsThin`).
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
-        keep: Task<ServiceDigest?, Never>? = nil, desired: Set<ServiceKey>? = nil, tally: ProgressTally? = nil
+        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil,
+        tally: ProgressTally? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let tally = tally ?? ProgressTally(total: jobs.count)
@@ -84,7 +86,7 @@ final class APISession: Sendable {
                     .success(
                         try await self.list(
                             job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only,
-                            keep: keep, desired: desired))
+                            keep: keep, feeds: feeds, desired: desired))
                 )
             } catch {
                 return (index, .failure(error))
@@ -179,7 +181,7 @@ final class APISession: Sendable {
     /// all namespaces for a scope of many).
     func list(
         _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
-        keep decision: Task<ServiceDigest?, Never>? = nil, desired: Set<ServiceKey>? = nil
+        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         let readsThin = resource == .services ? desired.map(Self.readsThin(unless:)) : nil
@@ -231,8 +233,17 @@ final class APISession: Sendable {
                         }
                     )
                 }
-                // The first page is here (and the next asked for) before the decision is waited for.
-                let keep = await decision?.value ?? nil
+                // The page is here (and the next asked for) before the decision is waited for: until
+                // the Services list has passed the last Service this page names (a JSON page is not
+                // read before it is decoded: it waits for all the Services).
+                if let keep {
+                    if let protobuf {
+                        let last = response.body.withUnsafeReadableBytes { protobuf.lastServiceKey(in: $0) }
+                        if let last { await keep.wait(through: last) }
+                    } else {
+                        await keep.wait(through: nil)
+                    }
+                }
                 let leavesOut = Self.leavesOut(only: only, keep: keep)
                 let page: ListPage
                 if let protobuf {
@@ -244,7 +255,9 @@ final class APISession: Sendable {
                         response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
                         leavesOut: leavesOut)
                 }
+                let taken = result.records.count
                 let next = Self.take(page, into: &result, only: only, keep: keep)
+                feeds?.add(result.records[taken...])
                 guard let next else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
@@ -275,6 +288,7 @@ final class APISession: Sendable {
                     )
                 }
                 restarted = true
+                feeds?.restarted()
                 continueToken = nil
                 seenTokens = []
                 pages = 0
@@ -301,11 +315,11 @@ final class APISession: Sendable {
     /// stays alive beside the result.
     static func take(
         _ page: consuming ListPage, into result: inout ListResult, only: Set<String>?,
-        keep: ServiceDigest? = nil
+        keep: ServiceDecision? = nil
     ) -> String? {
         var page = page
         // Never with `--save-live` (the file holds every object): only the records are filtered.
-        if let keep { page.records.removeAll { keep.leavesOut($0) } }
+        if let keep { page.records.removeAll { keep.leavesOut($0.object) } }
         if let only {
             page.records.removeAll { !only.contains($0.object.metadata.namespace ?? "") }
             page.documents.removeAll {
@@ -334,7 +348,7 @@ final class APISession: Sendable {
     /// it is skipped instead of decoded (`take` still filters: the decision needs the metadata first,
     /// which an API server writes first but a snapshot need not).
     static func leavesOut(
-        only: Set<String>?, keep: ServiceDigest?
+        only: Set<String>?, keep: ServiceDecision?
     ) -> (@Sendable (KubeObject) -> Bool)? {
         guard only != nil || keep != nil else { return nil }
         return { object in

@@ -105,8 +105,9 @@ public struct KubernetesAPISource: LiveStateSource {
     }
 
     /// The lists of `jobs`, results in their order. With a filter, the Endpoints and slices leave out
-    /// what the Services say a check never compares: their lists start at once, and each waits for
-    /// the Services (with its first page fetched) before decoding.
+    /// what the Services say a check never compares: all the lists start at once, and each page of
+    /// the others waits until the Services list has passed the Services it names
+    /// (`ServiceDecision`).
     private func run(
         _ jobs: [(resource: APIResource, namespace: String?)], _ session: APISession, only: Set<String>?,
         filter: LiveRecordFilter?
@@ -117,46 +118,57 @@ public struct KubernetesAPISource: LiveStateSource {
         let rest = jobs.indices.filter { jobs[$0].resource != .services }
         let tally = APISession.ProgressTally(total: jobs.count)
         let serviceJobs = first.map { jobs[$0] }
+        let otherJobs = rest.map { jobs[$0] }
+        // One list over the cluster (or a namespace) is in storage order; several are not, taken together.
+        let decision = ServiceDecision(desired: filter.desired, streams: serviceJobs.count == 1)
         let servicesRead = Task { () -> Result<APISession.JobResults, LiveError> in
             do throws(LiveError) {
-                return .success(
-                    try await session.run(
-                        serviceJobs, concurrency: concurrency, only: only, desired: filter.desired, tally: tally))
+                let services = try await session.run(
+                    serviceJobs, concurrency: concurrency, only: only, feeds: decision, desired: filter.desired,
+                    tally: tally)
+                decision.finish(services.lists.flatMap(\.records))
+                return .success(services)
             } catch {
+                // Without the Services nothing is left out (the read fails with their error anyway).
+                decision.finish(nil)
                 return .failure(error)
             }
-        }
-        let digest = Task { () -> ServiceDigest? in
-            // Without the Services nothing is left out (the read fails with their error anyway).
-            guard case .success(let services) = await servicesRead.value else { return nil }
-            return ServiceDigest(
-                services: services.lists.lazy.flatMap(\.records), desired: filter.desired.contains,
-                capacity: services.lists.reduce(0) { $0 + $1.records.count })
         }
         var others: APISession.JobResults
         do {
             others = try await session.run(
-                rest.map { jobs[$0] }, concurrency: concurrency, only: only, keep: digest, tally: tally)
+                otherJobs, concurrency: concurrency, only: only, keep: decision, tally: tally)
+            var services = try await servicesRead.value.get()
+            if decision.mayHaveErred {
+                // The Services list was out of order after items had been left out on it: read the others
+                // again with the whole digest.
+                others = try await session.run(otherJobs, concurrency: concurrency, only: only, keep: decision)
+            }
+            var results = APISession.JobResults(
+                lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
+                forbidden: services.forbidden.map { (first[$0.index], $0.error) }
+                    + others.forbidden.map { (rest[$0.index], $0.error) })
+            results.serviceDigest = decision.whole
+            for (position, index) in first.enumerated() {
+                // A new array of the few kept (the task still holds the whole one: removing in place would
+                // copy it all first).
+                if let digest = results.serviceDigest {
+                    services.lists[position].records = services.lists[position].records.filter { !digest.leavesOut($0) }
+                }
+                swap(&results.lists[index], &services.lists[position])
+            }
+            for (position, index) in rest.enumerated() {
+                // What was kept before its Service was read, decided now.
+                if let digest = results.serviceDigest {
+                    others.lists[position].records.removeAll { digest.leavesOut($0) }
+                }
+                swap(&results.lists[index], &others.lists[position])
+            }
+            return results
         } catch {
             servicesRead.cancel()
             throw error
         }
-        var services = try await servicesRead.value.get()
-        var results = APISession.JobResults(
-            lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
-            forbidden: services.forbidden.map { (first[$0.index], $0.error) }
-                + others.forbidden.map { (rest[$0.index], $0.error) })
-        results.serviceDigest = await digest.value
-        for (position, index) in first.enumerated() {
-            // A new array of the few kept (the task still holds the whole one: removing in place would
-            // copy it all first).
-            if let digest = results.serviceDigest {
-                services.lists[position].records = services.lists[position].records.filter { !digest.leavesOut($0) }
-            }
-            swap(&results.lists[index], &services.lists[position])
-        }
-        for (position, index) in rest.enumerated() { swap(&results.lists[index], &others.lists[position]) }
-        return results
     }
 
     private func snapshot(

@@ -92,6 +92,17 @@ struct ProtobufListPage {
         return page
     }
 
+    /// The Service of the last item that names one (`ProtobufObjectReader.serviceKey`): in a list
+    /// in storage order, the last Service this page needs decided. Nil when no item names one.
+    func lastServiceKey(in bytes: UnsafeRawBufferPointer) -> ServiceKey? {
+        for item in items.reversed() {
+            if let key = ProtobufObjectReader.serviceKey(ProtobufWireReader(bytes, range: item), kind: resource.kind) {
+                return key
+            }
+        }
+        return nil
+    }
+
     /// `Endpoints/shop/orders-db`, or the item's position when its metadata does not say its name.
     private func describe(_ item: Range<Int>, in bytes: UnsafeRawBufferPointer, index: Int) -> String {
         var name = ""

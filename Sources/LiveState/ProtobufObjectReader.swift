@@ -55,6 +55,34 @@ struct ProtobufObjectReader: Sendable {
         }
     }
 
+    /// The Service the item in `wire` belongs to (`KubeObject.serviceName`, in its namespace), from
+    /// its metadata alone; nil when the item names none or its metadata does not read.
+    static func serviceKey(_ wire: ProtobufWireReader, kind: ObjectKind) -> ServiceKey? {
+        var wire = wire
+        var meta = ObjectMeta(name: "")
+        do throws(Failure) {
+            while let field = try wire.field() {
+                guard field.number == 1 else {
+                    try wire.skip(field.type)
+                    continue
+                }
+                var nested = try wire.message(field)
+                try metadata(&nested, into: &meta, identityOnly: true)
+                break
+            }
+        } catch {
+            return nil
+        }
+        let object: KubeObject
+        switch kind {
+        case .service: object = .service(Service(metadata: meta))
+        case .endpoints: object = .endpoints(Endpoints(metadata: meta))
+        case .endpointSlice: object = .endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: []))
+        }
+        guard let name = object.serviceName, !name.isEmpty else { return nil }
+        return ServiceKey(namespace: meta.namespace ?? "default", name: name)
+    }
+
     /// Reads the metadata (field 1 of all three kinds); true when the item is to be left out. Most
     /// items of a check are: the decision reads only what it can use (name, namespace, labels and
     /// annotations), and a kept item's metadata is then read whole.

@@ -23,15 +23,19 @@ public struct ServiceDigest: Sendable, Equatable {
         backed.reserveCapacity(capacity)
         clusterIPs = [:]
         clusterIPs.reserveCapacity(capacity)
-        for record in records {
-            guard case .service(let service) = record.object, let key = record.serviceKey else { continue }
-            if service.isControllerBacked && !desired(key) {
-                backed.insert(key)
-            } else if !backed.isEmpty {
-                backed.remove(key)
-            }
-            Self.addClusterIPs(of: service, key: key, to: &clusterIPs)
+        for record in records { add(record, desired: desired) }
+    }
+
+    /// Takes in one more record of the Services read (in the order read: a later record of a key
+    /// overrides an earlier one); what is not a Service is passed over.
+    public mutating func add(_ record: ObjectRecord, desired: (ServiceKey) -> Bool) {
+        guard case .service(let service) = record.object, let key = record.serviceKey else { return }
+        if service.isControllerBacked && !desired(key) {
+            backed.insert(key)
+        } else if !backed.isEmpty {
+            backed.remove(key)
         }
+        Self.addClusterIPs(of: service, key: key, to: &clusterIPs)
     }
 
     public init(backed: Set<ServiceKey>, clusterIPs: [String: ServiceKey]) {
@@ -56,7 +60,8 @@ public struct ServiceDigest: Sendable, Equatable {
             of: object.serviceName.map { ServiceKey(namespace: object.metadata.namespace ?? "default", name: $0) })
     }
 
-    private func leavesOut(_ object: KubeObject, of key: ServiceKey?) -> Bool {
+    /// As `leavesOut(_:)` with the object's Service key already made (nil: it names no Service).
+    public func leavesOut(_ object: KubeObject, of key: ServiceKey?) -> Bool {
         guard let key, backed.contains(key) else { return false }
         return object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
     }

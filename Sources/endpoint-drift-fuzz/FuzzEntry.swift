@@ -56,6 +56,7 @@ enum FuzzReaders {
                 _ = try? ProtobufObjectReader().read(wire, kind: kind)
                 _ = try? ProtobufObjectReader(leavesOut: { $0.metadata.name.count % 2 == 0 }).read(wire, kind: kind)
                 _ = try? ProtobufObjectReader(readsThin: { $0.name.count % 2 == 0 }).read(wire, kind: kind)
+                _ = ProtobufObjectReader.serviceKey(wire, kind: kind)
             }
         }
     }

@@ -1,0 +1,162 @@
+import Foundation
+import Manifests
+
+/// Which Endpoints and EndpointSlices a check's read leaves out (`ServiceDigest.leavesOut`),
+/// decided while the Services list that decides it is still being read.
+///
+/// The API server lists objects in the order of their storage keys, `<namespace>/<name>` byte by
+/// byte, so the Services, Endpoints and slices lists walk the cluster side by side. Once the
+/// Services list has passed a key, no later Service has it: what the digest says of that key is
+/// final, and an Endpoints or slice item of a Service up to there is decided as soon as its page
+/// comes. The three lists then run side by side, not the Services first and the others after.
+///
+/// The order is checked, not assumed: a Services list read out of order, or started over after a
+/// 410, stops the early decisions, and items dropped by then may have been dropped wrongly
+/// (`mayHaveErred`: the other lists are read again with the whole digest). An item whose Service
+/// the list has not passed yet is kept; `whole` decides it once the Services are read.
+final class ServiceDecision: @unchecked Sendable {
+    private let lock = NSLock()
+    private let desired: Set<ServiceKey>
+    /// The digest of the Services read so far.
+    private var partial = ServiceDigest(backed: [], clusterIPs: [:])
+    /// The last Service read, while the list is in order.
+    private var last: ServiceKey?
+    private var ordered: Bool
+    private var droppedEarly = false
+    /// Set once the Services are read: their whole digest, nil when they could not be read.
+    private var finished: ServiceDigest??
+    private var waiting: [(key: ServiceKey?, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// `streams`: whether the Services come from one list, whose order can be followed; with
+    /// several (one per namespace) every decision waits for the whole digest.
+    init(desired: Set<ServiceKey>, streams: Bool) {
+        self.desired = desired
+        ordered = streams
+    }
+
+    // MARK: The Services list's side
+
+    /// Takes in the Services of a page, in the order read.
+    func add<Records: Collection<ObjectRecord>>(_ records: Records) {
+        let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            for record in records {
+                guard let key = record.serviceKey else { continue }
+                if ordered {
+                    if let last, !Self.listOrder(last, key) { ordered = false } else { last = key }
+                }
+                partial.add(record, desired: desired.contains)
+            }
+            return takeReady()
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// The Services list started over (410): what it read before may not be in the new list.
+    func restarted() {
+        lock.withLock { ordered = false }
+    }
+
+    /// The Services are read (`services`: their records, in the order read) or failed (nil).
+    func finish(_ services: [ObjectRecord]?) {
+        let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            if let services {
+                finished = .some(
+                    ordered ? partial : ServiceDigest(services: services, desired: desired.contains))
+            } else {
+                finished = .some(nil)
+            }
+            partial = ServiceDigest(backed: [], clusterIPs: [:])
+            let all = waiting.map(\.continuation)
+            waiting = []
+            return all
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    // MARK: The other lists' side
+
+    /// Returns once every item of the Service `key` can be decided: the Services list has passed
+    /// it, or is read; nil waits for the whole digest.
+    func wait(through key: ServiceKey?) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock { () -> Bool in
+                if isDecided(key) { return true }
+                waiting.append((key, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Whether the read leaves `object` out. Before the Services are read, only an object whose
+    /// Service the list has passed (in order) can be: the others are kept for now.
+    func leavesOut(_ object: KubeObject) -> Bool {
+        let key = object.serviceName.map { ServiceKey(namespace: object.metadata.namespace ?? "default", name: $0) }
+        return lock.withLock {
+            if let finished { return finished?.leavesOut(object, of: key) ?? false }
+            guard let key, isDecided(key), partial.leavesOut(object, of: key) else { return false }
+            droppedEarly = true
+            return true
+        }
+    }
+
+    /// The whole digest, once `finish` was given the Services.
+    var whole: ServiceDigest? {
+        lock.withLock { finished ?? nil }
+    }
+
+    /// Whether an item was left out on the Services read so far and the list then turned out out
+    /// of order: the other lists must be read again (with the whole digest) to be sure.
+    var mayHaveErred: Bool {
+        lock.withLock { droppedEarly && !ordered }
+    }
+
+    // MARK: Order
+
+    /// Called with the lock held.
+    private func isDecided(_ key: ServiceKey?) -> Bool {
+        if finished != nil { return true }
+        guard let key, ordered, let last else { return false }
+        return !Self.listOrder(last, key)
+    }
+
+    /// Called with the lock held: the waiters `isDecided` now lets go, removed.
+    private func takeReady() -> [CheckedContinuation<Void, Never>] {
+        guard !waiting.isEmpty else { return [] }
+        var ready: [CheckedContinuation<Void, Never>] = []
+        waiting.removeAll { waiter in
+            guard isDecided(waiter.key) else { return false }
+            ready.append(waiter.continuation)
+            return true
+        }
+        return ready
+    }
+
+    /// Whether `a` comes before `b` in a list: their keys `<namespace>/<name>` compared byte by byte,
+    /// as the API server's storage orders them.
+    static func listOrder(_ a: ServiceKey, _ b: ServiceKey) -> Bool {
+        if a.namespace == b.namespace { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+        return StorageKey(a).lexicographicallyPrecedes(StorageKey(b))
+    }
+
+    /// The bytes of `<namespace>/<name>`, not joined into a string.
+    private struct StorageKey: Swift.Sequence, IteratorProtocol {
+        private var namespace: String.UTF8View.Iterator
+        private var name: String.UTF8View.Iterator
+        private var slash = true
+
+        init(_ key: ServiceKey) {
+            namespace = key.namespace.utf8.makeIterator()
+            name = key.name.utf8.makeIterator()
+        }
+
+        mutating func next() -> UInt8? {
+            if let byte = namespace.next() { return byte }
+            if slash {
+                slash = false
+                return UInt8(ascii: "/")
+            }
+            return name.next()
+        }
+    }
+}

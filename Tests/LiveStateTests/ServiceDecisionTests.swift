@@ -1,0 +1,211 @@
+import Foundation
+import Manifests
+import TestSupport
+import Testing
+
+@testable import LiveState
+
+/// A check's read decides which Endpoints and slices to leave out while the Services list is still
+/// being read, as far as that list (in storage order) has come; what it keeps and leaves out is what
+/// the whole digest decides, also when the Services come out of order.
+@Suite struct ServiceDecisionTests {
+    // MARK: Objects
+
+    static func service(_ namespace: String, _ name: String, backed: Bool) -> String {
+        let selector = backed ? ",\"selector\":{\"app\":\"\(name)\"}" : ""
+        return """
+            {"metadata":{"name":"\(name)","namespace":"\(namespace)","uid":"u-\(name)"},\
+            "spec":{"ports":[{"port":80,"protocol":"TCP","targetPort":80}]\(selector),"type":"ClusterIP"}}
+            """
+    }
+
+    static func endpoints(_ namespace: String, _ name: String) -> String {
+        """
+        {"metadata":{"name":"\(name)","namespace":"\(namespace)"},\
+        "subsets":[{"addresses":[{"ip":"192.0.2.10"}],"ports":[{"port":80,"protocol":"TCP"}]}]}
+        """
+    }
+
+    static func record(_ json: String, kind: String) throws -> ObjectRecord {
+        let text = json.replacingOccurrences(
+            of: "{\"metadata\"", with: "{\"apiVersion\":\"v1\",\"kind\":\"\(kind)\",\"metadata\"")
+        let object = try #require(ManifestFileReader.read(text, path: "live.json").objects.first?.object)
+        return ObjectRecord(live: object)
+    }
+
+    static func list(_ kind: String, _ items: [String], apiVersion: String = "v1") throws -> PagedList {
+        try PagedList(kind: kind, apiVersion: apiVersion, items: items.map { Array($0.utf8) }).withProtobuf()
+    }
+
+    // MARK: Order
+
+    @Test func theListOrderIsTheStorageKeysBytes() {
+        let namespaces = ["a", "a-b", "a.b", "ab", "a0", "b", "team-000", "team-0001", "z"]
+        let names = ["x", "x-1", "x.1", "xa", "y", "auth-00410", "auth-00410-v62tx"]
+        let keys = namespaces.flatMap { namespace in names.map { ServiceKey(namespace: namespace, name: $0) } }
+        for a in keys {
+            for b in keys {
+                let bytes = Array("\(a.namespace)/\(a.name)".utf8).lexicographicallyPrecedes(
+                    Array("\(b.namespace)/\(b.name)".utf8))
+                #expect(ServiceDecision.listOrder(a, b) == bytes, "\(a) < \(b)")
+            }
+        }
+    }
+
+    // MARK: Decisions
+
+    @Test func anItemIsDecidedOnceTheServicesListHasPassedIt() async throws {
+        let decision = ServiceDecision(desired: [ServiceKey(namespace: "shop", name: "db")], streams: true)
+        let web = try Self.record(Self.endpoints("shop", "web"), kind: "Endpoints").object
+        let db = try Self.record(Self.endpoints("shop", "db"), kind: "Endpoints").object
+        let zoo = try Self.record(Self.endpoints("shop", "zoo"), kind: "Endpoints").object
+        #expect(!decision.leavesOut(web))
+        decision.add([
+            try Self.record(Self.service("shop", "db", backed: false), kind: "Service"),
+            try Self.record(Self.service("shop", "web", backed: true), kind: "Service"),
+        ])
+        #expect(decision.leavesOut(web))
+        #expect(!decision.leavesOut(db))
+        // Not passed yet: kept for now, decided by the whole digest.
+        #expect(!decision.leavesOut(zoo))
+        await decision.wait(through: ServiceKey(namespace: "shop", name: "web"))
+        let waiter = Task { await decision.wait(through: ServiceKey(namespace: "shop", name: "zoo")) }
+        decision.add([try Self.record(Self.service("shop", "zoo", backed: true), kind: "Service")])
+        await waiter.value
+        #expect(decision.leavesOut(zoo))
+        #expect(decision.whole == nil)
+        let all = try [("db", false), ("web", true), ("zoo", true)].map {
+            try Self.record(Self.service("shop", $0.0, backed: $0.1), kind: "Service")
+        }
+        decision.finish(all)
+        #expect(decision.whole == ServiceDigest(services: all, desired: { $0.name == "db" }))
+        #expect(!decision.mayHaveErred)
+    }
+
+    @Test func anIgnoreAnnotationKeepsTheItem() throws {
+        let decision = ServiceDecision(desired: [], streams: true)
+        decision.add([try Self.record(Self.service("shop", "web", backed: true), kind: "Service")])
+        let annotated = try Self.record(
+            Self.endpoints("shop", "web").replacingOccurrences(
+                of: "\"namespace\":\"shop\"",
+                with: "\"namespace\":\"shop\",\"annotations\":{\"endpoint-drift.io/ignore\":\"stale-backend\"}"),
+            kind: "Endpoints")
+        #expect(!decision.leavesOut(annotated.object))
+    }
+
+    /// Services out of order: nothing is decided early after that, the whole digest is made from the
+    /// records (the last record of a Service decides), and a drop made before says read again.
+    @Test func servicesOutOfOrderStopTheEarlyDecisions() throws {
+        let decision = ServiceDecision(desired: [], streams: true)
+        let backedB = try Self.record(Self.service("shop", "b", backed: true), kind: "Service")
+        let a = try Self.record(Self.service("shop", "a", backed: true), kind: "Service")
+        let plainB = try Self.record(Self.service("shop", "b", backed: false), kind: "Service")
+        let endpointsB = try Self.record(Self.endpoints("shop", "b"), kind: "Endpoints").object
+        let endpointsA = try Self.record(Self.endpoints("shop", "a"), kind: "Endpoints").object
+        decision.add([backedB])
+        #expect(decision.leavesOut(endpointsB))
+        decision.add([a])
+        #expect(!decision.leavesOut(endpointsA))
+        decision.add([plainB])
+        #expect(decision.mayHaveErred)
+        decision.finish([backedB, a, plainB])
+        #expect(!decision.leavesOut(endpointsB))
+        #expect(decision.leavesOut(endpointsA))
+        #expect(decision.whole?.backed == [ServiceKey(namespace: "shop", name: "a")])
+    }
+
+    @Test func aRestartOrSeveralListsDecideNothingEarly() throws {
+        let backed = try Self.record(Self.service("shop", "web", backed: true), kind: "Service")
+        let web = try Self.record(Self.endpoints("shop", "web"), kind: "Endpoints").object
+        let restarted = ServiceDecision(desired: [], streams: true)
+        restarted.add([backed])
+        restarted.restarted()
+        #expect(!restarted.leavesOut(web))
+        let several = ServiceDecision(desired: [], streams: false)
+        several.add([backed])
+        #expect(!several.leavesOut(web))
+        several.finish([backed])
+        #expect(several.leavesOut(web))
+        #expect(!several.mayHaveErred)
+    }
+
+    @Test func waitersGoOnWhenTheServicesFail() async {
+        let decision = ServiceDecision(desired: [], streams: true)
+        let waiters = [ServiceKey(namespace: "a", name: "b"), nil].map { key in
+            Task { await decision.wait(through: key) }
+        }
+        decision.finish(nil)
+        for waiter in waiters { await waiter.value }
+        #expect(decision.whole == nil)
+    }
+
+    // MARK: Over the API
+
+    /// Services `s0…s5` in pages of two (the odd ones backed, none in git) and their Endpoints. The
+    /// Services' last page is held until the Endpoints' third page is asked for, which the client
+    /// does only after it decided the first: so the Endpoints were decided while the Services list
+    /// was still being read. What is kept is what the whole read decides.
+    @Test func theEndpointsAreDecidedWhileTheServicesAreRead() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let names = (0..<6).map { "s\($0)" }
+        let services = try Self.list(
+            "ServiceList", names.enumerated().map { Self.service("shop", $1, backed: $0 % 2 == 1) })
+        let endpoints = try Self.list("EndpointsList", names.map { Self.endpoints("shop", $0) })
+        let slices = try Self.list("EndpointSliceList", [], apiVersion: "discovery.k8s.io/v1")
+        let gate = FakeGate(opensAt: 2, longest: 60)
+        server.on("/api/v1/services", respond: services.response)
+        server.on(
+            "/api/v1/services", query: "continue=\(SyntheticSlices.token(for: 4))",
+            respond: .gated(gate, services.response))
+        server.on("/api/v1/endpoints", respond: endpoints.response)
+        server.on(
+            "/api/v1/endpoints", query: "continue=\(SyntheticSlices.token(for: 4))",
+            respond: .gated(gate, endpoints.response))
+        server.on("/apis/discovery.k8s.io/v1/endpointslices", respond: slices.response)
+        let folder = try TempFolder()
+        let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
+        let desired: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "s0")]
+        let snapshot = try await source.read(scope: .all, keeping: LiveRecordFilter(desired: desired))
+        #expect(gate.openedAt != nil, "the Endpoints waited for the whole Services list")
+        let kept = snapshot.records.filter { $0.ref.kind == .endpoints }.map(\.ref.name)
+        #expect(kept == ["s0", "s2", "s4"])
+        #expect(
+            snapshot.serviceDigest?.backed == Set(["s1", "s3", "s5"].map { ServiceKey(namespace: "shop", name: $0) }))
+    }
+
+    /// The Services come out of order after an Endpoints item was left out on them: `shop/b` is
+    /// backed on the first page, `shop/a` comes after it, and `shop/b` again, plain, last. The
+    /// Endpoints are read again with the whole digest, which keeps `shop/b`'s.
+    @Test func servicesOutOfOrderReadTheEndpointsAgain() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let services = try Self.list(
+            "ServiceList",
+            [
+                Self.service("shop", "b", backed: true), Self.service("shop", "a", backed: true),
+                Self.service("shop", "b", backed: false),
+            ])
+        let endpoints = try Self.list("EndpointsList", ["b", "c", "d"].map { Self.endpoints("shop", $0) })
+        let slices = try Self.list("EndpointSliceList", [], apiVersion: "discovery.k8s.io/v1")
+        // The Services' second page waits for the Endpoints' third, asked for once the first is decided.
+        let gate = FakeGate(opensAt: 2, longest: 60)
+        server.on("/api/v1/services", respond: services.response)
+        server.on(
+            "/api/v1/services", query: "continue=\(SyntheticSlices.token(for: 1))",
+            respond: .gated(gate, services.response))
+        server.on("/api/v1/endpoints", respond: endpoints.response)
+        server.on(
+            "/api/v1/endpoints", query: "continue=\(SyntheticSlices.token(for: 2))",
+            respond: .gated(gate, endpoints.response))
+        server.on("/apis/discovery.k8s.io/v1/endpointslices", respond: slices.response)
+        let folder = try TempFolder()
+        let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 1))
+        let snapshot = try await source.read(scope: .all, keeping: LiveRecordFilter(desired: []))
+        #expect(gate.openedAt != nil)
+        #expect(snapshot.records.filter { $0.ref.kind == .endpoints }.map(\.ref.name) == ["b", "c", "d"])
+        #expect(snapshot.serviceDigest?.backed == [ServiceKey(namespace: "shop", name: "a")])
+        // Read twice: three pages each time.
+        #expect(server.requests.count { $0.path == "/api/v1/endpoints" } == 6)
+    }
+}
