@@ -96,7 +96,9 @@ public enum DriftCheck {
     public struct Reuse: Sendable {
         /// `nil` value: the Service was looked at and is not compared (the detector said so).
         var comparisons: [ServiceKey: ServiceComparison?] = [:]
-        var lint: (clusterIPs: [String: ServiceKey], findings: [Finding])?
+        /// The desired state's lint, and the cluster IPs it saw of the addresses it looked up
+        /// (`Linter.addressesLookedUp(in:)`): the same again for cluster IPs that agree on those.
+        var lint: (addresses: Set<String>, clusterIPs: [String: ServiceKey], findings: [Finding])?
         /// How many Services the last run compared (the others' comparisons were reused).
         public private(set) var compared = 0
         /// Whether the last run linted the desired state (it does again only when the cluster IPs moved).
@@ -125,13 +127,43 @@ public enum DriftCheck {
             return comparison
         }
 
-        mutating func lintFindings(clusterIPs: [String: ServiceKey], compute: () -> [Finding]) -> [Finding] {
-            if let lint, lint.clusterIPs == clusterIPs { return lint.findings }
+        mutating func lintFindings(
+            _ records: [ObjectRecord], clusterIPs: [String: ServiceKey], compute: () -> [Finding]
+        ) -> [Finding] {
+            if let lint, lint.clusterIPs == Self.restricted(clusterIPs, to: lint.addresses) { return lint.findings }
             linted = true
             let findings = compute()
-            lint = (clusterIPs, findings)
+            let addresses = Linter.addressesLookedUp(in: records)
+            lint = (addresses, Self.restricted(clusterIPs, to: addresses), findings)
             return findings
         }
+
+        private static func restricted(
+            _ clusterIPs: [String: ServiceKey], to addresses: Set<String>
+        ) -> [String: ServiceKey] {
+            var kept: [String: ServiceKey] = [:]
+            // The smaller side is walked: git's few addresses, or a small map.
+            if addresses.count < clusterIPs.count {
+                for address in addresses { kept[address] = clusterIPs[address] }
+            } else {
+                for (address, owner) in clusterIPs where addresses.contains(address) { kept[address] = owner }
+            }
+            return kept
+        }
+    }
+
+    /// A `Reuse` that has linted `desired` already, as a run with no live cluster IP among git's
+    /// addresses would: made while the live state is read, it spares the run the lint (the
+    /// desired state's longest part) unless a live Service's cluster IP is one of git's addresses.
+    public static func prepare(_ desired: Desired, configuration: DriftConfiguration, strict: Bool) -> Reuse {
+        var reuse = Reuse()
+        let inventory = ServiceInventory(records: desired.records)
+        let clusterIPs = ServiceDigest.clusterIPs(of: desired.records)
+        _ = reuse.lintFindings(desired.records, clusterIPs: clusterIPs) {
+            Evaluation.lint(
+                desired, inventory: inventory, clusterIPs: clusterIPs, configuration: configuration, strict: strict)
+        }
+        return reuse
     }
 
     public static func run(_ input: Input) -> DriftReport {
@@ -258,17 +290,16 @@ private struct Evaluation {
         notes = desired.notes.map {
             DriftReport.Message(path: $0.path, line: $0.line, kind: $0.reason.rawValue, message: $0.message)
         }
-        let isError = { (error: ManifestError) in strict || error.kind == .unreadable }
+        let isError = { (error: ManifestError) in Self.isError(error, strict: strict) }
         errors = desired.errors.filter(isError).map {
             DriftReport.Message(
                 path: $0.path.isEmpty ? nil : $0.path, line: $0.line > 0 ? $0.line : nil,
                 kind: $0.kind == .unreadable ? "unreadable" : "invalid-manifest", message: $0.message)
         }
         let clusterIPs = prepared.clusterIPs
-        findings = reuse.lintFindings(clusterIPs: clusterIPs) { [inventory] in
-            (Linter.lint(desired.records, inventory: inventory, clusterIPs: clusterIPs)
-                + Linter.findings(for: desired.errors.filter { !isError($0) }, commit: desired.revision.commit))
-                .filter { Self.admits($0, configuration) }
+        findings = reuse.lintFindings(desired.records, clusterIPs: clusterIPs) { [inventory] in
+            Self.lint(
+                desired, inventory: inventory, clusterIPs: clusterIPs, configuration: configuration, strict: strict)
         }
 
         let uncomparable = Set(desired.uncomparable.compactMap(\.service))
@@ -317,6 +348,21 @@ private struct Evaluation {
         findings.sort(by: Finding.precedes)
         services += statuses(comparisons)
         services.sort { $0.key < $1.key }
+    }
+
+    /// Whether a manifest error is an error of the report (else a finding).
+    static func isError(_ error: ManifestError, strict: Bool) -> Bool { strict || error.kind == .unreadable }
+
+    /// The desired state's findings of its own: the linter's, and the manifest errors that are not
+    /// errors of the report.
+    static func lint(
+        _ desired: DriftCheck.Desired, inventory: ServiceInventory, clusterIPs: [String: ServiceKey],
+        configuration: DriftConfiguration, strict: Bool
+    ) -> [Finding] {
+        (Linter.lint(desired.records, inventory: inventory, clusterIPs: clusterIPs)
+            + Linter.findings(
+                for: desired.errors.filter { !isError($0, strict: strict) }, commit: desired.revision.commit))
+            .filter { admits($0, configuration) }
     }
 
     /// `DriftDetector.compare` of each key, on every core when there are enough to share.

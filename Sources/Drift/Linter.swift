@@ -195,6 +195,30 @@ public enum Linter {
         }
     }
 
+    /// Every address `lint` may look up among the cluster IPs (canonical): the lint of `records`
+    /// is the same for two maps of cluster IPs that agree on these. A superset at most.
+    public static func addressesLookedUp(in records: [ObjectRecord]) -> Set<String> {
+        var addresses: Set<String> = []
+        func add(_ text: String) {
+            if let address = IPAddress(text) { addresses.insert(address.canonical) }
+        }
+        for record in records {
+            switch record.object {
+            case .service: break
+            case .endpoints(let endpoints):
+                for subset in endpoints.subsets {
+                    for address in subset.addresses { add(address.ip) }
+                    for address in subset.notReadyAddresses { add(address.ip) }
+                }
+            case .endpointSlice(let slice):
+                for endpoint in slice.endpoints {
+                    for address in endpoint.addresses { add(address) }
+                }
+            }
+        }
+        return addresses
+    }
+
     /// Another Service's cluster IP (valid as an address, but refused for endpoints).
     private static func clusterIPProblem(_ text: String, clusterIPs: [String: ServiceKey]) -> String? {
         guard let address = IPAddress(text), let owner = clusterIPs[address.canonical] else { return nil }

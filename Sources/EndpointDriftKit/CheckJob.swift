@@ -149,6 +149,21 @@ public enum CheckJob {
 
         var observed: DriftCheck.Observed?
         var liveFailure: RunError?
+        let headDesired = desired(headScan)
+        // Git's own findings do not wait for the cluster: linted while it is read, and again after
+        // only if a live Service's cluster IP is one of git's addresses (`DriftCheck.prepare`).
+        let prepared = live.map { _ in
+            Task { [driftConfiguration, strict = configuration.strict] in
+                await withCheckedContinuation { (done: CheckedContinuation<DriftCheck.Reuse, Never>) in
+                    // Off the cooperative threads the live read's tasks run on.
+                    DispatchQueue.global().async {
+                        done.resume(
+                            returning: DriftCheck.prepare(
+                                headDesired, configuration: driftConfiguration, strict: strict))
+                    }
+                }
+            }
+        }
         if let live {
             let desiredNamespaces = DriftCheck.namespacesToRead(
                 headScan.records + (baseScan?.records ?? []), configuration: driftConfiguration)
@@ -182,11 +197,13 @@ public enum CheckJob {
             }
         }
 
+        var reuse = await prepared?.value ?? DriftCheck.Reuse()
         let report = DriftCheck.run(
             DriftCheck.Input(
-                desired: desired(headScan), base: baseScan.map(desired), live: observed,
+                desired: headDesired, base: baseScan.map(desired), live: observed,
                 configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict,
-                appliedBy: configuration.appliedBy))
+                appliedBy: configuration.appliedBy),
+            reusing: &reuse, touched: nil)
         return (report, liveFailure)
     }
 

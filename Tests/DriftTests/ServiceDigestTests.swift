@@ -127,4 +127,23 @@ import Testing
         #expect(desired.backed.isEmpty)
         #expect(desired.clusterIPs["10.96.0.8"]?.name == "db")
     }
+
+    /// Git linted while the cluster is read (`DriftCheck.prepare`, without the live cluster IPs)
+    /// gives the report of a run that lints after: reused when no live cluster IP is one of git's
+    /// addresses, linted again when one is (here kube-system/dns's 10.96.0.10 in git's Endpoints).
+    @Test(arguments: [true, false])
+    func gitLintedBeforeTheLiveStateGivesTheSameReport(withTheCollidingService: Bool) {
+        let desired = DriftCheck.Desired(revision: DriftFixtures.revision, records: DriftFixtures.desired(Self.git))
+        let live = Self.live.filter { withTheCollidingService || $0.ref.name != "dns" }
+        let input = DriftCheck.Input(
+            desired: desired, live: DriftCheck.Observed(records: live, source: "test", observedAt: ""))
+        var reuse = DriftCheck.prepare(desired, configuration: input.configuration, strict: input.strict)
+        let prepared = DriftCheck.run(input, reusing: &reuse, touched: nil)
+        let fresh = DriftCheck.run(input)
+        #expect(prepared.findings == fresh.findings)
+        #expect(Self.sameServices(prepared, fresh))
+        #expect(prepared.notes == fresh.notes)
+        #expect(reuse.linted == withTheCollidingService)
+        #expect(fresh.findings.contains { $0.type == .reservedAddress } == withTheCollidingService)
+    }
 }
