@@ -99,6 +99,8 @@ public enum DriftCheck {
         /// The desired state's lint, and the cluster IPs it saw of the addresses it looked up
         /// (`Linter.addressesLookedUp(in:)`): the same again for cluster IPs that agree on those.
         var lint: (addresses: Set<String>, clusterIPs: [String: ServiceKey], findings: [Finding])?
+        /// Git's inventory, built once for the desired state the reuse is for.
+        var desiredInventory: ServiceInventory?
         /// How many Services the last run compared (the others' comparisons were reused).
         public private(set) var compared = 0
         /// Whether the last run linted the desired state (it does again only when the cluster IPs moved).
@@ -157,7 +159,8 @@ public enum DriftCheck {
     /// desired state's longest part) unless a live Service's cluster IP is one of git's addresses.
     public static func prepare(_ desired: Desired, configuration: DriftConfiguration, strict: Bool) -> Reuse {
         var reuse = Reuse()
-        let inventory = ServiceInventory(records: desired.records)
+        let inventory = ServiceInventory(records: desired.records, parts: ProcessInfo.processInfo.activeProcessorCount)
+        reuse.desiredInventory = inventory
         let clusterIPs = ServiceDigest.clusterIPs(of: desired.records)
         _ = reuse.lintFindings(desired.records, clusterIPs: clusterIPs) {
             Evaluation.lint(
@@ -238,12 +241,16 @@ private struct Prepared: Sendable {
     /// The live records a comparison can use (`comparableLiveRecords`), by Service.
     var liveInventory = ServiceInventory()
 
-    static func build(_ desired: DriftCheck.Desired, live: DriftCheck.Observed?) -> Prepared {
+    /// `inventory`: git's, when it is built already.
+    static func build(
+        _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, inventory: ServiceInventory?
+    ) -> Prepared {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         let halves = Concurrently.map(2) { half in
             var prepared = Prepared()
             let records = [desired.records, live?.records ?? []].joined()
             if half == 0 {
-                prepared.inventory = ServiceInventory(records: desired.records)
+                prepared.inventory = inventory ?? ServiceInventory(records: desired.records)
                 if let digest = live?.serviceDigest {
                     // The digest has every live Service's; the live ones come last, as in `records`.
                     prepared.clusterIPs = ServiceDigest.clusterIPs(of: desired.records).merging(
@@ -259,8 +266,10 @@ private struct Prepared: Sendable {
                     let backed =
                         live.serviceDigest?.backed
                         ?? ServiceInventory.controllerBackedServices(live.records, desired: keys.contains)
+                    // Git's inventory built already, the other half is short: this one takes the cores.
                     prepared.liveInventory = ServiceInventory(
-                        records: ServiceInventory.comparableLiveRecords(live.records, backed: backed))
+                        records: ServiceInventory.comparableLiveRecords(live.records, backed: backed),
+                        parts: inventory == nil ? 1 : cores)
                 }
             }
             return prepared
@@ -285,7 +294,8 @@ private struct Evaluation {
         _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool,
         reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
     ) {
-        let prepared = Prepared.build(desired, live: live)
+        let prepared = Prepared.build(desired, live: live, inventory: reuse.desiredInventory)
+        reuse.desiredInventory = prepared.inventory
         inventory = prepared.inventory
         notes = desired.notes.map {
             DriftReport.Message(path: $0.path, line: $0.line, kind: $0.reason.rawValue, message: $0.message)

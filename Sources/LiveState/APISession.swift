@@ -247,8 +247,9 @@ final class APISession: Sendable {
                 let leavesOut = Self.leavesOut(only: only, keep: keep)
                 let page: ListPage
                 if let protobuf {
+                    let decides = keep.map { Self.decides(only: only, keep: $0) }
                     page = response.body.withUnsafeReadableBytes {
-                        protobuf.page(in: $0, leavesOut: leavesOut, readsThin: readsThin)
+                        protobuf.page(in: $0, leavesOut: leavesOut, readsThin: readsThin, decides: decides)
                     }
                 } else {
                     page = try parse(
@@ -355,6 +356,16 @@ final class APISession: Sendable {
             if let only, !only.contains(object.metadata.namespace ?? "") { return true }
             if let keep, keep.leavesOut(object) { return true }
             return false
+        }
+    }
+
+    /// `leavesOut(only:keep:)` on an item's identity as bytes (`ProtobufObjectReader.decides`).
+    static func decides(
+        only: Set<String>?, keep: ServiceDecision
+    ) -> @Sendable (ProtobufObjectReader.ItemIdentity) -> Bool {
+        { item in
+            if let only, !only.contains(String(decoding: item.namespace, as: UTF8.self)) { return true }
+            return keep.leavesOut(item)
         }
     }
 

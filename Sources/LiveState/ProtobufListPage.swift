@@ -55,10 +55,11 @@ struct ProtobufListPage {
     /// named in `problems` and left out, as the JSON reader does. The items are length-delimited,
     /// so they are read on every core without a first pass; records keep the list's order. `bytes`
     /// are the answer this page was opened from.
-    /// `readsThin`: see `ProtobufObjectReader.readsThin`.
+    /// `readsThin`, `decides`: see `ProtobufObjectReader`.
     func page(
         in bytes: UnsafeRawBufferPointer, leavesOut: (@Sendable (KubeObject) -> Bool)? = nil,
-        readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil
+        readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil,
+        decides: (@Sendable (ProtobufObjectReader.ItemIdentity) -> Bool)? = nil
     ) -> ListPage {
         var page = ListPage()
         page.continueToken = meta.continueToken
@@ -67,7 +68,7 @@ struct ProtobufListPage {
         page.itemCount = items.count
         let items = items
         let answer = SharedBytes(bytes)
-        let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin)
+        let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin, decides: decides)
         let chunks = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 64))
         let decoded = Concurrently.map(chunks) { chunk in
             var records: [ObjectRecord] = []

@@ -30,6 +30,21 @@ struct ProtobufObjectReader: Sendable {
     /// read whole, as is any the thin read cannot read (the whole read then says why).
     var readsThin: (@Sendable (ObjectMeta) -> Bool)?
 
+    /// For a check's Endpoints and slices, in place of `leavesOut`: the same decision, made on the
+    /// item's identity as bytes of the answer (no string, no object made for the many items left out).
+    var decides: (@Sendable (ItemIdentity) -> Bool)?
+
+    /// What `decides` is given: an item's identity, as bytes of the answer (checked UTF-8).
+    struct ItemIdentity {
+        /// Empty when the item has none.
+        var namespace: UnsafeRawBufferPointer
+        /// The Service the item names (`KubeObject.serviceName`): an Endpoints' name, a slice's
+        /// `kubernetes.io/service-name` label; nil for a slice without the label.
+        var service: UnsafeRawBufferPointer?
+        /// Whether it carries the ignore annotation.
+        var ignored: Bool
+    }
+
     /// The label and the annotation a leave-out decision may look at (see `leavesOut`).
     private static let decisionLabel = MapKey(WellKnown.serviceNameLabel)
     private static let decisionAnnotation = MapKey(WellKnown.ignoreAnnotation)
@@ -88,12 +103,15 @@ struct ProtobufObjectReader: Sendable {
     /// annotations), and a kept item's metadata is then read whole.
     private func metadata(
         _ field: ProtobufWireReader.Field, _ wire: inout ProtobufWireReader, into meta: inout ObjectMeta?,
-        shell: (ObjectMeta) -> KubeObject
+        kind: ObjectKind, shell: (ObjectMeta) -> KubeObject
     ) throws(Failure) -> Bool {
         let nested = try wire.message(field)
         var merged = meta ?? ObjectMeta(name: "")
         // The first metadata decides; one written again is merged into it.
-        if meta == nil, let leavesOut {
+        if meta == nil, let decides, kind != .service {
+            var identity = nested
+            if decides(try Self.identity(&identity, kind: kind)) { return true }
+        } else if meta == nil, let leavesOut {
             var identity = nested
             try Self.metadata(&identity, into: &merged, identityOnly: true)
             guard !merged.name.isEmpty else { throw Failure("metadata.name is required") }
@@ -121,7 +139,9 @@ struct ProtobufObjectReader: Sendable {
         while let field = try wire.field() {
             switch field.number {
             case 1:
-                if try metadata(field, &wire, into: &meta, shell: { .service(Service(metadata: $0)) }) { return nil }
+                if try metadata(field, &wire, into: &meta, kind: .service, shell: { .service(Service(metadata: $0)) }) {
+                    return nil
+                }
             case 2:
                 var spec = try wire.message(field)
                 try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP)
@@ -234,7 +254,9 @@ struct ProtobufObjectReader: Sendable {
         while let field = try wire.field() {
             switch field.number {
             case 1:
-                if try metadata(field, &wire, into: &meta, shell: { .endpoints(Endpoints(metadata: $0)) }) {
+                if try metadata(
+                    field, &wire, into: &meta, kind: .endpoints, shell: { .endpoints(Endpoints(metadata: $0)) })
+                {
                     return nil
                 }
             case 2:
@@ -299,7 +321,7 @@ struct ProtobufObjectReader: Sendable {
                 let shell = { (meta: ObjectMeta) in
                     KubeObject.endpointSlice(EndpointSlice(metadata: meta, addressType: "", endpoints: []))
                 }
-                if try metadata(field, &wire, into: &meta, shell: shell) { return nil }
+                if try metadata(field, &wire, into: &meta, kind: .endpointSlice, shell: shell) { return nil }
             case 2:
                 var endpoint = try wire.message(field)
                 endpoints.append(try Self.sliceEndpoint(&endpoint))
@@ -351,6 +373,31 @@ struct ProtobufObjectReader: Sendable {
     }
 
     // MARK: Metadata
+
+    /// The identity `decides` is given, read from the metadata in `wire` as `metadata(_:into:identityOnly:)`
+    /// reads it (the same checks, the last of a field written twice), without making strings.
+    private static func identity(_ wire: inout ProtobufWireReader, kind: ObjectKind) throws(Failure) -> ItemIdentity {
+        var name = 0..<0
+        var namespace = 0..<0
+        var label: Range<Int>?
+        var ignored = false
+        while let field = try wire.field() {
+            switch field.number {
+            case 1: name = try wire.text(field)
+            case 3: namespace = try wire.text(field)
+            case 11:
+                var entry = try wire.message(field)
+                if let value = try Self.entryValue(&entry, key: decisionLabel) { label = value }
+            case 12:
+                var entry = try wire.message(field)
+                if try Self.entryValue(&entry, key: decisionAnnotation) != nil { ignored = true }
+            default: try wire.skip(field.type)
+            }
+        }
+        guard !name.isEmpty else { throw Failure("metadata.name is required") }
+        let service = kind == .endpointSlice ? label : name
+        return ItemIdentity(namespace: wire[namespace], service: service.map { wire[$0] }, ignored: ignored)
+    }
 
     /// `identityOnly`: the name, the namespace, and the decision's label and annotation only.
     private static func metadata(
@@ -413,6 +460,13 @@ struct ProtobufObjectReader: Sendable {
     private static func entry(
         _ wire: inout ProtobufWireReader, into map: inout [String: String], onlyKey key: MapKey
     ) throws(Failure) {
+        guard let value = try entryValue(&wire, key: key) else { return }
+        map[key.text] = String(decoding: wire[value], as: UTF8.self)
+    }
+
+    /// Where the value of a map entry whose key is `key` lies (checked UTF-8; empty when the entry
+    /// has none); nil for an entry with another key, whose value is not looked at.
+    private static func entryValue(_ wire: inout ProtobufWireReader, key: MapKey) throws(Failure) -> Range<Int>? {
         var matches = false
         // Where the value is, read only if the key is the one wanted.
         var value: (reader: ProtobufWireReader, field: ProtobufWireReader.Field)?
@@ -425,10 +479,9 @@ struct ProtobufObjectReader: Sendable {
             default: try wire.skip(field.type)
             }
         }
-        guard matches else { return }
-        var text = ""
-        if var value { text = try value.reader.string(value.field) }
-        map[key.text] = text
+        guard matches else { return nil }
+        guard var value else { return 0..<0 }
+        return try value.reader.text(value.field)
     }
 
     private static func required(_ meta: ObjectMeta?) throws(Failure) -> ObjectMeta {

@@ -111,6 +111,26 @@ struct ProtobufWireReader {
         return string
     }
 
+    /// Where a string field's text lies, checked as `string(_:)` checks it (valid UTF-8) but not
+    /// made into a String.
+    mutating func text(_ field: Field) throws(Failure) -> Range<Int> {
+        let range = try bytes(field)
+        let raw = self[range]
+        let valid: Bool = raw.withMemoryRebound(to: UInt8.self) { text in
+            var bits: UInt8 = 0
+            for byte in text { bits |= byte }
+            return bits < 0x80 || String(validating: text, as: UTF8.self) != nil
+        }
+        guard valid else { throw Failure("field \(field.number) at byte \(range.lowerBound) is not valid UTF-8") }
+        return range
+    }
+
+    /// The bytes at `range` of the buffer this reader reads (a range it gave).
+    subscript(range: Range<Int>) -> UnsafeRawBufferPointer {
+        guard let base, !range.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
     /// Whether a length-delimited field holds exactly `expected`, compared without making a String.
     mutating func bytesEqual(_ field: Field, _ expected: [UInt8]) throws(Failure) -> Bool {
         let range = try bytes(field)

@@ -26,6 +26,9 @@ final class ServiceDecision: @unchecked Sendable {
     /// Set once the Services are read: their whole digest, nil when they could not be read.
     private var finished: ServiceDigest??
     private var waiting: [(key: ServiceKey?, continuation: CheckedContinuation<Void, Never>)] = []
+    /// The backed Services (of `partial`, then of the whole digest) by the hash of their storage
+    /// key: what an item's identity as bytes is looked up in (`leavesOut(_: ItemIdentity)`).
+    private var backedIndex: [UInt64: [ServiceKey]] = [:]
 
     /// `streams`: whether the Services come from one list, whose order can be followed; with
     /// several (one per namespace) every decision waits for the whole digest.
@@ -44,7 +47,10 @@ final class ServiceDecision: @unchecked Sendable {
                 if ordered {
                     if let last, !Self.listOrder(last, key) { ordered = false } else { last = key }
                 }
+                let wasBacked = partial.backed.contains(key)
                 partial.add(record, desired: desired.contains)
+                let isBacked = partial.backed.contains(key)
+                if isBacked != wasBacked { index(key, backed: isBacked) }
             }
             return takeReady()
         }
@@ -60,8 +66,14 @@ final class ServiceDecision: @unchecked Sendable {
     func finish(_ services: [ObjectRecord]?) {
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
             if let services {
-                finished = .some(
-                    ordered ? partial : ServiceDigest(services: services, desired: desired.contains))
+                if ordered {
+                    finished = .some(partial)
+                } else {
+                    let whole = ServiceDigest(services: services, desired: desired.contains)
+                    finished = .some(whole)
+                    backedIndex = [:]
+                    for key in whole.backed { index(key, backed: true) }
+                }
             } else {
                 finished = .some(nil)
             }
@@ -100,6 +112,64 @@ final class ServiceDecision: @unchecked Sendable {
         }
     }
 
+    /// `leavesOut(_:)` for an item's identity as bytes (`ProtobufObjectReader.decides`): the same
+    /// answer, with no string or object made.
+    func leavesOut(_ item: ProtobufObjectReader.ItemIdentity) -> Bool {
+        guard let service = item.service else { return false }
+        if item.namespace.isEmpty { return leavesOut(namespace: Self.defaultNamespace, service, ignored: item.ignored) }
+        return leavesOut(namespace: item.namespace, service, ignored: item.ignored)
+    }
+
+    private static let defaultNamespace = Array("default".utf8)
+
+    private func leavesOut<Namespace: Collection<UInt8>>(
+        namespace: Namespace, _ name: UnsafeRawBufferPointer, ignored: Bool
+    ) -> Bool {
+        let hash = Self.hash(namespace, name)
+        return lock.withLock {
+            if let finished {
+                guard finished != nil, !ignored else { return false }
+                return isBacked(namespace, name, hash: hash)
+            }
+            guard ordered, let last else { return false }
+            // Not passed yet by the Services list: kept for now.
+            if StorageKey(last.namespace.utf8, last.name.utf8).lexicographicallyPrecedes(StorageKey(namespace, name)) {
+                return false
+            }
+            guard !ignored, isBacked(namespace, name, hash: hash) else { return false }
+            droppedEarly = true
+            return true
+        }
+    }
+
+    /// Called with the lock held.
+    private func isBacked<Namespace: Collection<UInt8>>(
+        _ namespace: Namespace, _ name: UnsafeRawBufferPointer, hash: UInt64
+    ) -> Bool {
+        guard let keys = backedIndex[hash] else { return false }
+        return keys.contains { $0.name.utf8.elementsEqual(name) && $0.namespace.utf8.elementsEqual(namespace) }
+    }
+
+    /// Called with the lock held.
+    private func index(_ key: ServiceKey, backed: Bool) {
+        let hash = Self.hash(key.namespace.utf8, key.name.utf8)
+        if backed {
+            backedIndex[hash, default: []].append(key)
+        } else {
+            backedIndex[hash]?.removeAll { $0 == key }
+            if backedIndex[hash]?.isEmpty == true { backedIndex[hash] = nil }
+        }
+    }
+
+    /// FNV-1a of the storage key's bytes, `<namespace>/<name>`.
+    private static func hash<Namespace: Swift.Sequence<UInt8>, Name: Swift.Sequence<UInt8>>(
+        _ namespace: Namespace, _ name: Name
+    ) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in StorageKey(namespace, name) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
     /// The whole digest, once `finish` was given the Services.
     var whole: ServiceDigest? {
         lock.withLock { finished ?? nil }
@@ -136,23 +206,26 @@ final class ServiceDecision: @unchecked Sendable {
     /// as the API server's storage orders them.
     static func listOrder(_ a: ServiceKey, _ b: ServiceKey) -> Bool {
         if a.namespace == b.namespace { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-        return StorageKey(a).lexicographicallyPrecedes(StorageKey(b))
+        return StorageKey(a.namespace.utf8, a.name.utf8).lexicographicallyPrecedes(
+            StorageKey(b.namespace.utf8, b.name.utf8))
     }
 
-    /// The bytes of `<namespace>/<name>`, not joined into a string.
-    private struct StorageKey: Swift.Sequence, IteratorProtocol {
-        private var namespace: String.UTF8View.Iterator
-        private var name: String.UTF8View.Iterator
+    /// The bytes of `<namespace>/<name>`, not joined into one buffer.
+    private struct StorageKey<Namespace: Swift.Sequence<UInt8>, Name: Swift.Sequence<UInt8>>: Swift.Sequence,
+        IteratorProtocol
+    {
+        private var namespace: Namespace.Iterator
+        private var name: Name.Iterator
         private var slash = true
 
-        init(_ key: ServiceKey) {
-            namespace = key.namespace.utf8.makeIterator()
-            name = key.name.utf8.makeIterator()
+        init(_ namespace: Namespace, _ name: Name) {
+            self.namespace = namespace.makeIterator()
+            self.name = name.makeIterator()
         }
 
         mutating func next() -> UInt8? {
-            if let byte = namespace.next() { return byte }
             if slash {
+                if let byte = namespace.next() { return byte }
                 slash = false
                 return UInt8(ascii: "/")
             }

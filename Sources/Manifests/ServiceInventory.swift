@@ -55,6 +55,35 @@ public struct ServiceInventory: Sendable {
         for record in records { add(record) }
     }
 
+    /// The inventory `init(records:)` builds, built on `parts` cores: each Service's records go to
+    /// one part (by its key's hash), in their order, so every entry is the same; the unlinked
+    /// slices keep their order too.
+    public init(records: [ObjectRecord], parts: Int) {
+        guard parts > 1, records.count >= 256 else {
+            self.init(records: records)
+            return
+        }
+        let built = Concurrently.map(parts) { part in
+            var inventory = ServiceInventory()
+            for record in records {
+                guard let key = record.serviceKey else { continue }
+                if Self.part(of: key, among: parts) == part {
+                    inventory.byKey[key, default: Entry(key: key)].add(record)
+                }
+            }
+            return inventory.byKey
+        }
+        self.init()
+        for entries in built { byKey.merge(entries, uniquingKeysWith: { first, _ in first }) }
+        unlinked = records.filter { $0.serviceKey == nil }
+    }
+
+    private static func part(of key: ServiceKey, among parts: Int) -> Int {
+        var hasher = Hasher()
+        hasher.combine(key)
+        return Int(UInt(bitPattern: hasher.finalize()) % UInt(parts))
+    }
+
     public mutating func add(_ record: ObjectRecord) {
         guard let key = record.serviceKey else {
             unlinked.append(record)

@@ -57,6 +57,8 @@ enum FuzzReaders {
                 _ = try? ProtobufObjectReader(leavesOut: { $0.metadata.name.count % 2 == 0 }).read(wire, kind: kind)
                 _ = try? ProtobufObjectReader(readsThin: { $0.name.count % 2 == 0 }).read(wire, kind: kind)
                 _ = ProtobufObjectReader.serviceKey(wire, kind: kind)
+                _ = try? ProtobufObjectReader(decides: { ($0.service?.count ?? 0) % 2 == 0 && !$0.ignored }).read(
+                    wire, kind: kind)
             }
         }
     }

@@ -139,6 +139,58 @@ import Testing
         #expect(decision.whole == nil)
     }
 
+    /// Endpoints and slices decided on their identity as bytes (`ProtobufObjectReader.decides`) are
+    /// decided as on the objects: random items (names, namespaces or none, the service-name label
+    /// and the ignore annotation or not), half their Services backed, with the Services list half
+    /// read, and read whole; with and without a namespace filter.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func theDecisionOnBytesIsTheDecisionOnObjects(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        for (kind, resource, listKind) in [
+            (ObjectKind.endpoints, APIResource.endpoints, "EndpointsList"),
+            (.endpointSlice, .endpointSlices, "EndpointSliceList"),
+        ] {
+            var raw = ProtobufWire()
+            raw.field(1, ProtobufWire.listMeta(resourceVersion: "1", continue: nil, remaining: nil))
+            for index in 0..<300 {
+                let item = try JSONSerialization.data(
+                    withJSONObject: RandomItem.make(kind, index: index, &random), options: [.sortedKeys])
+                raw.field(2, try ProtobufFixture.item(item, kind: kind.rawValue))
+            }
+            let protobuf = ProtobufWire.envelope(apiVersion: "v1", kind: listKind, raw: raw.bytes)
+            let whole = try ProtobufObjectReaderTests.page(protobuf, resource, leavesOut: nil)
+            let keys = Set(whole.records.compactMap(\.serviceKey)).sorted(by: ServiceDecision.listOrder)
+            #expect(keys.count > 50)
+            let services = try keys.map { key in
+                try Self.record(
+                    Self.service(key.namespace, key.name, backed: Bool.random(using: &random)), kind: "Service")
+            }
+            let decision = ServiceDecision(desired: [], streams: true)
+            decision.add(services[..<(services.count / 2)])
+            let namespaces = Set(whole.records.compactMap(\.object.metadata.namespace).prefix(3))
+            for state in ["half read", "read"] {
+                if state == "read" {
+                    decision.add(services[(services.count / 2)...])
+                    decision.finish(services)
+                }
+                for only in [nil, namespaces] {
+                    let (onObjects, onBytes) = try protobuf.withUnsafeBytes { buffer in
+                        let list = try ProtobufListPage(buffer, resource: resource)
+                        return (
+                            list.page(in: buffer, leavesOut: APISession.leavesOut(only: only, keep: decision)),
+                            list.page(
+                                in: buffer, leavesOut: APISession.leavesOut(only: only, keep: decision),
+                                decides: APISession.decides(only: only, keep: decision))
+                        )
+                    }
+                    #expect(onBytes.records == onObjects.records, "\(kind) \(state) \(String(describing: only))")
+                    #expect(onBytes.problems == onObjects.problems)
+                    #expect(onBytes.records.count < whole.records.count)
+                }
+            }
+        }
+    }
+
     // MARK: Over the API
 
     /// Services `s0…s5` in pages of two (the odd ones backed, none in git) and their Endpoints. The
