@@ -193,6 +193,26 @@ import Testing
 
     // MARK: Over the API
 
+    /// Serves `services` and `endpoints` (no slices) in the pages the client asks for, and holds the
+    /// Services page at offset `held` until the Endpoints page at offset `until` is asked for (the
+    /// gate returned).
+    static func serve(
+        _ server: FakeKubernetesAPI, services: [String], endpoints: [String], held: Int, until: Int
+    ) throws -> FakeGate {
+        let services = try list("ServiceList", services)
+        let endpoints = try list("EndpointsList", endpoints)
+        let gate = FakeGate(opensAt: 2, longest: 60)
+        for (path, list, offset) in [("/api/v1/services", services, held), ("/api/v1/endpoints", endpoints, until)] {
+            server.on(path, respond: list.response)
+            server.on(
+                path, query: "continue=\(SyntheticSlices.token(for: offset))", respond: .gated(gate, list.response))
+        }
+        server.on(
+            "/apis/discovery.k8s.io/v1/endpointslices",
+            respond: try list("EndpointSliceList", [], apiVersion: "discovery.k8s.io/v1").response)
+        return gate
+    }
+
     /// Services `s0…s5` in pages of two (the odd ones backed, none in git) and their Endpoints. The
     /// Services' last page is held until the Endpoints' third page is asked for, which the client
     /// does only after it decided the first: so the Endpoints were decided while the Services list
@@ -201,20 +221,9 @@ import Testing
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
         let names = (0..<6).map { "s\($0)" }
-        let services = try Self.list(
-            "ServiceList", names.enumerated().map { Self.service("shop", $1, backed: $0 % 2 == 1) })
-        let endpoints = try Self.list("EndpointsList", names.map { Self.endpoints("shop", $0) })
-        let slices = try Self.list("EndpointSliceList", [], apiVersion: "discovery.k8s.io/v1")
-        let gate = FakeGate(opensAt: 2, longest: 60)
-        server.on("/api/v1/services", respond: services.response)
-        server.on(
-            "/api/v1/services", query: "continue=\(SyntheticSlices.token(for: 4))",
-            respond: .gated(gate, services.response))
-        server.on("/api/v1/endpoints", respond: endpoints.response)
-        server.on(
-            "/api/v1/endpoints", query: "continue=\(SyntheticSlices.token(for: 4))",
-            respond: .gated(gate, endpoints.response))
-        server.on("/apis/discovery.k8s.io/v1/endpointslices", respond: slices.response)
+        let gate = try Self.serve(
+            server, services: names.enumerated().map { Self.service("shop", $1, backed: $0 % 2 == 1) },
+            endpoints: names.map { Self.endpoints("shop", $0) }, held: 4, until: 4)
         let folder = try TempFolder()
         let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
         let desired: Set<ServiceKey> = [ServiceKey(namespace: "shop", name: "s0")]
@@ -228,29 +237,17 @@ import Testing
 
     /// The Services come out of order after an Endpoints item was left out on them: `shop/b` is
     /// backed on the first page, `shop/a` comes after it, and `shop/b` again, plain, last. The
-    /// Endpoints are read again with the whole digest, which keeps `shop/b`'s.
+    /// Services' second page waits for the Endpoints' third, asked for once the first is decided.
+    /// The Endpoints are read again with the whole digest, which keeps `shop/b`'s.
     @Test func servicesOutOfOrderReadTheEndpointsAgain() async throws {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
-        let services = try Self.list(
-            "ServiceList",
-            [
+        let gate = try Self.serve(
+            server,
+            services: [
                 Self.service("shop", "b", backed: true), Self.service("shop", "a", backed: true),
                 Self.service("shop", "b", backed: false),
-            ])
-        let endpoints = try Self.list("EndpointsList", ["b", "c", "d"].map { Self.endpoints("shop", $0) })
-        let slices = try Self.list("EndpointSliceList", [], apiVersion: "discovery.k8s.io/v1")
-        // The Services' second page waits for the Endpoints' third, asked for once the first is decided.
-        let gate = FakeGate(opensAt: 2, longest: 60)
-        server.on("/api/v1/services", respond: services.response)
-        server.on(
-            "/api/v1/services", query: "continue=\(SyntheticSlices.token(for: 1))",
-            respond: .gated(gate, services.response))
-        server.on("/api/v1/endpoints", respond: endpoints.response)
-        server.on(
-            "/api/v1/endpoints", query: "continue=\(SyntheticSlices.token(for: 2))",
-            respond: .gated(gate, endpoints.response))
-        server.on("/apis/discovery.k8s.io/v1/endpointslices", respond: slices.response)
+            ], endpoints: ["b", "c", "d"].map { Self.endpoints("shop", $0) }, held: 1, until: 2)
         let folder = try TempFolder()
         let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 1))
         let snapshot = try await source.read(scope: .all, keeping: LiveRecordFilter(desired: []))
