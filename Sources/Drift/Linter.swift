@@ -221,7 +221,9 @@ public enum Linter {
 
     /// Another Service's cluster IP (valid as an address, but refused for endpoints).
     private static func clusterIPProblem(_ text: String, clusterIPs: [String: ServiceKey]) -> String? {
-        guard let address = IPAddress(text), let owner = clusterIPs[address.canonical] else { return nil }
+        guard !clusterIPs.isEmpty, let address = IPAddress(text), let owner = clusterIPs[address.canonical] else {
+            return nil
+        }
         return "\(text) is the cluster IP of Service \(owner); the API server rejects it"
     }
 
@@ -247,8 +249,10 @@ public enum Linter {
         // Per object and address; an address written twice repeats once per port, hence the max.
         var repeated: [ObjectRef: [String: (times: Int, lines: Set<Int>)]] = [:]
         for key in entry.backends.keys {
-            for (object, origins) in Dictionary(grouping: entry.backends.origins(of: key), by: \.object)
-            where origins.count > 1 {
+            let all = entry.backends.origins(of: key)
+            // Nearly every backend has one origin, or one in each of two objects: nothing to group.
+            guard all.count > 2 || (all.count == 2 && all[0].object == all[1].object) else { continue }
+            for (object, origins) in Dictionary(grouping: all, by: \.object) where origins.count > 1 {
                 let seen = repeated[object]?[key.address] ?? (0, [])
                 repeated[object, default: [:]][key.address] = (
                     max(seen.times, origins.count), seen.lines.union(origins.compactMap(\.line))

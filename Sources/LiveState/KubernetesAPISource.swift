@@ -126,11 +126,11 @@ public struct KubernetesAPISource: LiveStateSource {
                 let services = try await session.run(
                     serviceJobs, concurrency: concurrency, only: only, feeds: decision, desired: filter.desired,
                     tally: tally)
-                decision.finish(services.lists.flatMap(\.records))
+                decision.finish(services.lists.lazy.flatMap(\.records))
                 return .success(services)
             } catch {
                 // Without the Services nothing is left out (the read fails with their error anyway).
-                decision.finish(nil)
+                decision.fail()
                 return .failure(error)
             }
         }

@@ -62,21 +62,26 @@ final class ServiceDecision: @unchecked Sendable {
         lock.withLock { ordered = false }
     }
 
-    /// The Services are read (`services`: their records, in the order read) or failed (nil).
-    func finish(_ services: [ObjectRecord]?) {
+    /// The Services are read: `services` are their records, in the order read (looked at only if
+    /// the list was out of order).
+    func finish<Records: Swift.Sequence<ObjectRecord>>(_ services: Records) {
+        settle {
+            if ordered { return partial }
+            let whole = ServiceDigest(services: services, desired: desired.contains)
+            backedIndex = [:]
+            for key in whole.backed { index(key, backed: true) }
+            return whole
+        }
+    }
+
+    /// The Services could not be read: nothing more is left out.
+    func fail() {
+        settle { nil }
+    }
+
+    private func settle(_ digest: () -> ServiceDigest?) {
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            if let services {
-                if ordered {
-                    finished = .some(partial)
-                } else {
-                    let whole = ServiceDigest(services: services, desired: desired.contains)
-                    finished = .some(whole)
-                    backedIndex = [:]
-                    for key in whole.backed { index(key, backed: true) }
-                }
-            } else {
-                finished = .some(nil)
-            }
+            finished = .some(digest())
             partial = ServiceDigest(backed: [], clusterIPs: [:])
             let all = waiting.map(\.continuation)
             waiting = []

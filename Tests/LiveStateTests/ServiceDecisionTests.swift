@@ -134,7 +134,7 @@ import Testing
         let waiters = [ServiceKey(namespace: "a", name: "b"), nil].map { key in
             Task { await decision.wait(through: key) }
         }
-        decision.finish(nil)
+        decision.fail()
         for waiter in waiters { await waiter.value }
         #expect(decision.whole == nil)
     }
