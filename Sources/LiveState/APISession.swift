@@ -256,6 +256,7 @@ final class APISession: Sendable {
                         response, resource: resource, namespace: namespace, keepDocuments: keepDocuments,
                         leavesOut: leavesOut)
                 }
+                if pages == 0 { feeds?.expect(page.itemCount + (page.remainingItemCount ?? 0)) }
                 let taken = result.records.count
                 let next = Self.take(page, into: &result, only: only, keep: keep)
                 feeds?.add(result.records[taken...])

@@ -39,6 +39,16 @@ final class ServiceDecision: @unchecked Sendable {
 
     // MARK: The Services list's side
 
+    /// About `count` Services are coming (the first page says how many remain): room is made at once.
+    func expect(_ count: Int) {
+        // Bounded: the count is the server's word.
+        let room = min(max(0, count), 1 << 18)
+        lock.withLock {
+            partial.reserveCapacity(room)
+            backedIndex.reserveCapacity(room)
+        }
+    }
+
     /// Takes in the Services of a page, in the order read.
     func add<Records: Collection<ObjectRecord>>(_ records: Records) {
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in

@@ -46,13 +46,19 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { canonical }
 
+    /// The canonical text of `text` when it is an address (`IPAddress(text)?.canonical`), made
+    /// without a parse result for the common IPv4 case.
+    public static func canonical(of text: String) -> String? {
+        if !text.utf8.contains(UInt8(ascii: ":")), isIPv4(text) { return text }
+        return IPAddress(text)?.canonical
+    }
+
     /// Canonical text for an address as written in a manifest: the canonical IP when it parses,
     /// otherwise the text itself in lower case (FQDN slices, or an invalid address the linter reports).
     /// A placeholder (`${NAS_IP}`) is kept byte for byte: it is a name, not an address.
     public static func canonicalText(_ text: String) -> String {
         // Most addresses are IPv4, whose canonical text is the text: no parse result to build.
-        if !text.utf8.contains(UInt8(ascii: ":")), isIPv4(text) { return text }
-        if let address = IPAddress(text) { return address.canonical }
+        if let canonical = canonical(of: text) { return canonical }
         if Placeholder.occurs(in: text) { return text }
         return text.lowercased()
     }

@@ -26,6 +26,12 @@ public struct ServiceDigest: Sendable, Equatable {
         for record in records { add(record, desired: desired) }
     }
 
+    /// Room for `count` Services more, when the read knows how many are coming.
+    public mutating func reserveCapacity(_ count: Int) {
+        backed.reserveCapacity(backed.count + count)
+        clusterIPs.reserveCapacity(clusterIPs.count + count)
+    }
+
     /// Takes in one more record of the Services read (in the order read: a later record of a key
     /// overrides an earlier one); what is not a Service is passed over.
     public mutating func add(_ record: ObjectRecord, desired: (ServiceKey) -> Bool) {
@@ -87,8 +93,8 @@ public struct ServiceDigest: Sendable, Equatable {
 
     private static func addClusterIPs(of service: Service, key: ServiceKey, to owners: inout [String: ServiceKey]) {
         for text in service.clusterIPs {
-            guard let address = IPAddress(text) else { continue }
-            owners[address.canonical] = key
+            guard let address = IPAddress.canonical(of: text) else { continue }
+            owners[address] = key
         }
     }
 }
