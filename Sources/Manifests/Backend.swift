@@ -66,19 +66,32 @@ public enum AddressOrder {
     /// A key that compares like the addresses should; computed once per address, not per comparison.
     public struct Key: Comparable, Sendable {
         let rank: Int
-        let bytes: [UInt8]
+        /// The address's bytes in network order, as one 128-bit number: compared as the bytes are.
+        let high: UInt64
+        let low: UInt64
         let text: String
 
         public static func < (lhs: Key, rhs: Key) -> Bool {
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.bytes != rhs.bytes { return lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+            if lhs.high != rhs.high { return lhs.high < rhs.high }
+            if lhs.low != rhs.low { return lhs.low < rhs.low }
             return lhs.text < rhs.text
         }
     }
 
     public static func key(_ address: String) -> Key {
-        if let ip = IPAddress(address) { return Key(rank: ip.bytes.count, bytes: ip.bytes, text: "") }
-        return Key(rank: 100, bytes: [], text: address)
+        guard let ip = IPAddress(address) else { return Key(rank: 100, high: 0, low: 0, text: address) }
+        // 4 or 16 bytes, big-endian into (high, low): equal lengths compare as their bytes do.
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for (index, byte) in ip.bytes.enumerated() {
+            if index < ip.bytes.count - 8 {
+                high = high << 8 | UInt64(byte)
+            } else {
+                low = low << 8 | UInt64(byte)
+            }
+        }
+        return Key(rank: ip.bytes.count, high: high, low: low, text: "")
     }
 
     public static func less(_ lhs: String, _ rhs: String) -> Bool { key(lhs) < key(rhs) }

@@ -30,14 +30,25 @@ public struct BackendSet: Sendable, Equatable {
     /// Sorted by address (numerically), port, protocol, name.
     public var backends: [Backend] {
         // Decorate once: parsing addresses inside the comparator made sorting the slowest step of a scan.
+        // and the keys go beside the backends, not in a table the comparator looks them up in.
         var keys: [String: AddressOrder.Key] = [:]
-        for key in entries.keys where keys[key.address] == nil { keys[key.address] = AddressOrder.key(key.address) }
-        return entries.values.sorted { lhs, rhs in
-            if lhs.key.address != rhs.key.address, let left = keys[lhs.key.address], let right = keys[rhs.key.address] {
-                return left < right
+        var decorated: [(order: AddressOrder.Key, backend: Backend)] = []
+        decorated.reserveCapacity(entries.count)
+        for backend in entries.values {
+            let address = backend.key.address
+            if let order = keys[address] {
+                decorated.append((order, backend))
+            } else {
+                let order = AddressOrder.key(address)
+                keys[address] = order
+                decorated.append((order, backend))
             }
-            return lhs.key < rhs.key
         }
+        decorated.sort { lhs, rhs in
+            if lhs.backend.key.address != rhs.backend.key.address { return lhs.order < rhs.order }
+            return lhs.backend.key < rhs.backend.key
+        }
+        return decorated.map(\.backend)
     }
 
     /// In no particular order: for callers that only collect them (sorting is most of `backends`).

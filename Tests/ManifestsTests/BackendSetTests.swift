@@ -119,4 +119,49 @@ import Testing
         ])
         #expect(set.backends.map(\.address) == ["10.0.0.9", "10.0.0.10", "2001:db8::1"])
     }
+
+    /// The order is the addresses' bytes (IPv4 before IPv6, numerically), then names by their text,
+    /// and a port's backends after one another: checked against that rule on random addresses.
+    @Test func ordersAsTheAddressBytesSay() {
+        var random = SystemRandomNumberGenerator()
+        var addresses = ["db.example.com", "a.example.com", "::", "::1", "0.0.0.0", "255.255.255.255"]
+        for _ in 0..<300 {
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0:
+                addresses.append(
+                    (0..<4).map { _ in String(Int.random(in: 0...255, using: &random)) }.joined(separator: "."))
+            case 1:
+                addresses.append(
+                    (0..<8).map { _ in String(Int.random(in: 0...0xffff, using: &random), radix: 16) }.joined(
+                        separator: ":"))
+            default: addresses.append("host-\(Int.random(in: 0...99, using: &random)).example.com")
+            }
+        }
+        func reference(_ lhs: String, _ rhs: String) -> Bool {
+            let left = IPAddress(lhs).map(\.bytes)
+            let right = IPAddress(rhs).map(\.bytes)
+            switch (left, right) {
+            case (let l?, let r?):
+                if l.count != r.count { return l.count < r.count }
+                if l != r { return l.lexicographicallyPrecedes(r) }
+                return false
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return lhs < rhs
+            }
+        }
+        for lhs in addresses.prefix(120) {
+            for rhs in addresses.suffix(120) {
+                #expect(AddressOrder.less(lhs, rhs) == reference(lhs, rhs), "\(lhs) < \(rhs)")
+            }
+        }
+        let set = BackendSet(
+            addresses.map { Backend(address: $0, port: 80) } + addresses.map { Backend(address: $0, port: 443) })
+        let sorted = set.backends
+        for (lhs, rhs) in zip(sorted, sorted.dropFirst()) {
+            let left = IPAddress.canonicalText(lhs.address)
+            let right = IPAddress.canonicalText(rhs.address)
+            #expect(left == right ? lhs.key < rhs.key : reference(left, right), "\(lhs.key) before \(rhs.key)")
+        }
+    }
 }
