@@ -11,6 +11,8 @@ struct ProtobufListPage {
     typealias Failure = ProtobufWireReader.Failure
 
     static let mediaType = "application/vnd.kubernetes.protobuf"
+    /// Read once: Foundation reads the cgroup files on every call, and a read decodes hundreds of pages.
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// What `Accept` asks for: protobuf, and JSON from a server (or proxy) that has no protobuf.
     static let accept = "\(mediaType), application/json"
 
@@ -69,7 +71,7 @@ struct ProtobufListPage {
         let items = items
         let answer = SharedBytes(bytes)
         let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin, decides: decides)
-        let chunks = min(ProcessInfo.processInfo.activeProcessorCount, max(1, items.count / 64))
+        let chunks = min(Self.cores, max(1, items.count / 64))
         let decoded = Concurrently.map(chunks) { chunk in
             var records: [ObjectRecord] = []
             var problems: [String] = []
