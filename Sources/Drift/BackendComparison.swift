@@ -39,8 +39,9 @@ struct BackendComparison {
         // A placeholder (`${NAS_IP}`) is no address to compare: the live backends on its ports that
         // git does not list otherwise are taken as its value, not reported as stale.
         var placeholderPorts: [PortSpec: [String]] = [:]
-        // Sorted once (the order of the findings); the live side only fills sets, in any order.
-        let wanted = want.backends
+        // In any order: the findings are sorted with the report's, and the addresses a finding lists
+        // are sorted where it is made (sorting the backends was most of a comparison).
+        let wanted = want.unorderedBackends
         for backend in wanted where Placeholder.occurs(in: backend.address) {
             placeholderPorts[PortSpec(backend), default: []].append(backend.address)
         }

@@ -204,6 +204,7 @@ public enum CheckJob {
                 configuration: driftConfiguration, failPolicy: failPolicy, strict: configuration.strict,
                 appliedBy: configuration.appliedBy),
             reusing: &reuse, touched: nil)
+        Concurrently.release((headScan, baseScan, observed, reuse))
         return (report, liveFailure)
     }
 

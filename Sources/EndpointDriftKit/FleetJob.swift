@@ -3,6 +3,7 @@ import Drift
 import FileIO
 import Foundation
 import LiveState
+import Manifests
 import Reporting
 import Scanner
 
@@ -109,7 +110,7 @@ public enum FleetJob {
         }
         display?.close()
         let fleet = FleetReport(
-            startedAt: RFC3339Time.format(started), duration: (clock.now - start).seconds, clusters: clusters)
+            startedAt: RFC3339.format(started), duration: (clock.now - start).seconds, clusters: clusters)
         let finished = configuration.now()
 
         // A plain check whose cluster could not be read writes no report (as before), but its
@@ -128,7 +129,7 @@ public enum FleetJob {
             deliveryFailed =
                 !(await notify(
                     fleet, remembered: remembered, webhook: webhook, stateFile: stateFile,
-                    at: RFC3339Time.format(finished)))
+                    at: RFC3339.format(finished)))
                 || deliveryFailed
         }
 
@@ -141,6 +142,7 @@ public enum FleetJob {
                 : ExitStatus.of(cluster.report?.summary.outcome ?? .error, exitZero: configuration.check.exitZero)
             status = max(status, clusterStatus)
         }
+        Concurrently.release((fleet, clusters))
         return deliveryFailed ? .couldNotCheck : status
     }
 

@@ -303,7 +303,7 @@ actor ServeState {
         let input = DriftCheck.Input(
             desired: CheckJob.desired(scan),
             live: DriftCheck.Observed(
-                records: records, source: "watch", observedAt: RFC3339Time.format(now), namespaces: namespaces,
+                records: records, source: "watch", observedAt: RFC3339.format(now), namespaces: namespaces,
                 notes: notes),
             configuration: driftConfiguration, strict: configuration.check.strict)
         // The first report compares everything; later ones only what changed since.
@@ -350,9 +350,9 @@ actor ServeState {
         defer { notifying = false }
         while let report {
             let fleet = FleetReport(
-                startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
+                startedAt: RFC3339.format(lastSync ?? Date()), duration: 0,
                 clusters: [ClusterReport(name: configuration.clusterName, report: report)])
-            let now = RFC3339Time.format(Date())
+            let now = RFC3339.format(Date())
             guard let remembered else {
                 // Nothing known from before: this report is the baseline.
                 let (changes, next) = FleetChanges.between(RememberedRun(), fleet)
@@ -468,7 +468,7 @@ actor ServeState {
         var text = ""
         if let report {
             let fleet = FleetReport(
-                startedAt: RFC3339Time.format(lastSync ?? Date()), duration: 0,
+                startedAt: RFC3339.format(lastSync ?? Date()), duration: 0,
                 clusters: [ClusterReport(name: configuration.clusterName, report: report)])
             text = PrometheusMetrics(
                 timestamp: (lastSync ?? Date()).timeIntervalSince1970,

@@ -260,6 +260,8 @@ final class APISession: Sendable {
                 let taken = result.records.count
                 let next = Self.take(page, into: &result, only: only, keep: keep)
                 feeds?.add(result.records[taken...])
+                // The Services the digest now stands for are not kept to the end of the list.
+                feeds?.dropLeftOut(&result.records, from: taken)
                 guard let next else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {

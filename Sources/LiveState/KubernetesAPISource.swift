@@ -107,10 +107,10 @@ public struct KubernetesAPISource: LiveStateSource {
     /// The lists of `jobs`, results in their order. With a filter, the Endpoints and slices leave out
     /// what the Services say a check never compares: all the lists start at once, and each page of
     /// the others waits until the Services list has passed the Services it names
-    /// (`ServiceDecision`).
+    /// (`ServiceDecision`). `streams: false` decides nothing before the Services are read.
     private func run(
         _ jobs: [(resource: APIResource, namespace: String?)], _ session: APISession, only: Set<String>?,
-        filter: LiveRecordFilter?
+        filter: LiveRecordFilter?, streams: Bool = true
     ) async throws(LiveError) -> APISession.JobResults {
         let concurrency = max(1, options.concurrency)
         guard let filter else { return try await session.run(jobs, concurrency: concurrency, only: only) }
@@ -120,7 +120,7 @@ public struct KubernetesAPISource: LiveStateSource {
         let serviceJobs = first.map { jobs[$0] }
         let otherJobs = rest.map { jobs[$0] }
         // One list over the cluster (or a namespace) is in storage order; several are not, taken together.
-        let decision = ServiceDecision(desired: filter.desired, streams: serviceJobs.count == 1)
+        let decision = ServiceDecision(desired: filter.desired, streams: streams && serviceJobs.count == 1)
         let servicesRead = Task { () -> Result<APISession.JobResults, LiveError> in
             do throws(LiveError) {
                 let services = try await session.run(
@@ -140,9 +140,9 @@ public struct KubernetesAPISource: LiveStateSource {
                 otherJobs, concurrency: concurrency, only: only, keep: decision, tally: tally)
             var services = try await servicesRead.value.get()
             if decision.mayHaveErred {
-                // The Services list was out of order after items had been left out on it: read the others
-                // again with the whole digest.
-                others = try await session.run(otherJobs, concurrency: concurrency, only: only, keep: decision)
+                // The Services list was out of order after items (Services too) had been left out on it:
+                // read it all again, deciding nothing before the Services are read.
+                return try await run(jobs, session, only: only, filter: filter, streams: false)
             }
             var results = APISession.JobResults(
                 lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),

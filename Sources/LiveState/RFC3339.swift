@@ -1,7 +1,7 @@
 import Foundation
 
 /// RFC 3339 times (`2026-11-21T12:00:00Z`, with or without fractional seconds).
-enum RFC3339 {
+public enum RFC3339 {
     static func parse(_ text: String) -> Date? {
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
@@ -11,10 +11,10 @@ enum RFC3339 {
         return fractional.date(from: text)
     }
 
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+    /// Whole seconds, UTC, as `ISO8601DateFormatter` with `.withInternetDateTime` writes them (a
+    /// formatter costs milliseconds to make: ICU's calendar and patterns).
+    public static func format(_ date: Date) -> String {
+        format(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// Whole seconds since 1970 as the API server writes a time in JSON (`2026-05-11T01:21:21Z`,

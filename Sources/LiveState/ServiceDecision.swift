@@ -67,6 +67,26 @@ final class ServiceDecision: @unchecked Sendable {
         for continuation in ready { continuation.resume() }
     }
 
+    /// Drops from `records[start...]`, a page of Services just added, those the digest leaves out:
+    /// in a list in order, what the digest says of a Service the list has passed is final, and it
+    /// keeps their cluster IPs and which are backed. Without their records the whole digest cannot be
+    /// made again, so a list found out of order after this says read again (`mayHaveErred`).
+    func dropLeftOut(_ records: inout [ObjectRecord], from start: Int) {
+        lock.withLock {
+            guard ordered, finished == nil, start < records.count else { return }
+            var kept = start
+            for index in start..<records.count {
+                if let key = records[index].serviceKey, partial.leavesOut(records[index].object, of: key) {
+                    droppedEarly = true
+                    continue
+                }
+                if kept != index { records.swapAt(kept, index) }
+                kept += 1
+            }
+            records.removeSubrange(kept...)
+        }
+    }
+
     /// The Services list started over (410): what it read before may not be in the new list.
     func restarted() {
         lock.withLock { ordered = false }
@@ -190,8 +210,8 @@ final class ServiceDecision: @unchecked Sendable {
         lock.withLock { finished ?? nil }
     }
 
-    /// Whether an item was left out on the Services read so far and the list then turned out out
-    /// of order: the other lists must be read again (with the whole digest) to be sure.
+    /// Whether an item (an Endpoints, a slice, a Service) was left out on the Services read so far
+    /// and the list then turned out out of order: the lists must be read again to be sure.
     var mayHaveErred: Bool {
         lock.withLock { droppedEarly && !ordered }
     }

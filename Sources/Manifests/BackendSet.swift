@@ -15,8 +15,24 @@ public struct BackendOrigin: Sendable, Hashable, Codable {
 /// the subset's ports) and of all its EndpointSlices, without duplicates. Grouping and order in the
 /// source never matter, which is what makes repacked subsets and mirrored slices compare equal.
 public struct BackendSet: Sendable, Equatable {
-    private var entries: [BackendKey: Backend] = [:]
-    private var originsByKey: [BackendKey: [BackendOrigin]] = [:]
+    /// One table for the backend and where it was written: an insert hashes its key once. The first
+    /// origin is kept inline, as most backends are written once (no array per backend).
+    private struct Slot: Sendable {
+        var backend: Backend
+        var origin: BackendOrigin?
+        var moreOrigins: [BackendOrigin] = []
+
+        var origins: [BackendOrigin] {
+            guard let origin else { return moreOrigins }
+            return [origin] + moreOrigins
+        }
+
+        mutating func add(_ new: BackendOrigin) {
+            if origin == nil { origin = new } else { moreOrigins.append(new) }
+        }
+    }
+
+    private var entries: [BackendKey: Slot] = [:]
 
     public init() {}
 
@@ -34,14 +50,14 @@ public struct BackendSet: Sendable, Equatable {
         var keys: [String: AddressOrder.Key] = [:]
         var decorated: [(order: AddressOrder.Key, backend: Backend)] = []
         decorated.reserveCapacity(entries.count)
-        for backend in entries.values {
-            let address = backend.key.address
+        for slot in entries.values {
+            let address = slot.backend.key.address
             if let order = keys[address] {
-                decorated.append((order, backend))
+                decorated.append((order, slot.backend))
             } else {
                 let order = AddressOrder.key(address)
                 keys[address] = order
-                decorated.append((order, backend))
+                decorated.append((order, slot.backend))
             }
         }
         decorated.sort { lhs, rhs in
@@ -52,38 +68,52 @@ public struct BackendSet: Sendable, Equatable {
     }
 
     /// In no particular order: for callers that only collect them (sorting is most of `backends`).
-    public var unorderedBackends: Dictionary<BackendKey, Backend>.Values { entries.values }
+    public var unorderedBackends: some Collection<Backend> { entries.values.lazy.map(\.backend) }
 
-    public subscript(key: BackendKey) -> Backend? { entries[key] }
+    public subscript(key: BackendKey) -> Backend? { entries[key]?.backend }
 
-    public var keys: Dictionary<BackendKey, Backend>.Keys { entries.keys }
+    public var keys: some Collection<BackendKey> { entries.keys }
 
     /// Where each backend was written; several places when it is written more than once.
-    public func origins(of key: BackendKey) -> [BackendOrigin] { originsByKey[key] ?? [] }
+    public func origins(of key: BackendKey) -> [BackendOrigin] { entries[key]?.origins ?? [] }
+
+    /// Room for `count` backends in all.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
 
     /// Adds a backend. The same key twice (one endpoint in two slices, an Endpoints object and its
     /// mirrored slice) stays one backend: ready if any copy is ready.
     public mutating func insert(_ backend: Backend, origin: BackendOrigin?) {
-        if var existing = entries[backend.key] {
-            existing.ready = existing.ready || backend.ready
-            if existing.appProtocol == nil { existing.appProtocol = backend.appProtocol }
-            entries[backend.key] = existing
-        } else {
-            entries[backend.key] = backend
+        // One lookup whether the key is new or not (the default is taken only for a new one).
+        var isNew = false
+        modify(&entries[backend.key, default: Self.newSlot(backend, &isNew)]) { slot in
+            if !isNew {
+                slot.backend.ready = slot.backend.ready || backend.ready
+                if slot.backend.appProtocol == nil { slot.backend.appProtocol = backend.appProtocol }
+            }
+            if let origin { slot.add(origin) }
         }
-        if let origin { originsByKey[backend.key, default: []].append(origin) }
     }
+
+    private static func newSlot(_ backend: Backend, _ isNew: inout Bool) -> Slot {
+        isNew = true
+        return Slot(backend: backend)
+    }
+
+    private func modify(_ slot: inout Slot, _ change: (inout Slot) -> Void) { change(&slot) }
 
     /// Removes a backend and where it was written.
     public mutating func remove(_ key: BackendKey) {
         entries[key] = nil
-        originsByKey[key] = nil
     }
 
     public mutating func formUnion(_ other: BackendSet) {
-        for (key, backend) in other.entries {
-            insert(backend, origin: nil)
-            if let origins = other.originsByKey[key] { originsByKey[key, default: []].append(contentsOf: origins) }
+        for (key, slot) in other.entries {
+            insert(slot.backend, origin: nil)
+            modify(&entries[key, default: slot]) { mine in
+                for origin in slot.origins { mine.add(origin) }
+            }
         }
     }
 
@@ -161,5 +191,8 @@ public struct BackendSet: Sendable, Equatable {
     }
 
     /// Equal when the same backends with the same readiness and appProtocol are present; origins do not count.
-    public static func == (lhs: BackendSet, rhs: BackendSet) -> Bool { lhs.entries == rhs.entries }
+    public static func == (lhs: BackendSet, rhs: BackendSet) -> Bool {
+        guard lhs.entries.count == rhs.entries.count else { return false }
+        return lhs.entries.allSatisfy { key, slot in rhs.entries[key]?.backend == slot.backend }
+    }
 }

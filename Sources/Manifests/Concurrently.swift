@@ -19,6 +19,14 @@ public enum Concurrently {
         return slots.compactMap { $0 }
     }
 
+    /// Frees `value` on another thread: a run done with a cluster's worth of records need not spend
+    /// its last milliseconds freeing them before it can exit (and a process that exits first never
+    /// frees them at all). Only the caller's reference must be the last but this one.
+    public static func release<T: Sendable>(_ value: consuming T) {
+        let held = value
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
+
     /// The slots, handed to every part; each part writes only its own index.
     private struct Slots<T>: @unchecked Sendable {
         let buffer: UnsafeMutableBufferPointer<T?>

@@ -88,6 +88,13 @@ struct ProtobufListTests {
                 RFC3339.format(seconds: value) == formatter.string(from: Date(timeIntervalSince1970: Double(value))),
                 "\(value)")
         }
+        // A date with a fraction of a second, as a snapshot's `observedAt` is made from now.
+        for value in seconds.prefix(100) {
+            for fraction in [0.001, 0.5, 0.999] {
+                let date = Date(timeIntervalSince1970: Double(value) + fraction)
+                #expect(RFC3339.format(date) == formatter.string(from: date), "\(value) + \(fraction)")
+            }
+        }
     }
 
     @Test("a list served in protobuf reads, page by page, as the same list in JSON")

@@ -93,6 +93,43 @@ import Testing
         #expect(!decision.leavesOut(annotated.object))
     }
 
+    /// A page of Services in order keeps only those the digest does not stand for: the backed ones
+    /// not in git and not annotated are dropped, their cluster IPs and backing still in the digest.
+    /// Once the list is out of order nothing is dropped, and a drop made before says read again.
+    @Test func servicesTheDigestStandsForAreDroppedAtTheirPage() throws {
+        let decision = ServiceDecision(desired: [ServiceKey(namespace: "shop", name: "db")], streams: true)
+        let annotated = Self.service("shop", "cart", backed: true).replacingOccurrences(
+            of: "\"namespace\":\"shop\"",
+            with: "\"namespace\":\"shop\",\"annotations\":{\"endpoint-drift.io/ignore\":\"stale-backend\"}")
+        let first = try [
+            Self.record(annotated, kind: "Service"),
+            Self.record(Self.service("shop", "db", backed: true), kind: "Service"),
+            Self.record(Self.service("shop", "legacy", backed: false), kind: "Service"),
+            Self.record(Self.service("shop", "web", backed: true), kind: "Service"),
+        ]
+        var records = [try Self.record(Self.endpoints("shop", "kept-before"), kind: "Endpoints")] + first
+        decision.add(records[1...])
+        decision.dropLeftOut(&records, from: 1)
+        #expect(records.map(\.ref.name) == ["kept-before", "cart", "db", "legacy"])
+        #expect(!decision.mayHaveErred)
+        let later = try Self.record(Self.service("shop", "zoo", backed: true), kind: "Service")
+        decision.add([later])
+        decision.finish(first + [later])
+        #expect(decision.whole == ServiceDigest(services: first + [later], desired: { $0.name == "db" }))
+        #expect(!decision.mayHaveErred)
+
+        let outOfOrder = ServiceDecision(desired: [], streams: true)
+        var page = [try Self.record(Self.service("shop", "web", backed: true), kind: "Service")]
+        outOfOrder.add(page)
+        outOfOrder.dropLeftOut(&page, from: 0)
+        #expect(page.isEmpty)
+        var next = [try Self.record(Self.service("shop", "api", backed: true), kind: "Service")]
+        outOfOrder.add(next)
+        outOfOrder.dropLeftOut(&next, from: 0)
+        #expect(next.count == 1)
+        #expect(outOfOrder.mayHaveErred)
+    }
+
     /// Services out of order: nothing is decided early after that, the whole digest is made from the
     /// records (the last record of a Service decides), and a drop made before says read again.
     @Test func servicesOutOfOrderStopTheEarlyDecisions() throws {
@@ -238,7 +275,8 @@ import Testing
     /// The Services come out of order after an Endpoints item was left out on them: `shop/b` is
     /// backed on the first page, `shop/a` comes after it, and `shop/b` again, plain, last. The
     /// Services' second page waits for the Endpoints' third, asked for once the first is decided.
-    /// The Endpoints are read again with the whole digest, which keeps `shop/b`'s.
+    /// Everything is read again, deciding nothing before the Services are read: the Endpoints keep
+    /// `shop/b`'s, and the digest is the whole list's.
     @Test func servicesOutOfOrderReadTheEndpointsAgain() async throws {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
@@ -256,5 +294,6 @@ import Testing
         #expect(snapshot.serviceDigest?.backed == [ServiceKey(namespace: "shop", name: "a")])
         // Read twice: three pages each time.
         #expect(server.requests.count { $0.path == "/api/v1/endpoints" } == 6)
+        #expect(server.requests.count { $0.path == "/api/v1/services" } == 6)
     }
 }
