@@ -257,11 +257,7 @@ final class APISession: Sendable {
                         leavesOut: leavesOut)
                 }
                 if pages == 0 { feeds?.expect(page.itemCount + (page.remainingItemCount ?? 0)) }
-                let taken = result.records.count
-                let next = Self.take(page, into: &result, only: only, keep: keep)
-                feeds?.add(result.records[taken...])
-                // The Services the digest now stands for are not kept to the end of the list.
-                feeds?.dropLeftOut(&result.records, from: taken)
+                let next = Self.take(page, into: &result, only: only, keep: keep, feeds: feeds)
                 guard let next else { return result }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
@@ -316,10 +312,11 @@ final class APISession: Sendable {
 
     /// Moves a page's records (and, for `--save-live`, its trees) into `result`, keeping only the
     /// namespaces in `only`; gives the page's continue token. The page is consumed: nothing of it
-    /// stays alive beside the result.
+    /// stays alive beside the result. A page of Services `feeds` the decision, which keeps of it only
+    /// the Services its digest does not stand for.
     static func take(
         _ page: consuming ListPage, into result: inout ListResult, only: Set<String>?,
-        keep: ServiceDecision? = nil
+        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil
     ) -> String? {
         var page = page
         // Never with `--save-live` (the file holds every object): only the records are filtered.
@@ -330,6 +327,7 @@ final class APISession: Sendable {
                 !only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
             }
         }
+        feeds?.absorb(&page.records)
         if result.records.isEmpty {
             swap(&result.records, &page.records)
         } else {

@@ -51,40 +51,45 @@ final class ServiceDecision: @unchecked Sendable {
 
     /// Takes in the Services of a page, in the order read.
     func add<Records: Collection<ObjectRecord>>(_ records: Records) {
+        _ = take(records, dropping: false)
+    }
+
+    /// Takes in a page of Services, in the order read, and drops from it those the digest now
+    /// stands for (backed, not in git, not annotated): in a list in order, what the digest says of
+    /// a Service the list has passed is final, and it keeps their cluster IPs and which are backed.
+    /// Without their records the whole digest cannot be made again, so a list found out of order
+    /// after this says read again (`mayHaveErred`).
+    func absorb(_ records: inout [ObjectRecord]) {
+        if let kept = take(records, dropping: true) { records = kept }
+    }
+
+    /// The records kept, when `dropping` dropped any; nil when all are kept.
+    private func take<Records: Collection<ObjectRecord>>(_ records: Records, dropping: Bool) -> [ObjectRecord]? {
+        var kept: [ObjectRecord]?
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            for record in records {
-                guard let key = record.serviceKey else { continue }
+            for (position, record) in zip(0..., records) {
+                guard let key = record.serviceKey else {
+                    kept?.append(record)
+                    continue
+                }
                 if ordered {
                     if let last, !Self.listOrder(last, key) { ordered = false } else { last = key }
                 }
-                let wasBacked = partial.backed.contains(key)
-                partial.add(record, desired: desired.contains)
-                let isBacked = partial.backed.contains(key)
-                if isBacked != wasBacked { index(key, backed: isBacked) }
+                let change = partial.add(record, desired: desired.contains)
+                if change.changed { index(key, backed: change.backed) }
+                if dropping, ordered, change.backed,
+                    record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
+                {
+                    droppedEarly = true
+                    if kept == nil { kept = Array(records.prefix(position)) }
+                    continue
+                }
+                kept?.append(record)
             }
             return takeReady()
         }
         for continuation in ready { continuation.resume() }
-    }
-
-    /// Drops from `records[start...]`, a page of Services just added, those the digest leaves out:
-    /// in a list in order, what the digest says of a Service the list has passed is final, and it
-    /// keeps their cluster IPs and which are backed. Without their records the whole digest cannot be
-    /// made again, so a list found out of order after this says read again (`mayHaveErred`).
-    func dropLeftOut(_ records: inout [ObjectRecord], from start: Int) {
-        lock.withLock {
-            guard ordered, finished == nil, start < records.count else { return }
-            var kept = start
-            for index in start..<records.count {
-                if let key = records[index].serviceKey, partial.leavesOut(records[index].object, of: key) {
-                    droppedEarly = true
-                    continue
-                }
-                if kept != index { records.swapAt(kept, index) }
-                kept += 1
-            }
-            records.removeSubrange(kept...)
-        }
+        return kept
     }
 
     /// The Services list started over (410): what it read before may not be in the new list.
@@ -182,7 +187,20 @@ final class ServiceDecision: @unchecked Sendable {
         _ namespace: Namespace, _ name: UnsafeRawBufferPointer, hash: UInt64
     ) -> Bool {
         guard let keys = backedIndex[hash] else { return false }
-        return keys.contains { $0.name.utf8.elementsEqual(name) && $0.namespace.utf8.elementsEqual(namespace) }
+        return keys.contains { Self.equal($0.name, name) && Self.equal($0.namespace, namespace) }
+    }
+
+    /// Whether `text` is `bytes`, compared as memory (a generic byte-by-byte walk was most of a lookup).
+    private static func equal<Bytes: Collection<UInt8>>(_ text: String, _ bytes: Bytes) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        var text = text
+        return text.withUTF8 { utf8 in
+            bytes.withContiguousStorageIfAvailable { other in
+                guard let left = utf8.baseAddress, let right = other.baseAddress else { return false }
+                return memcmp(left, right, utf8.count) == 0
+            } ?? utf8.elementsEqual(bytes)
+        }
     }
 
     /// Called with the lock held.
@@ -201,7 +219,9 @@ final class ServiceDecision: @unchecked Sendable {
         _ namespace: Namespace, _ name: Name
     ) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in StorageKey(namespace, name) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in namespace { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ UInt64(UInt8(ascii: "/"))) &* 0x100_0000_01b3
+        for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
     }
 

@@ -68,11 +68,13 @@ public struct BackendSet: Sendable, Equatable {
     }
 
     /// In no particular order: for callers that only collect them (sorting is most of `backends`).
-    public var unorderedBackends: some Collection<Backend> { entries.values.lazy.map(\.backend) }
+    /// (An array: a lazy view across the module boundary was generic code that looked up type
+    /// metadata for every element.)
+    public var unorderedBackends: [Backend] { entries.values.map(\.backend) }
 
     public subscript(key: BackendKey) -> Backend? { entries[key]?.backend }
 
-    public var keys: some Collection<BackendKey> { entries.keys }
+    public var keys: [BackendKey] { Array(entries.keys) }
 
     /// Where each backend was written; several places when it is written more than once.
     public func origins(of key: BackendKey) -> [BackendOrigin] { entries[key]?.origins ?? [] }
@@ -152,6 +154,11 @@ public struct BackendSet: Sendable, Equatable {
                 for address in subset.notReadyAddresses { last[key(subset, address)] = false }
             }
         }
+        entries.reserveCapacity(
+            entries.count
+                + endpoints.subsets.reduce(0) {
+                    $0 + ($1.addresses.count + $1.notReadyAddresses.count) * max(1, $1.ports.count)
+                })
         for subset in endpoints.subsets {
             let ports: [EndpointPort?] = subset.ports.isEmpty ? [nil] : subset.ports
             for (addresses, written) in [(subset.addresses, true), (subset.notReadyAddresses, false)] {
@@ -175,6 +182,7 @@ public struct BackendSet: Sendable, Equatable {
     /// Adds every backend of an EndpointSlice; an endpoint's first address is the one consumers use.
     public mutating func add(_ slice: EndpointSlice, ref: ObjectRef, path: String? = nil) {
         let ports: [EndpointPort?] = (slice.ports ?? []).isEmpty ? [nil] : (slice.ports ?? []).map { $0 }
+        entries.reserveCapacity(entries.count + slice.endpoints.count * ports.count)
         for endpoint in slice.endpoints {
             guard let first = endpoint.addresses.first else { continue }
             let canonical = IPAddress.canonicalText(first)

@@ -33,15 +33,21 @@ public struct ServiceDigest: Sendable, Equatable {
     }
 
     /// Takes in one more record of the Services read (in the order read: a later record of a key
-    /// overrides an earlier one); what is not a Service is passed over.
-    public mutating func add(_ record: ObjectRecord, desired: (ServiceKey) -> Bool) {
-        guard case .service(let service) = record.object, let key = record.serviceKey else { return }
+    /// overrides an earlier one); what is not a Service is passed over. Says whether the Service is
+    /// backed now, and whether that changed.
+    @discardableResult
+    public mutating func add(
+        _ record: ObjectRecord, desired: (ServiceKey) -> Bool
+    ) -> (backed: Bool, changed: Bool) {
+        guard case .service(let service) = record.object, let key = record.serviceKey else { return (false, false) }
+        let change: (backed: Bool, changed: Bool)
         if service.isControllerBacked && !desired(key) {
-            backed.insert(key)
-        } else if !backed.isEmpty {
-            backed.remove(key)
+            change = (true, backed.insert(key).inserted)
+        } else {
+            change = (false, !backed.isEmpty && backed.remove(key) != nil)
         }
         Self.addClusterIPs(of: service, key: key, to: &clusterIPs)
+        return change
     }
 
     public init(backed: Set<ServiceKey>, clusterIPs: [String: ServiceKey]) {

@@ -74,6 +74,7 @@ public struct ServiceInventory: Sendable {
             return inventory.byKey
         }
         self.init()
+        byKey.reserveCapacity(built.reduce(0) { $0 + $1.count })
         for entries in built { byKey.merge(entries, uniquingKeysWith: { first, _ in first }) }
         unlinked = records.filter { $0.serviceKey == nil }
     }
