@@ -20,21 +20,30 @@ final class ServiceDecision: @unchecked Sendable {
     /// The digest of the Services read so far.
     private var partial = ServiceDigest(backed: [], clusterIPs: [:])
     /// The last Service read, while the list is in order.
-    private var last: ServiceKey?
+    private var last: ServiceKey? {
+        didSet { lastStorageKey = nil }
+    }
+    /// `last`'s storage key as bytes, made when an item is first compared with it.
+    private var lastStorageKey: [UInt8]?
     private var ordered: Bool
     private var droppedEarly = false
     /// Set once the Services are read: their whole digest, nil when they could not be read.
     private var finished: ServiceDigest??
     private var waiting: [(key: ServiceKey?, continuation: CheckedContinuation<Void, Never>)] = []
-    /// The backed Services (of `partial`, then of the whole digest) by the hash of their storage
+    /// The backed Services (of `partial`, then of the whole digest) by the bytes of their storage
     /// key: what an item's identity as bytes is looked up in (`leavesOut(_: ItemIdentity)`).
-    private var backedIndex: [UInt64: [ServiceKey]] = [:]
+    private var backedIndex: BackedIndex
+    /// `backedIndex.mask`, read without the lock.
+    private let hashMask: UInt64
 
     /// `streams`: whether the Services come from one list, whose order can be followed; with
     /// several (one per namespace) every decision waits for the whole digest.
-    init(desired: Set<ServiceKey>, streams: Bool) {
+    /// `hashMask`: see `BackedIndex.mask`.
+    init(desired: Set<ServiceKey>, streams: Bool, hashMask: UInt64 = .max) {
         self.desired = desired
         ordered = streams
+        backedIndex = BackedIndex(mask: hashMask)
+        self.hashMask = hashMask
     }
 
     // MARK: The Services list's side
@@ -103,7 +112,7 @@ final class ServiceDecision: @unchecked Sendable {
         settle {
             if ordered { return partial }
             let whole = ServiceDigest(services: services, desired: desired.contains)
-            backedIndex = [:]
+            backedIndex = BackedIndex(mask: backedIndex.mask)
             for key in whole.backed { index(key, backed: true) }
             return whole
         }
@@ -165,64 +174,26 @@ final class ServiceDecision: @unchecked Sendable {
     private func leavesOut<Namespace: Collection<UInt8>>(
         namespace: Namespace, _ name: UnsafeRawBufferPointer, ignored: Bool
     ) -> Bool {
-        let hash = Self.hash(namespace, name)
+        let hash = BackedIndex.hash(namespace, name, mask: hashMask)
         return lock.withLock {
             if let finished {
                 guard finished != nil, !ignored else { return false }
-                return isBacked(namespace, name, hash: hash)
+                return backedIndex.contains(namespace: namespace, name: name, hash: hash)
             }
             guard ordered, let last else { return false }
             // Not passed yet by the Services list: kept for now.
-            if StorageKey(last.namespace.utf8, last.name.utf8).lexicographicallyPrecedes(StorageKey(namespace, name)) {
-                return false
-            }
-            guard !ignored, isBacked(namespace, name, hash: hash) else { return false }
+            let passed = lastStorageKey ?? Array("\(last.namespace)/\(last.name)".utf8)
+            lastStorageKey = passed
+            if Self.precedes(passed, namespace, name) { return false }
+            guard !ignored, backedIndex.contains(namespace: namespace, name: name, hash: hash) else { return false }
             droppedEarly = true
             return true
         }
     }
 
     /// Called with the lock held.
-    private func isBacked<Namespace: Collection<UInt8>>(
-        _ namespace: Namespace, _ name: UnsafeRawBufferPointer, hash: UInt64
-    ) -> Bool {
-        guard let keys = backedIndex[hash] else { return false }
-        return keys.contains { Self.equal($0.name, name) && Self.equal($0.namespace, namespace) }
-    }
-
-    /// Whether `text` is `bytes`, compared as memory (a generic byte-by-byte walk was most of a lookup).
-    private static func equal<Bytes: Collection<UInt8>>(_ text: String, _ bytes: Bytes) -> Bool {
-        guard text.utf8.count == bytes.count else { return false }
-        guard !bytes.isEmpty else { return true }
-        var text = text
-        return text.withUTF8 { utf8 in
-            bytes.withContiguousStorageIfAvailable { other in
-                guard let left = utf8.baseAddress, let right = other.baseAddress else { return false }
-                return memcmp(left, right, utf8.count) == 0
-            } ?? utf8.elementsEqual(bytes)
-        }
-    }
-
-    /// Called with the lock held.
     private func index(_ key: ServiceKey, backed: Bool) {
-        let hash = Self.hash(key.namespace.utf8, key.name.utf8)
-        if backed {
-            backedIndex[hash, default: []].append(key)
-        } else {
-            backedIndex[hash]?.removeAll { $0 == key }
-            if backedIndex[hash]?.isEmpty == true { backedIndex[hash] = nil }
-        }
-    }
-
-    /// FNV-1a of the storage key's bytes, `<namespace>/<name>`.
-    private static func hash<Namespace: Swift.Sequence<UInt8>, Name: Swift.Sequence<UInt8>>(
-        _ namespace: Namespace, _ name: Name
-    ) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in namespace { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        hash = (hash ^ UInt64(UInt8(ascii: "/"))) &* 0x100_0000_01b3
-        for byte in name { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        if backed { backedIndex.insert(key) } else { backedIndex.remove(key) }
     }
 
     /// The whole digest, once `finish` was given the Services.
@@ -263,6 +234,37 @@ final class ServiceDecision: @unchecked Sendable {
         if a.namespace == b.namespace { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
         return StorageKey(a.namespace.utf8, a.name.utf8).lexicographicallyPrecedes(
             StorageKey(b.namespace.utf8, b.name.utf8))
+    }
+
+    /// Whether `storageKey` comes before `<namespace>/<name>` byte by byte (`listOrder`), the
+    /// three parts of the latter compared as memory where they lie.
+    static func precedes<Namespace: Collection<UInt8>>(
+        _ storageKey: [UInt8], _ namespace: Namespace, _ name: UnsafeRawBufferPointer
+    ) -> Bool {
+        let slash: [UInt8] = [UInt8(ascii: "/")]
+        return storageKey.withUnsafeBytes { key in
+            var offset = 0
+            // Each part against the key's bytes at the same place: the first difference decides.
+            func compare(_ part: UnsafeRawBufferPointer) -> Bool? {
+                let count = min(part.count, key.count - offset)
+                if count > 0, let left = key.baseAddress, let right = part.baseAddress {
+                    let order = memcmp(left + offset, right, count)
+                    if order != 0 { return order < 0 }
+                }
+                // The key ended inside this part: a proper prefix comes first.
+                if count < part.count { return true }
+                offset += count
+                return nil
+            }
+            let answer =
+                namespace.withContiguousStorageIfAvailable { compare(UnsafeRawBufferPointer($0)) }
+                ?? Array(namespace).withUnsafeBytes { compare($0) }
+            if let answer { return answer }
+            if let answer = slash.withUnsafeBytes({ compare($0) }) { return answer }
+            if let answer = compare(name) { return answer }
+            // Equal so far: the key precedes only if it has bytes left, which it cannot (it would be longer).
+            return false
+        }
     }
 
     /// The bytes of `<namespace>/<name>`, not joined into one buffer.

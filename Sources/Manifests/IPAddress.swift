@@ -41,7 +41,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Whether `text` is an IPv4 address as `init?` accepts it, without allocating.
     static func isIPv4(_ text: String) -> Bool {
         var storage = in_addr()
-        return inet_pton(AF_INET, text, &storage) == 1
+        // A native string lends its NUL-terminated bytes: no C string copied per call.
+        return text.withCString { inet_pton(AF_INET, $0, &storage) } == 1
     }
 
     public var description: String { canonical }

@@ -48,6 +48,11 @@ import Testing
                 let bytes = Array("\(a.namespace)/\(a.name)".utf8).lexicographicallyPrecedes(
                     Array("\(b.namespace)/\(b.name)".utf8))
                 #expect(ServiceDecision.listOrder(a, b) == bytes, "\(a) < \(b)")
+                let name = Array(b.name.utf8)
+                let onBytes = name.withUnsafeBytes {
+                    ServiceDecision.precedes(Array("\(a.namespace)/\(a.name)".utf8), Array(b.namespace.utf8), $0)
+                }
+                #expect(onBytes == bytes, "\(a) < \(b) on bytes")
             }
         }
     }
@@ -176,9 +181,10 @@ import Testing
     /// Endpoints and slices decided on their identity as bytes (`ProtobufObjectReader.decides`) are
     /// decided as on the objects: random items (names, namespaces or none, the service-name label
     /// and the ignore annotation or not), half their Services backed, with the Services list half
-    /// read, and read whole; with and without a namespace filter.
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func theDecisionOnBytesIsTheDecisionOnObjects(seed: UInt64) throws {
+    /// read, and read whole; with and without a namespace filter; with the index's hash cut to three
+    /// bits too, so that most keys share a hash with others.
+    @Test(arguments: [1, 2, 3] as [UInt64], [UInt64.max, 0b111])
+    func theDecisionOnBytesIsTheDecisionOnObjects(seed: UInt64, hashMask: UInt64) throws {
         var random = SplitMix64(seed: seed)
         for (kind, resource, listKind) in [
             (ObjectKind.endpoints, APIResource.endpoints, "EndpointsList"),
@@ -199,7 +205,7 @@ import Testing
                 try Self.record(
                     Self.service(key.namespace, key.name, backed: Bool.random(using: &random)), kind: "Service")
             }
-            let decision = ServiceDecision(desired: [], streams: true)
+            let decision = ServiceDecision(desired: [], streams: true, hashMask: hashMask)
             decision.add(services[..<(services.count / 2)])
             let namespaces = Set(whole.records.compactMap(\.object.metadata.namespace).prefix(3))
             for state in ["half read", "read"] {
@@ -221,6 +227,34 @@ import Testing
                     #expect(onBytes.problems == onObjects.problems)
                     #expect(onBytes.records.count < whole.records.count)
                 }
+            }
+        }
+    }
+
+    /// Random inserts and removals with the hash cut to two bits (every key collides): the index
+    /// holds what a set of the same keys holds, looked up by bytes.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func theBackedIndexIsASetOfKeys(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let keys = (0..<40).map { ServiceKey(namespace: "team-\($0 % 3)", name: "svc-\($0)") }
+        var index = BackedIndex(mask: 0b11)
+        var model: Set<ServiceKey> = []
+        for _ in 0..<400 {
+            let key = keys[Int(random.next() % UInt64(keys.count))]
+            if random.next() % 3 == 0 {
+                index.remove(key)
+                model.remove(key)
+            } else {
+                index.insert(key)
+                model.insert(key)
+            }
+            for probe in keys {
+                let found = Array(probe.name.utf8).withUnsafeBytes { name in
+                    index.contains(
+                        namespace: Array(probe.namespace.utf8), name: name,
+                        hash: BackedIndex.hash(probe.namespace.utf8, probe.name.utf8, mask: 0b11))
+                }
+                #expect(found == model.contains(probe), "\(probe)")
             }
         }
     }
