@@ -33,9 +33,9 @@ public struct KubernetesAPISource: LiveStateSource {
         try await read(scope: scope, filter: nil)
     }
 
-    /// Reads the Services first, then leaves out the Endpoints and EndpointSlices of those the
-    /// controllers back and git does not define (see `LiveRecordFilter`). Not with `--save-live`,
-    /// whose file holds everything.
+    /// Leaves out, as the lists are read, the Services the controllers back and git does not define,
+    /// and their Endpoints and EndpointSlices (see `LiveRecordFilter`, `ServiceDecision`). Not with
+    /// `--save-live`, whose file holds everything.
     public func read(scope: NamespaceScope, keeping filter: LiveRecordFilter) async throws(LiveError) -> LiveSnapshot {
         try await read(scope: scope, filter: options.savePath == nil ? filter : nil)
     }

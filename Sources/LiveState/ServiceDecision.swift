@@ -12,8 +12,8 @@ import Manifests
 ///
 /// The order is checked, not assumed: a Services list read out of order, or started over after a
 /// 410, stops the early decisions, and items dropped by then may have been dropped wrongly
-/// (`mayHaveErred`: the other lists are read again with the whole digest). An item whose Service
-/// the list has not passed yet is kept; `whole` decides it once the Services are read.
+/// (`mayHaveErred`: the lists are read again, deciding nothing early). An item whose Service the
+/// list has not passed yet is kept; `whole` decides it once the Services are read.
 final class ServiceDecision: @unchecked Sendable {
     private let lock = NSLock()
     private let desired: Set<ServiceKey>
@@ -262,7 +262,7 @@ final class ServiceDecision: @unchecked Sendable {
             if let answer { return answer }
             if let answer = slash.withUnsafeBytes({ compare($0) }) { return answer }
             if let answer = compare(name) { return answer }
-            // Equal so far: the key precedes only if it has bytes left, which it cannot (it would be longer).
+            // The item's key is all read and equal so far: the key is the same or longer, not first.
             return false
         }
     }

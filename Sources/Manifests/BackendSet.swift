@@ -45,8 +45,8 @@ public struct BackendSet: Sendable, Equatable {
 
     /// Sorted by address (numerically), port, protocol, name.
     public var backends: [Backend] {
-        // Decorate once: parsing addresses inside the comparator made sorting the slowest step of a scan.
-        // and the keys go beside the backends, not in a table the comparator looks them up in.
+        // Decorate once: parsing addresses inside the comparator made sorting the slowest step of a
+        // scan; the keys go beside the backends, not in a table the comparator looks them up in.
         var keys: [String: AddressOrder.Key] = [:]
         var decorated: [(order: AddressOrder.Key, backend: Backend)] = []
         decorated.reserveCapacity(entries.count)
@@ -78,11 +78,6 @@ public struct BackendSet: Sendable, Equatable {
 
     /// Where each backend was written; several places when it is written more than once.
     public func origins(of key: BackendKey) -> [BackendOrigin] { entries[key]?.origins ?? [] }
-
-    /// Room for `count` backends in all.
-    public mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
-    }
 
     /// Adds a backend. The same key twice (one endpoint in two slices, an Endpoints object and its
     /// mirrored slice) stays one backend: ready if any copy is ready.

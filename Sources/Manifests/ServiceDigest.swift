@@ -14,15 +14,10 @@ public struct ServiceDigest: Sendable, Equatable {
 
     /// The digest of every Service among `records`; `desired` says which Services git defines.
     /// One pass, as `controllerBackedServices` and `clusterIPs(of:)` would each make (the last
-    /// Service record of a key decides); `capacity`, the number of Services if known, spares the
-    /// tables' growth.
-    public init<Records: Swift.Sequence<ObjectRecord>>(
-        services records: Records, desired: (ServiceKey) -> Bool, capacity: Int = 0
-    ) {
-        backed = []
-        backed.reserveCapacity(capacity)
-        clusterIPs = [:]
-        clusterIPs.reserveCapacity(capacity)
+    /// Service record of a key decides).
+    public init<Records: Swift.Sequence<ObjectRecord>>(services records: Records, desired: (ServiceKey) -> Bool) {
+        self.init(backed: [], clusterIPs: [:])
+        reserveCapacity(records.underestimatedCount)
         for record in records { add(record, desired: desired) }
     }
 

@@ -120,7 +120,7 @@ import Testing
         let withSelector = DriftFixtures.live(Self.selectorService("db", clusterIP: "10.96.0.8"))
         let without = DriftFixtures.live(DriftFixtures.service("db"))
         for records in [withSelector + without, without + withSelector, withSelector, without] {
-            let digest = ServiceDigest(services: records, desired: { _ in false }, capacity: records.count)
+            let digest = ServiceDigest(services: records, desired: { _ in false })
             #expect(digest.backed == ServiceInventory.controllerBackedServices(records, desired: { _ in false }))
         }
         let desired = ServiceDigest(services: withSelector, desired: { $0.name == "db" })
