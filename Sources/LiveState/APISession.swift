@@ -6,6 +6,10 @@ import NIOCore
 /// with credentials and retries, pages through lists, and turns answers into `LiveError`s that
 /// name the verb, the resource and the namespace.
 final class APISession: Sendable {
+    /// Whether a resource's lists are read at all (false: read as empty, e.g. EndpointSlices on a
+    /// server that does not serve them); it may wait for discovery, or fail with its error.
+    typealias Gate = @Sendable (APIResource) async throws(LiveError) -> Bool
+
     /// What one list gave: records only. Each page is reduced to records as it is decoded and its
     /// answer (bytes and, without `--save-live`, any tree) is dropped before the next page is
     /// decoded, so a list holds no whole answer and no object outside its record.
@@ -74,13 +78,14 @@ final class APISession: Sendable {
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
         keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil,
-        tally: ProgressTally? = nil
+        tally: ProgressTally? = nil, gate: Gate? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let tally = tally ?? ProgressTally(total: jobs.count)
         let work: @Sendable (Int) async -> (Int, Result<ListResult, LiveError>) = { index in
             let job = jobs[index]
             do throws(LiveError) {
+                if let gate, try await !gate(job.resource) { return (index, .success(ListResult())) }
                 return (
                     index,
                     .success(
@@ -191,24 +196,41 @@ final class APISession: Sendable {
         // A server (or proxy) that repeats a token, or never stops giving one, would page for ever.
         var seenTokens: Set<String> = []
         var pages = 0
-        // The next page, asked for while this one is decoded.
-        var prefetched: (token: String, task: Task<Result<APIResponse, LiveError>, Never>)?
-        defer { prefetched?.task.cancel() }
         // `--save-live` keeps the items as JSON trees: those lists are read as JSON.
         let accept = options.protobuf && !keepDocuments ? ProtobufListPage.accept : "application/json"
+        let fetchPage: PageRequest.Fetch = { [self] token, head in
+            do throws(LiveError) {
+                return .success(
+                    try await fetch(
+                        path, query: query(continue: token), verb: "list", resource: resource.qualifiedName,
+                        namespace: namespace, accept: accept, early: head))
+            } catch {
+                return .failure(error)
+            }
+        }
+        // The page read now, and the next one, asked for as soon as its token is known (from this
+        // page's first bytes, or once this page is in).
+        var current: PageRequest?
+        var prefetched: PageRequest?
+        defer {
+            current?.cancel()
+            prefetched?.cancel()
+        }
         while true {
             try checkCancellation(resource, namespace: namespace)
-            let response: APIResponse
+            let request: PageRequest
             if let early = prefetched, early.token == continueToken {
-                prefetched = nil
-                response = try await early.task.value.get()
+                request = early
             } else {
-                prefetched?.task.cancel()
-                prefetched = nil
-                response = try await fetch(
-                    path, query: query(continue: continueToken), verb: "list", resource: resource.qualifiedName,
-                    namespace: namespace, accept: accept)
+                prefetched?.cancel()
+                request = PageRequest(
+                    token: continueToken, readsHeads: accept == ProtobufListPage.accept, fetch: fetchPage)
             }
+            prefetched = nil
+            current = request
+            let response = try await request.response().get()
+            prefetched = request.takeNext()
+            current = nil
             switch response.status {
             case 200:
                 // A protobuf answer is opened (envelope and list metadata) before its items are
@@ -217,21 +239,10 @@ final class APISession: Sendable {
                 // The API server writes the list's metadata, continue token included, before the
                 // items: the next request can go out before this page is decoded.
                 let early = protobuf.map { $0.continueToken } ?? ListPage.continueTokenBeforeItems(response.body)
-                if let next = early {
-                    let query = query(continue: next)
-                    prefetched = (
-                        next,
-                        Task { [self] in
-                            do throws(LiveError) {
-                                return .success(
-                                    try await fetch(
-                                        path, query: query, verb: "list", resource: resource.qualifiedName,
-                                        namespace: namespace, accept: accept))
-                            } catch {
-                                return .failure(error)
-                            }
-                        }
-                    )
+                if let next = early, prefetched?.token != next {
+                    prefetched?.cancel()
+                    prefetched = PageRequest(
+                        token: next, readsHeads: accept == ProtobufListPage.accept, fetch: fetchPage)
                 }
                 // The page is here (and the next asked for) before the decision is waited for: until
                 // the Services list has passed the last Service this page names (a JSON page is not
@@ -363,10 +374,31 @@ final class APISession: Sendable {
     /// `leavesOut(only:keep:)` on an item's identity as bytes (`ProtobufObjectReader.decides`).
     static func decides(
         only: Set<String>?, keep: ServiceDecision
-    ) -> @Sendable (ProtobufObjectReader.ItemIdentity) -> Bool {
-        { item in
-            if let only, !only.contains(String(decoding: item.namespace, as: UTF8.self)) { return true }
-            return keep.leavesOut(item)
+    ) -> @Sendable ([ProtobufObjectReader.ItemIdentity]) -> [Bool] {
+        let only = only.map(NamespaceBytes.init)
+        return { items in
+            guard let only else { return keep.leavesOut(items) }
+            var answers = [Bool](repeating: true, count: items.count)
+            let inScope = items.indices.filter { only.contains(items[$0].namespace) }
+            for (index, answer) in zip(inScope, keep.leavesOut(inScope.map { items[$0] })) { answers[index] = answer }
+            return answers
+        }
+    }
+
+    /// Namespaces looked up by bytes of an answer, without making a string of each item's.
+    struct NamespaceBytes: Sendable {
+        private var byHash: [UInt64: [[UInt8]]] = [:]
+
+        init(_ namespaces: Set<String>) {
+            for namespace in namespaces {
+                let bytes = Array(namespace.utf8)
+                byHash[BackedIndex.hash(bytes, [], mask: .max), default: []].append(bytes)
+            }
+        }
+
+        func contains(_ namespace: UnsafeRawBufferPointer) -> Bool {
+            guard let candidates = byHash[BackedIndex.hash(namespace, [], mask: .max)] else { return false }
+            return candidates.contains { $0.elementsEqual(namespace) }
         }
     }
 
@@ -427,7 +459,7 @@ final class APISession: Sendable {
     /// plugin, token file) again once.
     func fetch(
         _ path: String, query: [(String, String)], verb: String, resource: String, namespace: String?,
-        accept: String = "application/json"
+        accept: String = "application/json", early: HTTPTransport.EarlyBytes? = nil
     ) async throws(LiveError) -> APIResponse {
         let clock = options.retryClock
         let started = clock.now()
@@ -440,7 +472,8 @@ final class APISession: Sendable {
             let response: APIResponse
             do {
                 response = try await transport.get(
-                    path, query: query, credentials: credentials, timeout: requestTimeout, accept: accept)
+                    path, query: query, credentials: credentials, timeout: requestTimeout, accept: accept,
+                    early: early)
             } catch {
                 try checkCancellation(resource: resource, verb: verb, namespace: namespace)
                 let elapsed = clock.now() - started
@@ -456,7 +489,7 @@ final class APISession: Sendable {
                     kind: .network, operation: verb, resource: resource, namespace: namespace, message: message)
             }
             await warnings.record(response.headers)
-            if response.status == 401, !refreshedCredentials, await self.credentials.invalidate() {
+            if response.status == 401, !refreshedCredentials, await self.credentials.invalidate(after: credentials) {
                 refreshedCredentials = true
                 attempt -= 1
                 continue

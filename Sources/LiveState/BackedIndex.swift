@@ -2,48 +2,68 @@ import Foundation
 import Manifests
 
 /// The backed Services of a `ServiceDecision`, looked up by an item's identity as bytes of the
-/// answer (no string made): a table keyed by the FNV-1a hash of the storage key
-/// `<namespace>/<name>`, the key then compared as memory. One table entry per Service (an array per
-/// entry cost as much to build and free as the lookups); the rare keys that share a hash with
-/// another wait in `collisions`.
+/// answer (no string made): an open-addressing table keyed by the FNV-1a hash of the storage key
+/// `<namespace>/<name>`, whose keys are kept as bytes in one buffer and compared as memory. A
+/// lookup is made for nearly every Endpoints and slice of a cluster; a dictionary of `ServiceKey`s
+/// hashed the hash again and retained two strings per lookup, which was most of deciding an item.
+/// Keys with the same hash (or the same slot) are told apart by their bytes.
 struct BackedIndex {
-    private var first: [UInt64: ServiceKey] = [:]
-    private var collisions: [UInt64: [ServiceKey]] = [:]
+    private struct Entry {
+        var hash: UInt64
+        /// Where the key's bytes start in `bytes`: the namespace, then the name.
+        var start: Int
+        var namespaceCount: Int32
+        var nameCount: Int32
+        /// False once removed (the entry stays, to be found again if the key comes back).
+        var present: Bool
+    }
+
+    private var entries: [Entry] = []
+    private var bytes: [UInt8] = []
+    /// Indices into `entries`; -1 is an empty slot. The count is a power of two.
+    private var slots: [Int32] = Array(repeating: -1, count: 16)
     /// The bits of the hash kept: all of them, fewer in tests (to make collisions).
     let mask: UInt64
 
     init(mask: UInt64 = .max) { self.mask = mask }
 
-    mutating func reserveCapacity(_ count: Int) { first.reserveCapacity(count) }
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+        bytes.reserveCapacity(count * 32)
+        if count * 4 > slots.count * 3 { rehash(slotCount: Self.slotCount(for: count)) }
+    }
 
     mutating func insert(_ key: ServiceKey) {
-        let hash = Self.hash(key.namespace.utf8, key.name.utf8, mask: mask)
-        guard let present = first[hash] else {
-            first[hash] = key
-            return
+        var namespace = key.namespace
+        var name = key.name
+        namespace.withUTF8 { namespace in
+            name.withUTF8 { name in insert(namespace: namespace, name: name) }
         }
-        if present != key && collisions[hash]?.contains(key) != true { collisions[hash, default: []].append(key) }
     }
 
     mutating func remove(_ key: ServiceKey) {
-        let hash = Self.hash(key.namespace.utf8, key.name.utf8, mask: mask)
-        if first[hash] == key {
-            // The next key of the same hash takes its place.
-            first[hash] = collisions[hash]?.first
-            collisions[hash]?.removeFirst()
-        } else {
-            collisions[hash]?.removeAll { $0 == key }
+        var namespace = key.namespace
+        var name = key.name
+        let found = namespace.withUTF8 { namespace in
+            name.withUTF8 { name in
+                find(
+                    namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name),
+                    hash: Self.hash(namespace, name, mask: mask))
+            }
         }
-        if collisions[hash]?.isEmpty == true { collisions[hash] = nil }
+        if let found { entries[found.entry].present = false }
     }
 
     /// Whether the Service `namespace`/`name` is in the index; `hash` is `hash(namespace, name, mask: mask)`.
     func contains<Namespace: Collection<UInt8>>(
         namespace: Namespace, name: UnsafeRawBufferPointer, hash: UInt64
     ) -> Bool {
-        guard let key = first[hash] else { return false }
-        let matches = { (key: ServiceKey) in Self.equal(key.name, name) && Self.equal(key.namespace, namespace) }
-        return matches(key) || (collisions[hash]?.contains(where: matches) ?? false)
+        let found =
+            namespace.withContiguousStorageIfAvailable { namespace in
+                find(namespace: UnsafeRawBufferPointer(namespace), name: name, hash: hash)
+            } ?? Array(namespace).withUnsafeBytes { namespace in find(namespace: namespace, name: name, hash: hash) }
+        guard let found else { return false }
+        return entries[found.entry].present
     }
 
     /// FNV-1a of the storage key's bytes, `<namespace>/<name>`, keeping the bits of `mask`.
@@ -57,16 +77,76 @@ struct BackedIndex {
         return hash & mask
     }
 
-    /// Whether `text` is `bytes`, compared as memory (a generic byte-by-byte walk was most of a lookup).
-    private static func equal<Bytes: Collection<UInt8>>(_ text: String, _ bytes: Bytes) -> Bool {
-        guard text.utf8.count == bytes.count else { return false }
-        guard !bytes.isEmpty else { return true }
-        var text = text
-        return text.withUTF8 { utf8 in
-            bytes.withContiguousStorageIfAvailable { other in
-                guard let left = utf8.baseAddress, let right = other.baseAddress else { return false }
-                return memcmp(left, right, utf8.count) == 0
-            } ?? utf8.elementsEqual(bytes)
+    // MARK: The table
+
+    private mutating func insert(namespace: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>) {
+        let hash = Self.hash(namespace, name, mask: mask)
+        if let found = find(
+            namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name), hash: hash)
+        {
+            entries[found.entry].present = true
+            return
         }
+        if (entries.count + 1) * 4 > slots.count * 3 { rehash(slotCount: slots.count * 2) }
+        let start = bytes.count
+        bytes.append(contentsOf: namespace)
+        bytes.append(contentsOf: name)
+        entries.append(
+            Entry(
+                hash: hash, start: start, namespaceCount: Int32(namespace.count), nameCount: Int32(name.count),
+                present: true))
+        place(entries.count - 1)
+    }
+
+    /// The entry of the key, present or removed, and the slot it is in.
+    private func find(
+        namespace: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, hash: UInt64
+    ) -> (entry: Int, slot: Int)? {
+        let last = slots.count - 1
+        var slot = Self.start(hash) & last
+        return bytes.withUnsafeBytes { stored -> (entry: Int, slot: Int)? in
+            while true {
+                let index = Int(slots[slot])
+                if index < 0 { return nil }
+                let entry = entries[index]
+                if entry.hash == hash, Int(entry.namespaceCount) == namespace.count, Int(entry.nameCount) == name.count,
+                    Self.equal(stored, at: entry.start, namespace),
+                    Self.equal(stored, at: entry.start + namespace.count, name)
+                {
+                    return (index, slot)
+                }
+                slot = (slot + 1) & last
+            }
+        }
+    }
+
+    private mutating func place(_ index: Int) {
+        let last = slots.count - 1
+        var slot = Self.start(entries[index].hash) & last
+        while slots[slot] >= 0 { slot = (slot + 1) & last }
+        slots[slot] = Int32(index)
+    }
+
+    private mutating func rehash(slotCount: Int) {
+        slots = Array(repeating: -1, count: slotCount)
+        for index in entries.indices { place(index) }
+    }
+
+    private static func slotCount(for count: Int) -> Int {
+        var slots = 16
+        while count * 4 > slots * 3 { slots *= 2 }
+        return slots
+    }
+
+    /// The first slot to probe: the hash's high and low halves mixed (a test's mask keeps only low bits).
+    private static func start(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((hash ^ (hash >> 29)) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+    }
+
+    private static func equal(_ stored: UnsafeRawBufferPointer, at start: Int, _ other: UnsafeRawBufferPointer) -> Bool
+    {
+        guard !other.isEmpty else { return true }
+        guard let left = stored.baseAddress, let right = other.baseAddress else { return false }
+        return memcmp(left + start, right, other.count) == 0
     }
 }

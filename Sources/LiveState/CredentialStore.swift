@@ -10,8 +10,9 @@ actor CredentialStore {
     /// Renew exec credentials this long before they expire, so that a request does not race the expiry.
     private let expiryMargin: TimeInterval = 10
 
-    private var cachedExec: ExecCredential?
-    private var pendingExec: Task<Result<ExecCredential, LiveError>, Never>?
+    /// The plugin's last answer, and which run gave it.
+    private var cachedExec: (credential: ExecCredential, run: Int)?
+    private var pendingExec: (task: Task<Result<ExecCredential, LiveError>, Never>, run: Int)?
     private var execRuns = 0
     private var tokenFileCache: (stamp: FileStamp?, token: Secret)?
 
@@ -38,21 +39,24 @@ actor CredentialStore {
             return RequestCredentials(
                 authorization: bearer(try tokenFromFile(path, field: field)), identity: staticIdentity)
         case .exec(let config, let cluster):
-            let credential = try await execCredential(config, cluster: cluster)
+            let (credential, run) = try await execCredential(config, cluster: cluster)
             var identity = staticIdentity
             if let certificate = credential.clientCertificatePEM, let key = credential.clientKeyPEM {
                 identity = ClientIdentity(
                     certificatePEM: certificate, keyPEM: key, origin: "exec plugin \(config.command)")
             }
-            return RequestCredentials(authorization: credential.token.map(bearer), identity: identity)
+            return RequestCredentials(
+                authorization: credential.token.map(bearer), identity: identity, generation: run)
         }
     }
 
-    /// Called after a 401: forgets what can be fetched again. True when a retry may succeed.
-    func invalidate() -> Bool {
+    /// Called after a 401 for `credentials`: forgets what can be fetched again. True when a retry
+    /// may succeed. Requests that went out side by side with one answer of the exec plugin and all
+    /// got a 401 make it run once more: only the answer they were sent with is forgotten.
+    func invalidate(after credentials: RequestCredentials) -> Bool {
         switch source {
         case .exec:
-            cachedExec = nil
+            if cachedExec?.run == credentials.generation { cachedExec = nil }
             return true
         case .tokenFile:
             // A pipe was read once; reading it again would wait for a writer that never comes.
@@ -94,12 +98,14 @@ actor CredentialStore {
         return token
     }
 
+    /// The plugin's answer and the number of the run that gave it.
     private func execCredential(
         _ config: ExecConfig, cluster: ExecClusterInfo
-    ) async throws(LiveError) -> ExecCredential {
-        if let cached = cachedExec, !isExpired(cached) { return cached }
-        if let pendingExec { return try await pendingExec.value.get() }
+    ) async throws(LiveError) -> (ExecCredential, run: Int) {
+        if let cached = cachedExec, !isExpired(cached.credential) { return cached }
+        if let pendingExec { return (try await pendingExec.task.value.get(), pendingExec.run) }
         execRuns += 1
+        let run = execRuns
         let environment = environment
         let task = Task { () -> Result<ExecCredential, LiveError> in
             do throws(LiveError) {
@@ -108,11 +114,11 @@ actor CredentialStore {
                 return .failure(error)
             }
         }
-        pendingExec = task
+        pendingExec = (task, run)
         let result = await task.value
         pendingExec = nil
-        if case .success(let credential) = result { cachedExec = credential }
-        return try result.get()
+        if case .success(let credential) = result { cachedExec = (credential, run) }
+        return (try result.get(), run)
     }
 
     private func isExpired(_ credential: ExecCredential) -> Bool {

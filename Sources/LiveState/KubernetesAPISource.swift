@@ -58,21 +58,55 @@ public struct KubernetesAPISource: LiveStateSource {
         return try result.get()
     }
 
+    /// Discovery (are EndpointSlices served?) goes out beside the Services and Endpoints lists; only
+    /// the slices list waits for its answer. A discovery that fails fails the read with its own
+    /// error, as when it was asked first: a list that failed beside it is the same problem, told
+    /// less well.
     private func read(
         scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?
     ) async throws(LiveError) -> LiveSnapshot {
+        let discovery = Task { () -> Result<Bool, LiveError> in
+            do throws(LiveError) {
+                return .success(try await session.servesEndpointSlices())
+            } catch {
+                return .failure(error)
+            }
+        }
+        do {
+            var snapshot = try await read(scope: scope, session: session, filter: filter) {
+                () async throws(LiveError) -> Bool in try await discovery.value.get()
+            }
+            if try await !discovery.value.get() {
+                snapshot.notes.insert(
+                    "discovery.k8s.io/v1 is not served by this API server: EndpointSlices were not read, only Endpoints and Services",
+                    at: 0)
+            }
+            return snapshot
+        } catch {
+            // A read cancelled from outside ends discovery too; otherwise its answer (it has one soon,
+            // or times out) decides which error is told.
+            if Task.isCancelled { discovery.cancel() }
+            if case .failure(let failure) = await discovery.value { throw failure }
+            throw error
+        }
+    }
+
+    /// `servesSlices`: discovery's answer, awaited by the slices lists only (an unserved resource
+    /// is read as empty).
+    private func read(
+        scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?,
+        servesSlices: @escaping @Sendable () async throws(LiveError) -> Bool
+    ) async throws(LiveError) -> LiveSnapshot {
         var notes: [String] = []
-        var resources = APIResource.allCases
-        if try await !session.servesEndpointSlices() {
-            resources.removeAll { $0 == .endpointSlices }
-            notes.append(
-                "discovery.k8s.io/v1 is not served by this API server: EndpointSlices were not read, only Endpoints and Services"
-            )
+        let resources = APIResource.allCases
+        let gate: APISession.Gate = { resource async throws(LiveError) -> Bool in
+            resource != .endpointSlices ? true : try await servesSlices()
         }
         if case .only(let namespaces) = scope, options.clusterWideFrom > 0, namespaces.count >= options.clusterWideFrom
         {
             do {
-                let results = try await run(resources.map { ($0, nil) }, session, only: namespaces, filter: filter)
+                let results = try await run(
+                    resources.map { ($0, nil) }, session, only: namespaces, filter: filter, gate: gate)
                 return try snapshot(
                     resources.map { ($0, nil) }, results, scope: scope, notes: notes, failed: [:])
             } catch  where error.kind == .forbidden {
@@ -89,7 +123,7 @@ public struct KubernetesAPISource: LiveStateSource {
             case .only(let namespaces): jobs += namespaces.sorted().map { (resource, $0) }
             }
         }
-        let results = try await run(jobs, session, only: nil, filter: filter)
+        let results = try await run(jobs, session, only: nil, filter: filter, gate: gate)
         var failed: [String: String] = [:]
         for (index, error) in results.forbidden {
             guard let namespace = jobs[index].namespace, failed[namespace] == nil else { continue }
@@ -110,10 +144,12 @@ public struct KubernetesAPISource: LiveStateSource {
     /// (`ServiceDecision`). `streams: false` decides nothing before the Services are read.
     private func run(
         _ jobs: [(resource: APIResource, namespace: String?)], _ session: APISession, only: Set<String>?,
-        filter: LiveRecordFilter?, streams: Bool = true
+        filter: LiveRecordFilter?, gate: @escaping APISession.Gate, streams: Bool = true
     ) async throws(LiveError) -> APISession.JobResults {
         let concurrency = max(1, options.concurrency)
-        guard let filter else { return try await session.run(jobs, concurrency: concurrency, only: only) }
+        guard let filter else {
+            return try await session.run(jobs, concurrency: concurrency, only: only, gate: gate)
+        }
         let first = jobs.indices.filter { jobs[$0].resource == .services }
         let rest = jobs.indices.filter { jobs[$0].resource != .services }
         let tally = APISession.ProgressTally(total: jobs.count)
@@ -125,7 +161,7 @@ public struct KubernetesAPISource: LiveStateSource {
             do throws(LiveError) {
                 let services = try await session.run(
                     serviceJobs, concurrency: concurrency, only: only, feeds: decision, desired: filter.desired,
-                    tally: tally)
+                    tally: tally, gate: gate)
                 decision.finish(services.lists.lazy.flatMap(\.records))
                 return .success(services)
             } catch {
@@ -137,12 +173,12 @@ public struct KubernetesAPISource: LiveStateSource {
         var others: APISession.JobResults
         do {
             others = try await session.run(
-                otherJobs, concurrency: concurrency, only: only, keep: decision, tally: tally)
+                otherJobs, concurrency: concurrency, only: only, keep: decision, tally: tally, gate: gate)
             var services = try await servicesRead.value.get()
             if decision.mayHaveErred {
                 // The Services list was out of order after items (Services too) had been left out on it:
                 // read it all again, deciding nothing before the Services are read.
-                return try await run(jobs, session, only: only, filter: filter, streams: false)
+                return try await run(jobs, session, only: only, filter: filter, gate: gate, streams: false)
             }
             var results = APISession.JobResults(
                 lists: [APISession.ListResult](repeating: APISession.ListResult(), count: jobs.count),
@@ -192,6 +228,7 @@ public struct KubernetesAPISource: LiveStateSource {
             records: records, observedAt: RFC3339.format(Date()), source: connection.description, scope: scope,
             notes: notes, failedNamespaces: failed,
             // A namespace that failed is not in the records: nor are its Services in the digest.
-            serviceDigest: results.serviceDigest?.keeping { failed[$0] == nil })
+            serviceDigest: failed.isEmpty ? results.serviceDigest : results.serviceDigest?.keeping { failed[$0] == nil }
+        )
     }
 }

@@ -61,7 +61,7 @@ struct ProtobufListPage {
     func page(
         in bytes: UnsafeRawBufferPointer, leavesOut: (@Sendable (KubeObject) -> Bool)? = nil,
         readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil,
-        decides: (@Sendable (ProtobufObjectReader.ItemIdentity) -> Bool)? = nil
+        decides: (@Sendable ([ProtobufObjectReader.ItemIdentity]) -> [Bool])? = nil
     ) -> ListPage {
         var page = ListPage()
         page.continueToken = meta.continueToken
@@ -70,14 +70,37 @@ struct ProtobufListPage {
         page.itemCount = items.count
         let items = items
         let answer = SharedBytes(bytes)
-        let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin, decides: decides)
+        // An item the chunk's decision keeps (or could not read the identity of) is decided again,
+        // alone, as it is read: the answer may have changed since, and both are right.
+        var single: (@Sendable (ProtobufObjectReader.ItemIdentity) -> Bool)?
+        if let decides { single = { item in decides([item])[0] } }
+        let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin, decides: single)
+        let resource = resource
         let chunks = min(Self.cores, max(1, items.count / 64))
-        let decoded = Concurrently.map(chunks) { chunk in
+        let decoded = Concurrently.map(chunks) { chunk -> (records: [ObjectRecord], problems: [String]) in
             var records: [ObjectRecord] = []
             var problems: [String] = []
             let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
             records.reserveCapacity(range.count)
+            var leftOut: [Bool] = []
+            if let decides, resource.kind != .service {
+                var identities: [ProtobufObjectReader.ItemIdentity] = []
+                var positions: [Int] = []
+                identities.reserveCapacity(range.count)
+                positions.reserveCapacity(range.count)
+                for index in range {
+                    guard
+                        let identity = ProtobufObjectReader.identity(
+                            ofItem: ProtobufWireReader(answer.bytes, range: items[index]), kind: resource.kind)
+                    else { continue }
+                    identities.append(identity)
+                    positions.append(index - range.lowerBound)
+                }
+                leftOut = [Bool](repeating: false, count: range.count)
+                for (position, answer) in zip(positions, decides(identities)) { leftOut[position] = answer }
+            }
             for index in range {
+                if !leftOut.isEmpty && leftOut[index - range.lowerBound] { continue }
                 do throws(Failure) {
                     guard
                         let object = try reader.read(
@@ -93,6 +116,62 @@ struct ProtobufListPage {
         page.records = decoded.count == 1 ? decoded[0].records : decoded.flatMap(\.records)
         page.problems = decoded.flatMap(\.problems)
         return page
+    }
+
+    /// What the first bytes of an answer say of the next page (`head(_:)`).
+    enum Head: Equatable {
+        /// The list's metadata is not all there yet.
+        case needMore
+        /// The continue token (nil: this is the last page).
+        case token(String?)
+        /// Not a protobuf list whose metadata comes first: read the whole answer.
+        case unknown
+    }
+
+    /// The continue token from the first bytes of a protobuf list answer, before its items have
+    /// come: the envelope's fields up to `raw`, and in it the list's metadata, written first.
+    static func head(_ prefix: UnsafeRawBufferPointer) -> Head {
+        let magic = ProtobufEnvelope.magic
+        guard prefix.count >= magic.count else {
+            return prefix.elementsEqual(magic.prefix(prefix.count)) ? .needMore : .unknown
+        }
+        guard prefix.prefix(magic.count).elementsEqual(magic) else { return .unknown }
+        var position = magic.count
+        // A varint at `position`; nil when the prefix ends inside it.
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while position < prefix.count, shift < 64 {
+                let byte = prefix[position]
+                position += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        // The envelope (runtime.Unknown): every field Kubernetes writes before `raw` is length-delimited.
+        while true {
+            guard let key = varint() else { return .needMore }
+            guard key & 7 == 2, let length = varint() else { return key & 7 == 2 ? .needMore : .unknown }
+            if key >> 3 == 2 { break }
+            guard length <= UInt64(Int.max - position) else { return .unknown }
+            position += Int(length)
+            if position >= prefix.count { return .needMore }
+        }
+        // The list: its metadata is field 1, written before the items.
+        guard let key = varint() else { return .needMore }
+        guard key == (1 << 3 | 2) else { return .unknown }
+        guard let length = varint() else { return .needMore }
+        guard length <= UInt64(prefix.count - position) else { return .needMore }
+        var meta = ProtobufListMeta()
+        var wire = ProtobufWireReader(prefix, range: position..<(position + Int(length)))
+        do throws(ProtobufWireReader.Failure) {
+            try meta.merge(&wire)
+        } catch {
+            return .unknown
+        }
+        return .token(meta.continueToken)
     }
 
     /// The Service of the last item that names one (`ProtobufObjectReader.serviceKey`): in a list

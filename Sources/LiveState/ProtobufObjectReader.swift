@@ -374,6 +374,25 @@ struct ProtobufObjectReader: Sendable {
 
     // MARK: Metadata
 
+    /// The identity `decides` is given of the item in `wire`: of its first metadata, as the item's
+    /// read decides; nil when the item has none or it does not read (the item's read then says why).
+    static func identity(ofItem wire: ProtobufWireReader, kind: ObjectKind) -> ItemIdentity? {
+        var wire = wire
+        do throws(Failure) {
+            while let field = try wire.field() {
+                guard field.number == 1 else {
+                    try wire.skip(field.type)
+                    continue
+                }
+                var nested = try wire.message(field)
+                return try identity(&nested, kind: kind)
+            }
+        } catch {
+            return nil
+        }
+        return nil
+    }
+
     /// The identity `decides` is given, read from the metadata in `wire` as `metadata(_:into:identityOnly:)`
     /// reads it (the same checks, the last of a field written twice), without making strings.
     private static func identity(_ wire: inout ProtobufWireReader, kind: ObjectKind) throws(Failure) -> ItemIdentity {

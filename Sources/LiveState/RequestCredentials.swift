@@ -2,4 +2,6 @@
 struct RequestCredentials: Sendable {
     var authorization: Secret?
     var identity: ClientIdentity?
+    /// Which exec plugin answer these are (`CredentialStore.invalidate(after:)`).
+    var generation = 0
 }

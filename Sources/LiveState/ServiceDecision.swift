@@ -161,34 +161,46 @@ final class ServiceDecision: @unchecked Sendable {
         }
     }
 
-    /// `leavesOut(_:)` for an item's identity as bytes (`ProtobufObjectReader.decides`): the same
-    /// answer, with no string or object made.
-    func leavesOut(_ item: ProtobufObjectReader.ItemIdentity) -> Bool {
-        guard let service = item.service else { return false }
-        if item.namespace.isEmpty { return leavesOut(namespace: Self.defaultNamespace, service, ignored: item.ignored) }
-        return leavesOut(namespace: item.namespace, service, ignored: item.ignored)
+    /// `leavesOut(_:)` for items' identities as bytes (`ProtobufObjectReader.decides`): the same
+    /// answers, with no string or object made, under one lock for the lot (a page's items are
+    /// decided together: taking the lock per item had the decoders queue on it).
+    func leavesOut(_ items: [ProtobufObjectReader.ItemIdentity]) -> [Bool] {
+        let hashes = items.map { item in
+            item.service.map { service in
+                item.namespace.isEmpty
+                    ? BackedIndex.hash(Self.defaultNamespace, service, mask: hashMask)
+                    : BackedIndex.hash(item.namespace, service, mask: hashMask)
+            }
+        }
+        return lock.withLock {
+            zip(items, hashes).map { item, hash in
+                guard let service = item.service, let hash else { return false }
+                if item.namespace.isEmpty {
+                    return leavesOut(namespace: Self.defaultNamespace, service, ignored: item.ignored, hash: hash)
+                }
+                return leavesOut(namespace: item.namespace, service, ignored: item.ignored, hash: hash)
+            }
+        }
     }
 
     private static let defaultNamespace = Array("default".utf8)
 
+    /// Called with the lock held; `hash` is `BackedIndex.hash(namespace, name, mask: hashMask)`.
     private func leavesOut<Namespace: Collection<UInt8>>(
-        namespace: Namespace, _ name: UnsafeRawBufferPointer, ignored: Bool
+        namespace: Namespace, _ name: UnsafeRawBufferPointer, ignored: Bool, hash: UInt64
     ) -> Bool {
-        let hash = BackedIndex.hash(namespace, name, mask: hashMask)
-        return lock.withLock {
-            if let finished {
-                guard finished != nil, !ignored else { return false }
-                return backedIndex.contains(namespace: namespace, name: name, hash: hash)
-            }
-            guard ordered, let last else { return false }
-            // Not passed yet by the Services list: kept for now.
-            let passed = lastStorageKey ?? Array("\(last.namespace)/\(last.name)".utf8)
-            lastStorageKey = passed
-            if Self.precedes(passed, namespace, name) { return false }
-            guard !ignored, backedIndex.contains(namespace: namespace, name: name, hash: hash) else { return false }
-            droppedEarly = true
-            return true
+        if let finished {
+            guard finished != nil, !ignored else { return false }
+            return backedIndex.contains(namespace: namespace, name: name, hash: hash)
         }
+        guard ordered, let last else { return false }
+        // Not passed yet by the Services list: kept for now.
+        let passed = lastStorageKey ?? Array("\(last.namespace)/\(last.name)".utf8)
+        lastStorageKey = passed
+        if Self.precedes(passed, namespace, name) { return false }
+        guard !ignored, backedIndex.contains(namespace: namespace, name: name, hash: hash) else { return false }
+        droppedEarly = true
+        return true
     }
 
     /// Called with the lock held.

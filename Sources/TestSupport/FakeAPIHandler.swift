@@ -73,7 +73,7 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             return
         case .send(_, _, _, _, let seconds), .close(let seconds), .trickle(_, _, _, _, _, let seconds),
-            .stream(_, _, let seconds):
+            .stream(_, _, let seconds), .split(_, _, _, _, _, let seconds):
             delay = seconds
         }
         if delay > 0 {
@@ -118,6 +118,12 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                     }
                 }
             }
+        case .split(let status, let headers, let body, let keep, let gate, _):
+            writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
+            var buffer = context.channel.allocator.buffer(capacity: keep)
+            buffer.writeBytes(body.prefix(keep))
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            release(body, from: keep, gate: gate, since: Date(), context: context)
         case .trickle(let status, let headers, let body, let keep, let interval, _):
             writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
             var buffer = context.channel.allocator.buffer(capacity: keep)
@@ -169,6 +175,29 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                         version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers))
             ),
             promise: nil)
+    }
+
+    /// The rest of `body` once `gate` is open; the connection closed when it stays shut too long.
+    private func release(
+        _ body: [UInt8], from offset: Int, gate: FakeGate, since start: Date, context: ChannelHandlerContext
+    ) {
+        guard context.channel.isActive else { return }
+        if gate.isOpen {
+            var buffer = context.channel.allocator.buffer(capacity: max(0, body.count - offset))
+            buffer.writeBytes(body.dropFirst(offset))
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        guard Date().timeIntervalSince(start) < gate.longest else {
+            context.close(promise: nil)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(10)) {
+            let (handler, context) = bound.value
+            handler.release(body, from: offset, gate: gate, since: start, context: context)
+        }
     }
 
     /// One byte every `interval`, until the body is sent or the client goes away.

@@ -149,6 +149,7 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
         case stream(headers: [(String, String)], feed: WatchFeed, delay: Double)
         /// The inner action once `gate` is open.
         indirect case gated(FakeGate, Action)
+        case split(status: Int, headers: [(String, String)], body: [UInt8], keep: Int, gate: FakeGate, delay: Double)
     }
 
     func answer(_ incoming: FakeRequest) -> Action {
@@ -223,6 +224,10 @@ public final class FakeKubernetesAPI: @unchecked Sendable {
             let action = resolve(inner, request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: nil)
             guard case .send(let status, let headers, let body, _, let delay) = action else { return action }
             return .trickle(status: status, headers: headers, body: body, keep: keep, interval: interval, delay: delay)
+        case .holdingRest(let inner, let keep, let gate):
+            let action = resolve(inner, request: request, delay: delay, extraHeaders: extraHeaders, cutAfter: nil)
+            guard case .send(let status, let headers, let body, _, let delay) = action else { return action }
+            return .split(status: status, headers: headers, body: body, keep: keep, gate: gate, delay: delay)
         case .closeConnection:
             return .close(delay: delay)
         case .withHeaders(let headers, let inner):

@@ -17,6 +17,9 @@ public indirect enum FakeResponse: Sendable {
     /// Sends the head and this many body bytes at once, then one more byte every `interval`
     /// seconds (a body that trickles; with a long interval, one that stalls), never closing early.
     case trickle(FakeResponse, keepingBytes: Int, interval: Double)
+    /// Sends the head and this many body bytes at once, and the rest once the gate is open (see
+    /// `FakeGate`); closes the connection instead when the gate stays shut for its longest wait.
+    case holdingRest(FakeResponse, keepingBytes: Int, until: FakeGate)
     /// Closes the connection without answering.
     case closeConnection
     /// The answer with these headers added (`Retry-After`, `Warning`).

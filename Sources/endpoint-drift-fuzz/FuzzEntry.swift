@@ -59,7 +59,14 @@ enum FuzzReaders {
                 _ = ProtobufObjectReader.serviceKey(wire, kind: kind)
                 _ = try? ProtobufObjectReader(decides: { ($0.service?.count ?? 0) % 2 == 0 && !$0.ignored }).read(
                     wire, kind: kind)
+                _ = ProtobufObjectReader.identity(ofItem: wire, kind: kind)
             }
+        }
+        // The next page's token read from an answer's first bytes, at several lengths. (A list that
+        // writes its metadata twice may end with another token: the list checks the page it asked
+        // for early against the whole answer's.)
+        for count in Set([0, 4, bytes.count / 3, bytes.count / 2, bytes.count]) {
+            _ = ProtobufListPage.head(UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
         }
     }
 

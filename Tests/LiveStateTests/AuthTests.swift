@@ -215,9 +215,13 @@ struct AuthTests {
         let command = try folder.write("rotating", script, executable: true)
         let (_, snapshot) = try await read(server, user: execUser(command))
         #expect(snapshot.inventory.count == 3)
+        // Discovery and the two lists that go out beside it all get a 401 with the revoked token:
+        // the plugin runs once more for all of them, and they are asked again with the fresh one.
         #expect(runs("rotating") == 2)
+        let refused = server.requests.filter { $0.authenticatedAs == nil }
         #expect(server.requests.first?.authenticatedAs == nil)
-        #expect(server.requests.dropFirst().allSatisfy { $0.authenticatedAs == "token" })
+        #expect((1...3).contains(refused.count))
+        #expect(server.requests.allSatisfy { $0.authenticatedAs == nil || $0.authenticatedAs == "token" })
     }
 
     @Test("a failing exec plugin's stderr is shown, its stdout never")

@@ -120,6 +120,61 @@ struct ProtobufListTests {
         #expect(fromProtobuf.records == fromJSON.records)
     }
 
+    @Test("a page's continue token is read from its first bytes: more wanted until the list's metadata is in")
+    func headOfAPage() throws {
+        let list = try PagedList(kind: "EndpointsList", apiVersion: "v1", items: PagedListTests.items(6)).withProtobuf()
+        for (offset, expected) in [(0, SyntheticSlices.token(for: 3)), (3, nil)] as [(Int, String?)] {
+            let page = try #require(list.protobufPage(offset: offset, limit: 3))
+            let heads = (0...page.count).map { count in
+                page.prefix(count).withUnsafeBytes { ProtobufListPage.head($0) }
+            }
+            // Wanting more, then the token from the first prefix holding the metadata on.
+            let first = try #require(heads.firstIndex { $0 != .needMore })
+            #expect(first > 8 && first < page.count / 2)
+            #expect(heads[first...].allSatisfy { $0 == .token(expected) })
+            // The whole page says what the page read says.
+            let opened = try page.withUnsafeBytes { try ProtobufListPage($0, resource: .endpoints) }
+            #expect(opened.continueToken == expected)
+        }
+        // Not a protobuf list: read whole.
+        #expect(Array("{\"kind\":\"EndpointsList\"".utf8).withUnsafeBytes { ProtobufListPage.head($0) } == .unknown)
+        #expect(Array("k8".utf8).withUnsafeBytes { ProtobufListPage.head($0) } == .needMore)
+        // A list whose items come before its metadata.
+        var raw = ProtobufWire()
+        raw.field(2, [0x0A, 0x00])
+        let itemsFirst = ProtobufWire.envelope(apiVersion: "v1", kind: "EndpointsList", raw: raw.bytes)
+        #expect(itemsFirst.withUnsafeBytes { ProtobufListPage.head($0) } == .unknown)
+    }
+
+    /// The first page sends its list metadata and holds its items until the second page is asked
+    /// for (the gate), and drops the connection if it never is: a client that waits for a whole page
+    /// before asking for the next would see the first page fail.
+    @Test("the next page is asked for as soon as a page's metadata is in, before its items")
+    func nextPageAskedEarly() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let list = try PagedList(kind: "EndpointsList", apiVersion: "v1", items: PagedListTests.items(6)).withProtobuf()
+        let firstPage = try #require(list.protobufPage(offset: 0, limit: 3))
+        let head = try #require(
+            (0...firstPage.count).first { count in
+                firstPage.prefix(count).withUnsafeBytes { ProtobufListPage.head($0) } != .needMore
+            })
+        let gate = FakeGate(opensAt: 1, longest: 30)
+        server.on(
+            "/api/v1/endpoints",
+            respond: .dynamic { request in
+                request.parameter("continue") == nil
+                    ? .holdingRest(list.response, keepingBytes: head, until: gate) : .gated(gate, list.response)
+            })
+        let snapshot = try await Harness.tokenSource(
+            server, in: try TempFolder(), options: Harness.options(chunkSize: 3, retry: RetryPolicy(maximumAttempts: 1))
+        ).read(scope: .all)
+        #expect(gate.openedAt != nil)
+        #expect(snapshot.records.filter { $0.ref.kind == .endpoints }.map(\.ref.name) == (0..<6).map { "svc-\($0)" })
+        let asked = server.requests.filter { $0.path == "/api/v1/endpoints" }
+        #expect(asked.count == 2)
+    }
+
     @Test("a server that answers JSON to a protobuf request is read as JSON")
     func jsonAnswerToAProtobufRequest() async throws {
         let server = try await Harness.tokenServer()

@@ -34,6 +34,15 @@ struct UnitTests {
         #expect(policy.delay(afterAttempt: 1, elapsed: 0, retryAfter: 30) == nil)
     }
 
+    @Test("query values and path parts are percent-encoded as RFC 3986 says, byte by byte")
+    func percentEncoding() {
+        #expect(HTTPTransport.percentEncode("AZaz09-._~") == "AZaz09-._~")
+        #expect(HTTPTransport.percentEncode("a b/c?d=e&f+g%") == "a%20b%2Fc%3Fd%3De%26f%2Bg%25")
+        #expect(HTTPTransport.percentEncode("eyJ2Ijoi==") == "eyJ2Ijoi%3D%3D")
+        #expect(HTTPTransport.percentEncode("é") == "%C3%A9")
+        #expect(HTTPTransport.percentEncode("") == "")
+    }
+
     @Test("server URLs: default ports, IPv6, path prefixes")
     func serverEndpoints() {
         #expect(
