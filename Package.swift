@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]),
         // mallopt, for MemoryTuning.
         .systemLibrary(name: "CMalloc"),
+        // A thread's own priority, for BackgroundWork.
+        .systemLibrary(name: "CThreadPriority"),
         // The git commit `make dist` stamps into the binary (for --version).
         .target(name: "CBuildInfo"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
@@ -85,7 +87,7 @@ let package = Package(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
-                "Delivery", "CMalloc", "StatusServer",
+                "Delivery", "CMalloc", "CThreadPriority", "StatusServer",
             ],
             swiftSettings: strict),
         .executableTarget(

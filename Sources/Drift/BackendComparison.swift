@@ -88,7 +88,7 @@ struct BackendComparison {
                 findings.append(staleBackend(backend))
             }
         }
-        return (findings, placeholderValues.mapValues { $0.sorted(by: AddressOrder.less) })
+        return (findings, placeholderValues.mapValues { AddressOrder.sorted($0) })
     }
 
     /// Pairs each port git has but the cluster lacks with the port the cluster serves instead on the
@@ -122,7 +122,7 @@ struct BackendComparison {
         where !usedDesired.contains(candidate.pair.desired) && !usedLive.contains(candidate.pair.live) {
             usedDesired.insert(candidate.pair.desired)
             usedLive.insert(candidate.pair.live)
-            pairs.append((candidate.pair, candidate.shared.sorted(by: AddressOrder.less)))
+            pairs.append((candidate.pair, AddressOrder.sorted(candidate.shared)))
         }
         return pairs
     }
@@ -159,7 +159,7 @@ struct BackendComparison {
     }
 
     private func portDrift(_ pair: PortPair, addresses: [String]) -> Finding {
-        let sorted = addresses.sorted(by: AddressOrder.less)
+        let sorted = AddressOrder.sorted(addresses)
         let first = sorted.first ?? ""
         let (object, addressSource) = desiredLocation(of: pair.desired.key(address: first))
         var source = addressSource

@@ -157,9 +157,13 @@ public enum DriftCheck {
     /// A `Reuse` that has linted `desired` already, as a run with no live cluster IP among git's
     /// addresses would: made while the live state is read, it spares the run the lint (the
     /// desired state's longest part) unless a live Service's cluster IP is one of git's addresses.
-    public static func prepare(_ desired: Desired, configuration: DriftConfiguration, strict: Bool) -> Reuse {
+    /// `cores`: how many the inventory is built on.
+    public static func prepare(
+        _ desired: Desired, configuration: DriftConfiguration, strict: Bool,
+        cores: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> Reuse {
         var reuse = Reuse()
-        let inventory = ServiceInventory(records: desired.records, parts: ProcessInfo.processInfo.activeProcessorCount)
+        let inventory = ServiceInventory(records: desired.records, parts: cores)
         reuse.desiredInventory = inventory
         let clusterIPs = ServiceDigest.clusterIPs(of: desired.records)
         _ = reuse.lintFindings(desired.records, clusterIPs: clusterIPs) {
@@ -232,8 +236,7 @@ public enum DriftCheck {
 }
 
 /// What an evaluation builds from every record before it lints and compares: each part reads
-/// all of the records on its own (the live side holds every Service of the cluster), so the two
-/// halves are built on two cores at once.
+/// the records on its own, so the parts are built on every core at once.
 private struct Prepared: Sendable {
     var inventory = ServiceInventory()
     var clusterIPs: [String: ServiceKey] = [:]
@@ -241,43 +244,69 @@ private struct Prepared: Sendable {
     /// The live records a comparison can use (`comparableLiveRecords`), by Service.
     var liveInventory = ServiceInventory()
 
-    /// `inventory`: git's, when it is built already.
+    /// `inventory`: git's, when it is built already. `lintedAddresses`: the addresses git's lint
+    /// looks up (`Linter.addressesLookedUp`), when known: of the live Services' cluster IPs only
+    /// those are kept (a cluster holds tens of thousands; git writes a few of them, if any).
     static func build(
-        _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, inventory: ServiceInventory?
+        _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, inventory: ServiceInventory?,
+        lintedAddresses: Set<String>?
     ) -> Prepared {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let halves = Concurrently.map(2) { half in
-            var prepared = Prepared()
-            let records = [desired.records, live?.records ?? []].joined()
-            if half == 0 {
-                prepared.inventory = inventory ?? ServiceInventory(records: desired.records)
-                if let digest = live?.serviceDigest {
-                    // The digest has every live Service's; the live ones come last, as in `records`.
-                    prepared.clusterIPs = ServiceDigest.clusterIPs(of: desired.records).merging(
-                        digest.clusterIPs, uniquingKeysWith: { $1 })
-                } else {
-                    prepared.clusterIPs = ServiceDigest.clusterIPs(of: records)
-                }
-            } else {
-                prepared.annotations = AnnotationIndex(records: records)
-                if let live {
-                    // A key git defines is exactly one with an entry in git's inventory.
-                    let keys = Set(desired.records.compactMap(\.serviceKey))
-                    let backed =
-                        live.serviceDigest?.backed
-                        ?? ServiceInventory.controllerBackedServices(live.records, desired: keys.contains)
-                    // Git's inventory built already, the other half is short: this one takes the cores.
-                    prepared.liveInventory = ServiceInventory(
-                        records: ServiceInventory.comparableLiveRecords(live.records, backed: backed),
-                        parts: inventory == nil ? 1 : cores)
-                }
-            }
-            return prepared
+        // The live inventory is most of the work: it is built in one piece per core, beside git's
+        // side and the annotation index (one flat set of jobs: nested ones would run one by one).
+        let liveParts = live == nil ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let backed = live.map { live in
+            live.serviceDigest?.backed
+                ?? ServiceInventory.controllerBackedServices(
+                    live.records, desired: Set(desired.records.compactMap(\.serviceKey)).contains)
         }
-        var prepared = halves[0]
-        prepared.annotations = halves[1].annotations
-        prepared.liveInventory = halves[1].liveInventory
+        let pieces = Concurrently.map(liveParts + 2) { job -> Piece in
+            let records = [desired.records, live?.records ?? []].joined()
+            switch job {
+            case liveParts:
+                let inventory = inventory ?? ServiceInventory(records: desired.records)
+                guard let digest = live?.serviceDigest else {
+                    return .desired(inventory, ServiceDigest.clusterIPs(of: records))
+                }
+                // The live ones come last, as in `records`: a live Service's address wins.
+                var clusterIPs = ServiceDigest.clusterIPs(of: desired.records)
+                if let lintedAddresses {
+                    for address in lintedAddresses {
+                        if let owner = digest.clusterIPs[address] { clusterIPs[address] = owner }
+                    }
+                } else {
+                    clusterIPs.merge(digest.clusterIPs, uniquingKeysWith: { $1 })
+                }
+                return .desired(inventory, clusterIPs)
+            case liveParts + 1:
+                return .annotations(AnnotationIndex(records: records))
+            default:
+                return .live(
+                    ServiceInventory.part(
+                        job, among: liveParts, of: live?.records ?? [], leavingOut: { backed?.contains($0) ?? false }))
+            }
+        }
+        var prepared = Prepared()
+        var liveInventory: [ServiceInventory.Part] = []
+        for piece in pieces {
+            switch piece {
+            case .desired(let inventory, let clusterIPs):
+                prepared.inventory = inventory
+                prepared.clusterIPs = clusterIPs
+            case .annotations(let annotations): prepared.annotations = annotations
+            case .live(let part): liveInventory.append(part)
+            }
+        }
+        if let live {
+            prepared.liveInventory = ServiceInventory(
+                joining: liveInventory, unlinked: live.records.filter { $0.serviceKey == nil })
+        }
         return prepared
+    }
+
+    private enum Piece: Sendable {
+        case desired(ServiceInventory, [String: ServiceKey])
+        case annotations(AnnotationIndex)
+        case live(ServiceInventory.Part)
     }
 }
 
@@ -294,7 +323,8 @@ private struct Evaluation {
         _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, configuration: DriftConfiguration, strict: Bool,
         reuse: inout DriftCheck.Reuse, touched: Set<ServiceKey>?
     ) {
-        let prepared = Prepared.build(desired, live: live, inventory: reuse.desiredInventory)
+        let prepared = Prepared.build(
+            desired, live: live, inventory: reuse.desiredInventory, lintedAddresses: reuse.lint?.addresses)
         reuse.desiredInventory = prepared.inventory
         inventory = prepared.inventory
         notes = desired.notes.map {

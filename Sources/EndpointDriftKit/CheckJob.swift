@@ -151,16 +151,12 @@ public enum CheckJob {
         var liveFailure: RunError?
         let headDesired = desired(headScan)
         // Git's own findings do not wait for the cluster: linted while it is read, and again after
-        // only if a live Service's cluster IP is one of git's addresses (`DriftCheck.prepare`).
+        // only if a live Service's cluster IP is one of git's addresses (`DriftCheck.prepare`). On
+        // one core, in the time the read leaves idle.
         let prepared = live.map { _ in
             Task { [driftConfiguration, strict = configuration.strict] in
-                await withCheckedContinuation { (done: CheckedContinuation<DriftCheck.Reuse, Never>) in
-                    // Off the cooperative threads the live read's tasks run on.
-                    DispatchQueue.global().async {
-                        done.resume(
-                            returning: DriftCheck.prepare(
-                                headDesired, configuration: driftConfiguration, strict: strict))
-                    }
+                await BackgroundWork.run {
+                    DriftCheck.prepare(headDesired, configuration: driftConfiguration, strict: strict, cores: 1)
                 }
             }
         }

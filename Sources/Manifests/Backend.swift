@@ -23,6 +23,13 @@ public struct BackendKey: Sendable, Hashable, Comparable, Codable, CustomStringC
         return text
     }
 
+    /// The address and port only: keys that differ in protocol or port name alone are few, and
+    /// hashing two more strings per key was a good part of building and comparing backend sets.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(address)
+        hasher.combine(port)
+    }
+
     public static func < (lhs: BackendKey, rhs: BackendKey) -> Bool {
         if lhs.address != rhs.address { return AddressOrder.less(lhs.address, rhs.address) }
         if lhs.port != rhs.port { return (lhs.port ?? -1) < (rhs.port ?? -1) }
@@ -95,4 +102,9 @@ public enum AddressOrder {
     }
 
     public static func less(_ lhs: String, _ rhs: String) -> Bool { key(lhs) < key(rhs) }
+
+    /// `addresses` sorted by `less`, each parsed once (not once per comparison).
+    public static func sorted<Addresses: Swift.Sequence<String>>(_ addresses: Addresses) -> [String] {
+        addresses.map { (key: key($0), address: $0) }.sorted { $0.key < $1.key }.map(\.address)
+    }
 }

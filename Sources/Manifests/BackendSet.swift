@@ -149,11 +149,10 @@ public struct BackendSet: Sendable, Equatable {
                 for address in subset.notReadyAddresses { last[key(subset, address)] = false }
             }
         }
-        entries.reserveCapacity(
-            entries.count
-                + endpoints.subsets.reduce(0) {
-                    $0 + ($1.addresses.count + $1.notReadyAddresses.count) * max(1, $1.ports.count)
-                })
+        reserve(
+            endpoints.subsets.reduce(0) {
+                $0 + ($1.addresses.count + $1.notReadyAddresses.count) * max(1, $1.ports.count)
+            })
         for subset in endpoints.subsets {
             let ports: [EndpointPort?] = subset.ports.isEmpty ? [nil] : subset.ports
             for (addresses, written) in [(subset.addresses, true), (subset.notReadyAddresses, false)] {
@@ -177,7 +176,7 @@ public struct BackendSet: Sendable, Equatable {
     /// Adds every backend of an EndpointSlice; an endpoint's first address is the one consumers use.
     public mutating func add(_ slice: EndpointSlice, ref: ObjectRef, path: String? = nil) {
         let ports: [EndpointPort?] = (slice.ports ?? []).isEmpty ? [nil] : (slice.ports ?? []).map { $0 }
-        entries.reserveCapacity(entries.count + slice.endpoints.count * ports.count)
+        reserve(slice.endpoints.count * ports.count)
         for endpoint in slice.endpoints {
             guard let first = endpoint.addresses.first else { continue }
             let canonical = IPAddress.canonicalText(first)
@@ -191,6 +190,14 @@ public struct BackendSet: Sendable, Equatable {
                     origin: BackendOrigin(object: ref, path: path, line: endpoint.line))
             }
         }
+    }
+
+    /// Room for `more` backends. Grown at least twofold: reserving just what each object adds rehashed
+    /// a Service's whole set for every slice added to it.
+    private mutating func reserve(_ more: Int) {
+        let needed = entries.count + more
+        guard needed > entries.capacity else { return }
+        entries.reserveCapacity(Swift.max(needed, entries.capacity * 2))
     }
 
     /// Equal when the same backends with the same readiness and appProtocol are present; origins do not count.

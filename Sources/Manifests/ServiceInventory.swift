@@ -63,23 +63,41 @@ public struct ServiceInventory: Sendable {
             self.init(records: records)
             return
         }
-        let built = Concurrently.map(parts) { part in
-            var inventory = ServiceInventory()
-            for record in records {
-                guard let key = record.serviceKey else { continue }
-                if Self.part(of: key, among: parts) == part {
-                    inventory.byKey[key, default: Entry(key: key)].add(record)
-                }
-            }
-            return inventory.byKey
-        }
-        self.init()
-        byKey.reserveCapacity(built.reduce(0) { $0 + $1.count })
-        for entries in built { byKey.merge(entries, uniquingKeysWith: { first, _ in first }) }
-        unlinked = records.filter { $0.serviceKey == nil }
+        let built = Concurrently.map(parts) { part in Self.part(part, among: parts, of: records) }
+        self.init(joining: built, unlinked: records.filter { $0.serviceKey == nil })
     }
 
-    private static func part(of key: ServiceKey, among parts: Int) -> Int {
+    /// The entries of one of `parts` pieces of an inventory: the Services among `records` whose
+    /// key falls in `part`, other than those `isLeftOut` names. A caller that has more to do
+    /// beside builds the pieces on its cores itself and joins them with `init(joining:unlinked:)`.
+    public struct Part: Sendable {
+        fileprivate var byKey: [ServiceKey: Entry] = [:]
+    }
+
+    public static func part(
+        _ part: Int, among parts: Int, of records: [ObjectRecord],
+        leavingOut isLeftOut: (ServiceKey) -> Bool = { _ in false }
+    ) -> Part {
+        var inventory = ServiceInventory()
+        for record in records {
+            guard let key = record.serviceKey, Self.partIndex(of: key, among: parts) == part, !isLeftOut(key) else {
+                continue
+            }
+            inventory.byKey[key, default: Entry(key: key)].add(record)
+        }
+        return Part(byKey: inventory.byKey)
+    }
+
+    /// The inventory of the pieces `part(_:among:of:leavingOut:)` built (a Service is in one piece
+    /// only), and the slices that name no Service.
+    public init(joining parts: [Part], unlinked: [ObjectRecord]) {
+        self.init()
+        byKey.reserveCapacity(parts.reduce(0) { $0 + $1.byKey.count })
+        for part in parts { byKey.merge(part.byKey, uniquingKeysWith: { first, _ in first }) }
+        self.unlinked = unlinked
+    }
+
+    private static func partIndex(of key: ServiceKey, among parts: Int) -> Int {
         var hasher = Hasher()
         hasher.combine(key)
         return Int(UInt(bitPattern: hasher.finalize()) % UInt(parts))

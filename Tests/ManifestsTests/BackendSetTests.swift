@@ -163,5 +163,9 @@ import Testing
             let right = IPAddress.canonicalText(rhs.address)
             #expect(left == right ? lhs.key < rhs.key : reference(left, right), "\(lhs.key) before \(rhs.key)")
         }
+        // Sorting with each address parsed once orders as the comparison does.
+        let once = AddressOrder.sorted(addresses)
+        #expect(once.count == addresses.count)
+        for (lhs, rhs) in zip(once, once.dropFirst()) { #expect(!AddressOrder.less(rhs, lhs), "\(lhs) before \(rhs)") }
     }
 }
