@@ -178,7 +178,7 @@ if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
     let networkFiles = [
         "APIResource.swift", "APIResponse.swift", "APISession.swift", "CertificateNames.swift",
         "CredentialStore.swift", "ExecPlugin.swift", "HTTPTransport.swift", "KubernetesAPISource.swift",
-        "ListPage.swift", "ListPageDecoder.swift", "StatusBody.swift", "WarningLog.swift",
+        "ListPage.swift", "ListPageDecoder.swift", "PageRequest.swift", "StatusBody.swift", "WarningLog.swift",
         // Protobuf lists (their items' reader, ProtobufObjectReader, is pure and fuzzed).
         "ProtobufListPage.swift",
         // The watch and by-name reads of `serve` and `--vars-from-cluster`.

@@ -260,7 +260,9 @@ final class APISession: Sendable {
                 if let protobuf {
                     let decides = keep.map { Self.decides(only: only, keep: $0) }
                     page = response.body.withUnsafeReadableBytes {
-                        protobuf.page(in: $0, leavesOut: leavesOut, readsThin: readsThin, decides: decides)
+                        protobuf.page(
+                            in: $0, leavesOut: leavesOut, readsThin: readsThin,
+                            digestsThin: feeds?.takesDigestOnly ?? false, decides: decides)
                     }
                 } else {
                     page = try parse(
@@ -330,6 +332,24 @@ final class APISession: Sendable {
         keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil
     ) -> String? {
         var page = page
+        if !page.digestOnly.isEmpty, keep != nil || only != nil {
+            // The Services read for the digest only stay at their places among the records kept.
+            var keptBefore: [Int] = []
+            keptBefore.reserveCapacity(page.records.count + 1)
+            var count = 0
+            for record in page.records {
+                keptBefore.append(count)
+                if !(keep?.leavesOut(record.object) ?? false)
+                    && only?.contains(record.object.metadata.namespace ?? "") ?? true
+                {
+                    count += 1
+                }
+            }
+            keptBefore.append(count)
+            page.digestOnly = page.digestOnly.compactMap { before, service in
+                only?.contains(service.key.namespace) ?? true ? (keptBefore[before], service) : nil
+            }
+        }
         // Never with `--save-live` (the file holds every object): only the records are filtered.
         if let keep { page.records.removeAll { keep.leavesOut($0.object) } }
         if let only {
@@ -338,7 +358,7 @@ final class APISession: Sendable {
                 !only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
             }
         }
-        feeds?.absorb(&page.records)
+        feeds?.absorb(&page.records, digestOnly: page.digestOnly)
         if result.records.isEmpty {
             swap(&result.records, &page.records)
         } else {

@@ -8,6 +8,9 @@ struct ListPage {
     var records: [ObjectRecord] = []
     /// The items as read (without `metadata.managedFields`), kept only for `--save-live`.
     var documents: [Node] = []
+    /// Services read only for a check's digest (`ProtobufObjectReader.digestsThin`), each with the
+    /// number of `records` read before it: the digest takes them in the list's order.
+    var digestOnly: [(before: Int, service: ProtobufObjectReader.DigestOnly)] = []
     /// Items that could not be decoded: which one and why.
     var problems: [String] = []
     var continueToken: String?

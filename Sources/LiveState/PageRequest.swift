@@ -60,7 +60,7 @@ final class PageRequest: @unchecked Sendable {
 
         /// The bytes of the answer so far; true once nothing more is wanted of them.
         func read(_ bytes: ByteBufferView) -> Bool {
-            let head = bytes.withContiguousStorageIfAvailable { ProtobufListPage.head(UnsafeRawBufferPointer($0)) }
+            let head = bytes.withContiguousStorageIfAvailable { ProtobufListHead.read(UnsafeRawBufferPointer($0)) }
             switch head ?? .unknown {
             case .needMore: return false
             case .unknown: return true

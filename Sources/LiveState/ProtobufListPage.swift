@@ -57,10 +57,10 @@ struct ProtobufListPage {
     /// named in `problems` and left out, as the JSON reader does. The items are length-delimited,
     /// so they are read on every core without a first pass; records keep the list's order. `bytes`
     /// are the answer this page was opened from.
-    /// `readsThin`, `decides`: see `ProtobufObjectReader`.
+    /// `readsThin`, `digestsThin`, `decides`: see `ProtobufObjectReader`.
     func page(
         in bytes: UnsafeRawBufferPointer, leavesOut: (@Sendable (KubeObject) -> Bool)? = nil,
-        readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil,
+        readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil, digestsThin: Bool = false,
         decides: (@Sendable ([ProtobufObjectReader.ItemIdentity]) -> [Bool])? = nil
     ) -> ListPage {
         var page = ListPage()
@@ -74,11 +74,17 @@ struct ProtobufListPage {
         // alone, as it is read: the answer may have changed since, and both are right.
         var single: (@Sendable (ProtobufObjectReader.ItemIdentity) -> Bool)?
         if let decides { single = { item in decides([item])[0] } }
-        let reader = ProtobufObjectReader(leavesOut: leavesOut, readsThin: readsThin, decides: single)
+        let reader = ProtobufObjectReader(
+            leavesOut: leavesOut, readsThin: readsThin, digestsThin: digestsThin, decides: single)
         let resource = resource
         let chunks = min(Self.cores, max(1, items.count / 64))
-        let decoded = Concurrently.map(chunks) { chunk -> (records: [ObjectRecord], problems: [String]) in
+        let decoded = Concurrently.map(chunks) {
+            chunk -> (
+                records: [ObjectRecord], digestOnly: [(before: Int, service: ProtobufObjectReader.DigestOnly)],
+                problems: [String]
+            ) in
             var records: [ObjectRecord] = []
+            var digestOnly: [(before: Int, service: ProtobufObjectReader.DigestOnly)] = []
             var problems: [String] = []
             let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
             records.reserveCapacity(range.count)
@@ -102,76 +108,26 @@ struct ProtobufListPage {
             for index in range {
                 if !leftOut.isEmpty && leftOut[index - range.lowerBound] { continue }
                 do throws(Failure) {
-                    guard
-                        let object = try reader.read(
-                            ProtobufWireReader(answer.bytes, range: items[index]), kind: resource.kind)
-                    else { continue }
-                    records.append(ObjectRecord(live: object))
+                    switch try reader.item(ProtobufWireReader(answer.bytes, range: items[index]), kind: resource.kind) {
+                    case .object(let object): records.append(ObjectRecord(live: object))
+                    case .digestOnly(let service): digestOnly.append((records.count, service))
+                    case .leftOut: break
+                    }
                 } catch {
                     problems.append("\(describe(items[index], in: answer.bytes, index: index)): \(error.message)")
                 }
             }
-            return (records: records, problems: problems)
+            return (records: records, digestOnly: digestOnly, problems: problems)
         }
         page.records = decoded.count == 1 ? decoded[0].records : decoded.flatMap(\.records)
+        // Each chunk counted the records before its own: the earlier chunks' come first.
+        var before = 0
+        for chunk in decoded {
+            page.digestOnly += chunk.digestOnly.map { (before + $0.before, $0.service) }
+            before += chunk.records.count
+        }
         page.problems = decoded.flatMap(\.problems)
         return page
-    }
-
-    /// What the first bytes of an answer say of the next page (`head(_:)`).
-    enum Head: Equatable {
-        /// The list's metadata is not all there yet.
-        case needMore
-        /// The continue token (nil: this is the last page).
-        case token(String?)
-        /// Not a protobuf list whose metadata comes first: read the whole answer.
-        case unknown
-    }
-
-    /// The continue token from the first bytes of a protobuf list answer, before its items have
-    /// come: the envelope's fields up to `raw`, and in it the list's metadata, written first.
-    static func head(_ prefix: UnsafeRawBufferPointer) -> Head {
-        let magic = ProtobufEnvelope.magic
-        guard prefix.count >= magic.count else {
-            return prefix.elementsEqual(magic.prefix(prefix.count)) ? .needMore : .unknown
-        }
-        guard prefix.prefix(magic.count).elementsEqual(magic) else { return .unknown }
-        var position = magic.count
-        // A varint at `position`; nil when the prefix ends inside it.
-        func varint() -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while position < prefix.count, shift < 64 {
-                let byte = prefix[position]
-                position += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
-            }
-            return nil
-        }
-        // The envelope (runtime.Unknown): every field Kubernetes writes before `raw` is length-delimited.
-        while true {
-            guard let key = varint() else { return .needMore }
-            guard key & 7 == 2, let length = varint() else { return key & 7 == 2 ? .needMore : .unknown }
-            if key >> 3 == 2 { break }
-            guard length <= UInt64(Int.max - position) else { return .unknown }
-            position += Int(length)
-            if position >= prefix.count { return .needMore }
-        }
-        // The list: its metadata is field 1, written before the items.
-        guard let key = varint() else { return .needMore }
-        guard key == (1 << 3 | 2) else { return .unknown }
-        guard let length = varint() else { return .needMore }
-        guard length <= UInt64(prefix.count - position) else { return .needMore }
-        var meta = ProtobufListMeta()
-        var wire = ProtobufWireReader(prefix, range: position..<(position + Int(length)))
-        do throws(ProtobufWireReader.Failure) {
-            try meta.merge(&wire)
-        } catch {
-            return .unknown
-        }
-        return .token(meta.continueToken)
     }
 
     /// The Service of the last item that names one (`ProtobufObjectReader.serviceKey`): in a list

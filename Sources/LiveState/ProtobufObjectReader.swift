@@ -30,6 +30,11 @@ struct ProtobufObjectReader: Sendable {
     /// read whole, as is any the thin read cannot read (the whole read then says why).
     var readsThin: (@Sendable (ObjectMeta) -> Bool)?
 
+    /// With `readsThin`: a Service read thin and backed comes back as `DigestOnly` (its key and
+    /// cluster IPs), not as an object: all a check's digest takes of it, without a Service, its
+    /// metadata or a record made and freed for each of a cluster's thousands.
+    var digestsThin = false
+
     /// For a check's Endpoints and slices, in place of `leavesOut`: the same decision, made on the
     /// item's identity as bytes of the answer (no string, no object made for the many items left out).
     var decides: (@Sendable (ItemIdentity) -> Bool)?
@@ -60,6 +65,20 @@ struct ProtobufObjectReader: Sendable {
         }
     }
 
+    /// A Service a check keeps in its digest only (see `digestsThin`).
+    struct DigestOnly {
+        var key: ServiceKey
+        var clusterIPs: [String]
+    }
+
+    /// What `item(_:kind:)` read.
+    enum Item {
+        case object(KubeObject)
+        case digestOnly(DigestOnly)
+        /// `leavesOut` (or `decides`) left it out.
+        case leftOut
+    }
+
     /// The item in `wire` as an object of `kind`; nil when `leavesOut` left it out.
     func read(_ wire: ProtobufWireReader, kind: ObjectKind) throws(Failure) -> KubeObject? {
         var wire = wire
@@ -67,6 +86,21 @@ struct ProtobufObjectReader: Sendable {
         case .endpoints: return try endpoints(&wire).map(KubeObject.endpoints)
         case .endpointSlice: return try endpointSlice(&wire).map(KubeObject.endpointSlice)
         case .service: return try service(&wire).map(KubeObject.service)
+        }
+    }
+
+    /// As `read(_:kind:)`; a Service read thin comes back `digestOnly` when `digestsThin` is set.
+    func item(_ wire: ProtobufWireReader, kind: ObjectKind) throws(Failure) -> Item {
+        guard kind == .service, digestsThin, let readsThin else {
+            return try read(wire, kind: kind).map(Item.object) ?? .leftOut
+        }
+        switch thinService(wire, readsThin, digestOnly: true) {
+        case .leftOut: return .leftOut
+        case .digestOnly(let thin): return .digestOnly(thin)
+        case .thin(let service): return .object(.service(service))
+        case .whole:
+            var whole = wire
+            return try service(&whole, thinTried: true).map { .object(.service($0)) } ?? .leftOut
         }
     }
 
@@ -125,12 +159,13 @@ struct ProtobufObjectReader: Sendable {
 
     // MARK: Kinds
 
-    private func service(_ wire: inout ProtobufWireReader) throws(Failure) -> Service? {
-        if let readsThin {
-            switch thinService(wire, readsThin) {
+    /// `thinTried`: the thin read said read it whole already.
+    private func service(_ wire: inout ProtobufWireReader, thinTried: Bool = false) throws(Failure) -> Service? {
+        if let readsThin, !thinTried {
+            switch thinService(wire, readsThin, digestOnly: false) {
             case .leftOut: return nil
             case .thin(let service): return service
-            case .whole: break
+            case .whole, .digestOnly: break
             }
         }
         var meta: ObjectMeta?
@@ -156,15 +191,21 @@ struct ProtobufObjectReader: Sendable {
     private enum ThinRead {
         case leftOut
         case thin(Service)
+        case digestOnly(DigestOnly)
         case whole
     }
 
     /// The Service in `item` read thin (see `readsThin`), left out, or to be read whole.
-    private func thinService(_ item: ProtobufWireReader, _ readsThin: (ObjectMeta) -> Bool) -> ThinRead {
+    /// `digestOnly`: a backed one comes back as its key and cluster IPs (its selector is only
+    /// checked to be there and to read, not made into strings).
+    private func thinService(
+        _ item: ProtobufWireReader, _ readsThin: (ObjectMeta) -> Bool, digestOnly: Bool
+    ) -> ThinRead {
         var wire = item
         var meta: ObjectMeta?
         var service = Service(metadata: ObjectMeta(name: ""))
         var clusterIP = ""
+        var hasSelector = false
         do throws(Failure) {
             while let field = try wire.field() {
                 switch field.number {
@@ -180,7 +221,11 @@ struct ProtobufObjectReader: Sendable {
                     meta = identity
                 case 2:
                     var spec = try wire.message(field)
-                    try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP, thin: true)
+                    if digestOnly {
+                        hasSelector = try Self.digestSpec(&spec, into: &service, clusterIP: &clusterIP) || hasSelector
+                    } else {
+                        try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP, thin: true)
+                    }
                 default: try wire.skip(field.type)
                 }
             }
@@ -188,9 +233,46 @@ struct ProtobufObjectReader: Sendable {
             return .whole
         }
         guard let meta else { return .whole }
-        service.metadata = meta
         if service.clusterIPs.isEmpty && !clusterIP.isEmpty { service.clusterIPs = [clusterIP] }
+        if digestOnly {
+            guard hasSelector || service.isExternalName else { return .whole }
+            return .digestOnly(
+                DigestOnly(
+                    key: ServiceKey(namespace: meta.namespace ?? "default", name: meta.name),
+                    clusterIPs: service.clusterIPs))
+        }
+        service.metadata = meta
         return service.isControllerBacked ? .thin(service) : .whole
+    }
+
+    /// The fields of a Service's spec a digest takes (type, external name, cluster IPs), the ports
+    /// and the selector's entries stepped over; whether the selector has an entry (each entry is
+    /// still checked to read, as the whole read would).
+    private static func digestSpec(
+        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String
+    ) throws(Failure) -> Bool {
+        var hasSelector = false
+        while let field = try wire.field() {
+            switch field.number {
+            case 2:
+                var entry = try wire.message(field)
+                while let field = try entry.field() {
+                    switch field.number {
+                    case 1, 2: _ = try entry.text(field)
+                    default: try entry.skip(field.type)
+                    }
+                }
+                hasSelector = true
+            case 3: clusterIP = try wire.string(field)
+            case 4:
+                let type = try wire.string(field)
+                service.type = type.isEmpty ? "ClusterIP" : type
+            case 10: service.externalName = nonEmpty(try wire.string(field))
+            case 18: service.clusterIPs.append(try wire.string(field))
+            default: try wire.skip(field.type)
+            }
+        }
+        return hasSelector
     }
 
     /// `thin`: the ports are stepped over.

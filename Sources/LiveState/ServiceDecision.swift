@@ -39,9 +39,15 @@ final class ServiceDecision: @unchecked Sendable {
     /// `streams`: whether the Services come from one list, whose order can be followed; with
     /// several (one per namespace) every decision waits for the whole digest.
     /// `hashMask`: see `BackedIndex.mask`.
+    /// Whether a page of Services may hand over the Services the digest stands for as their key and
+    /// cluster IPs only (`ProtobufObjectReader.digestsThin`): in a list that streams, they are
+    /// dropped as they are taken in; one found out of order after that is read again.
+    let takesDigestOnly: Bool
+
     init(desired: Set<ServiceKey>, streams: Bool, hashMask: UInt64 = .max) {
         self.desired = desired
         ordered = streams
+        takesDigestOnly = streams
         backedIndex = BackedIndex(mask: hashMask)
         self.hashMask = hashMask
     }
@@ -68,15 +74,41 @@ final class ServiceDecision: @unchecked Sendable {
     /// a Service the list has passed is final, and it keeps their cluster IPs and which are backed.
     /// Without their records the whole digest cannot be made again, so a list found out of order
     /// after this says read again (`mayHaveErred`).
-    func absorb(_ records: inout [ObjectRecord]) {
-        if let kept = take(records, dropping: true) { records = kept }
+    /// `digestOnly`: the page's Services read for the digest only, each with the number of records
+    /// before it; taken in at their places, never kept.
+    func absorb(
+        _ records: inout [ObjectRecord], digestOnly: [(before: Int, service: ProtobufObjectReader.DigestOnly)] = []
+    ) {
+        if let kept = take(records, dropping: true, digestOnly: digestOnly) { records = kept }
     }
 
     /// The records kept, when `dropping` dropped any; nil when all are kept.
-    private func take<Records: Collection<ObjectRecord>>(_ records: Records, dropping: Bool) -> [ObjectRecord]? {
+    private func take<Records: Collection<ObjectRecord>>(
+        _ records: Records, dropping: Bool,
+        digestOnly: [(before: Int, service: ProtobufObjectReader.DigestOnly)] = []
+    ) -> [ObjectRecord]? {
         var kept: [ObjectRecord]?
+        var next = 0
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            // Called with the lock held: the Services read for the digest only that come before
+            // the record at `position`.
+            func takeDigestOnly(before position: Int) {
+                while next < digestOnly.count, digestOnly[next].before <= position {
+                    let service = digestOnly[next].service
+                    next += 1
+                    if ordered {
+                        if let last, !Self.listOrder(last, service.key) { ordered = false } else { last = service.key }
+                    }
+                    let change = partial.add(
+                        service.key, controllerBacked: true, clusterIPs: service.clusterIPs, desired: desired.contains)
+                    if change.changed { index(service.key, backed: change.backed) }
+                    // Left out as a backed Service not in git without the annotation is: if the
+                    // list turns out of order, it is read again.
+                    droppedEarly = true
+                }
+            }
             for (position, record) in zip(0..., records) {
+                takeDigestOnly(before: position)
                 guard let key = record.serviceKey else {
                     kept?.append(record)
                     continue
@@ -95,6 +127,7 @@ final class ServiceDecision: @unchecked Sendable {
                 }
                 kept?.append(record)
             }
+            takeDigestOnly(before: records.count)
             return takeReady()
         }
         for continuation in ready { continuation.resume() }

@@ -35,13 +35,22 @@ public struct ServiceDigest: Sendable, Equatable {
         _ record: ObjectRecord, desired: (ServiceKey) -> Bool
     ) -> (backed: Bool, changed: Bool) {
         guard case .service(let service) = record.object, let key = record.serviceKey else { return (false, false) }
+        return add(key, controllerBacked: service.isControllerBacked, clusterIPs: service.clusterIPs, desired: desired)
+    }
+
+    /// `add(_:desired:)` for a Service given by what the digest takes of it (a read that makes no
+    /// record of it): its key, whether the controllers back it, its cluster IPs as written.
+    @discardableResult
+    public mutating func add(
+        _ key: ServiceKey, controllerBacked: Bool, clusterIPs addresses: [String], desired: (ServiceKey) -> Bool
+    ) -> (backed: Bool, changed: Bool) {
         let change: (backed: Bool, changed: Bool)
-        if service.isControllerBacked && !desired(key) {
+        if controllerBacked && !desired(key) {
             change = (true, backed.insert(key).inserted)
         } else {
             change = (false, !backed.isEmpty && backed.remove(key) != nil)
         }
-        Self.addClusterIPs(of: service, key: key, to: &clusterIPs)
+        Self.addClusterIPs(addresses, key: key, to: &clusterIPs)
         return change
     }
 
@@ -87,13 +96,14 @@ public struct ServiceDigest: Sendable, Equatable {
         for record in records {
             guard case .service(let service) = record.object else { continue }
             addClusterIPs(
-                of: service, key: ServiceKey(namespace: record.ref.namespace, name: record.ref.name), to: &owners)
+                service.clusterIPs, key: ServiceKey(namespace: record.ref.namespace, name: record.ref.name),
+                to: &owners)
         }
         return owners
     }
 
-    private static func addClusterIPs(of service: Service, key: ServiceKey, to owners: inout [String: ServiceKey]) {
-        for text in service.clusterIPs {
+    private static func addClusterIPs(_ addresses: [String], key: ServiceKey, to owners: inout [String: ServiceKey]) {
+        for text in addresses {
             guard let address = IPAddress.canonical(of: text) else { continue }
             owners[address] = key
         }

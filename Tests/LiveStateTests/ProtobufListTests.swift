@@ -126,7 +126,7 @@ struct ProtobufListTests {
         for (offset, expected) in [(0, SyntheticSlices.token(for: 3)), (3, nil)] as [(Int, String?)] {
             let page = try #require(list.protobufPage(offset: offset, limit: 3))
             let heads = (0...page.count).map { count in
-                page.prefix(count).withUnsafeBytes { ProtobufListPage.head($0) }
+                page.prefix(count).withUnsafeBytes { ProtobufListHead.read($0) }
             }
             // Wanting more, then the token from the first prefix holding the metadata on.
             let first = try #require(heads.firstIndex { $0 != .needMore })
@@ -137,13 +137,13 @@ struct ProtobufListTests {
             #expect(opened.continueToken == expected)
         }
         // Not a protobuf list: read whole.
-        #expect(Array("{\"kind\":\"EndpointsList\"".utf8).withUnsafeBytes { ProtobufListPage.head($0) } == .unknown)
-        #expect(Array("k8".utf8).withUnsafeBytes { ProtobufListPage.head($0) } == .needMore)
+        #expect(Array("{\"kind\":\"EndpointsList\"".utf8).withUnsafeBytes { ProtobufListHead.read($0) } == .unknown)
+        #expect(Array("k8".utf8).withUnsafeBytes { ProtobufListHead.read($0) } == .needMore)
         // A list whose items come before its metadata.
         var raw = ProtobufWire()
         raw.field(2, [0x0A, 0x00])
         let itemsFirst = ProtobufWire.envelope(apiVersion: "v1", kind: "EndpointsList", raw: raw.bytes)
-        #expect(itemsFirst.withUnsafeBytes { ProtobufListPage.head($0) } == .unknown)
+        #expect(itemsFirst.withUnsafeBytes { ProtobufListHead.read($0) } == .unknown)
     }
 
     /// The first page sends its list metadata and holds its items until the second page is asked
@@ -157,7 +157,7 @@ struct ProtobufListTests {
         let firstPage = try #require(list.protobufPage(offset: 0, limit: 3))
         let head = try #require(
             (0...firstPage.count).first { count in
-                firstPage.prefix(count).withUnsafeBytes { ProtobufListPage.head($0) } != .needMore
+                firstPage.prefix(count).withUnsafeBytes { ProtobufListHead.read($0) } != .needMore
             })
         let gate = FakeGate(opensAt: 1, longest: 30)
         server.on(

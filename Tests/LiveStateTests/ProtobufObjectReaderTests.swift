@@ -90,6 +90,61 @@ struct ProtobufObjectReaderTests {
         #expect(whole.records.count == 300)
     }
 
+    /// A check's Services list hands the Services it drops to the digest as key and cluster IPs
+    /// only: taken into a decision in the list's order with the records kept, they give the digest
+    /// of the whole read, and the records kept are those a whole read keeps.
+    @Test("Services read for the digest only give the whole read's digest and kept records", arguments: [1, 2, 3])
+    func digestOnlyServicesAgree(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var raw = ProtobufWire()
+        raw.field(1, ProtobufWire.listMeta(resourceVersion: "1", continue: nil, remaining: nil))
+        var items: [[String: Any]] = []
+        for index in 0..<300 { items.append(RandomItem.make(.service, index: index, &random)) }
+        // In the order an API server lists them, so that the decision drops as it goes.
+        items.sort {
+            let left = $0["metadata"] as? [String: Any] ?? [:]
+            let right = $1["metadata"] as? [String: Any] ?? [:]
+            return Array("\(left["namespace"] as? String ?? "default")/\(left["name"] as? String ?? "")".utf8)
+                .lexicographicallyPrecedes(
+                    Array("\(right["namespace"] as? String ?? "default")/\(right["name"] as? String ?? "")".utf8))
+        }
+        for item in items {
+            raw.field(
+                2,
+                try ProtobufFixture.item(
+                    try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys]), kind: "Service"))
+        }
+        let protobuf = ProtobufWire.envelope(apiVersion: "v1", kind: "ServiceList", raw: raw.bytes)
+        let reference = try Self.page(protobuf, .services, leavesOut: nil)
+        let desired = Set(
+            reference.records.enumerated().filter { $0.offset % 3 == 0 }.compactMap(\.element.serviceKey))
+        let digest = ServiceDigest(services: reference.records, desired: desired.contains)
+        let page = try protobuf.withUnsafeBytes { buffer in
+            try ProtobufListPage(buffer, resource: .services).page(
+                in: buffer, readsThin: APISession.readsThin(unless: desired), digestsThin: true)
+        }
+        #expect(page.problems.isEmpty, "\(page.problems)")
+        #expect(!page.digestOnly.isEmpty)
+        #expect(page.records.count + page.digestOnly.count == reference.records.count)
+        // Each is a Service the digest stands for, with the cluster IPs the whole read has.
+        let byKey = Dictionary(
+            reference.records.compactMap { record in record.serviceKey.map { ($0, record) } },
+            uniquingKeysWith: { $1 })
+        for (_, service) in page.digestOnly {
+            let record = try #require(byKey[service.key])
+            #expect(digest.leavesOut(record))
+            guard case .service(let whole) = record.object else { continue }
+            #expect(service.clusterIPs == whole.clusterIPs)
+        }
+        let decision = ServiceDecision(desired: desired, streams: true)
+        var records = page.records
+        decision.absorb(&records, digestOnly: page.digestOnly)
+        decision.finish(records)
+        #expect(!decision.mayHaveErred)
+        #expect(decision.whole == digest)
+        #expect(records == reference.records.filter { !digest.leavesOut($0) })
+    }
+
     @Test("unknown fields of every wire type are stepped over, wherever they are")
     func unknownFields() throws {
         var meta = ProtobufWire()

@@ -132,6 +132,31 @@ import Testing
         #expect(outOfOrder.mayHaveErred)
     }
 
+    /// Services read for the digest only are taken in at their places among the page's records: in
+    /// the list's order they keep it in order; one out of order says read again (it was dropped).
+    @Test func servicesForTheDigestOnlyTakeTheirPlaces() throws {
+        func thin(_ name: String) -> ProtobufObjectReader.DigestOnly {
+            ProtobufObjectReader.DigestOnly(key: ServiceKey(namespace: "shop", name: name), clusterIPs: ["10.96.0.9"])
+        }
+        let decision = ServiceDecision(desired: [], streams: true)
+        var records = try [
+            Self.record(Self.service("shop", "b", backed: false), kind: "Service"),
+            Self.record(Self.service("shop", "d", backed: false), kind: "Service"),
+        ]
+        decision.absorb(&records, digestOnly: [(0, thin("a")), (1, thin("c")), (2, thin("e"))])
+        #expect(records.map(\.ref.name) == ["b", "d"])
+        #expect(!decision.mayHaveErred)
+        decision.finish(records)
+        let whole = try #require(decision.whole)
+        #expect(whole.backed == Set(["a", "c", "e"].map { ServiceKey(namespace: "shop", name: $0) }))
+        #expect(whole.clusterIPs["10.96.0.9"] == ServiceKey(namespace: "shop", name: "e"))
+
+        let outOfOrder = ServiceDecision(desired: [], streams: true)
+        var page = [try Self.record(Self.service("shop", "b", backed: false), kind: "Service")]
+        outOfOrder.absorb(&page, digestOnly: [(1, thin("a"))])
+        #expect(outOfOrder.mayHaveErred)
+    }
+
     /// Services out of order: nothing is decided early after that, the whole digest is made from the
     /// records (the last record of a Service decides), and a drop made before says read again.
     @Test func servicesOutOfOrderStopTheEarlyDecisions() throws {
