@@ -107,18 +107,9 @@ struct ProtobufObjectReader: Sendable {
     /// The Service the item in `wire` belongs to (`KubeObject.serviceName`, in its namespace), from
     /// its metadata alone; nil when the item names none or its metadata does not read.
     static func serviceKey(_ wire: ProtobufWireReader, kind: ObjectKind) -> ServiceKey? {
-        var wire = wire
         var meta = ObjectMeta(name: "")
         do throws(Failure) {
-            while let field = try wire.field() {
-                guard field.number == 1 else {
-                    try wire.skip(field.type)
-                    continue
-                }
-                var nested = try wire.message(field)
-                try metadata(&nested, into: &meta, identityOnly: true)
-                break
-            }
+            if var nested = try firstMetadata(wire) { try metadata(&nested, into: &meta, identityOnly: true) }
         } catch {
             return nil
         }
@@ -221,11 +212,9 @@ struct ProtobufObjectReader: Sendable {
                     meta = identity
                 case 2:
                     var spec = try wire.message(field)
-                    if digestOnly {
-                        hasSelector = try Self.digestSpec(&spec, into: &service, clusterIP: &clusterIP) || hasSelector
-                    } else {
-                        try Self.serviceSpec(&spec, into: &service, clusterIP: &clusterIP, thin: true)
-                    }
+                    let seen = try Self.serviceSpec(
+                        &spec, into: &service, clusterIP: &clusterIP, read: digestOnly ? .digest : .thin)
+                    hasSelector = hasSelector || seen
                 default: try wire.skip(field.type)
                 }
             }
@@ -245,16 +234,29 @@ struct ProtobufObjectReader: Sendable {
         return service.isControllerBacked ? .thin(service) : .whole
     }
 
-    /// The fields of a Service's spec a digest takes (type, external name, cluster IPs), the ports
-    /// and the selector's entries stepped over; whether the selector has an entry (each entry is
-    /// still checked to read, as the whole read would).
-    private static func digestSpec(
-        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String
+    /// How much of a Service's spec a read makes into the model.
+    private enum SpecRead {
+        case whole
+        /// The ports stepped over.
+        case thin
+        /// The ports stepped over, and the selector's entries only checked to read (as the whole
+        /// read would), not made into strings: a digest needs to know only that there is one.
+        case digest
+    }
+
+    /// Whether the spec has a selector entry (`digest` leaves `service.selector` empty).
+    @discardableResult
+    private static func serviceSpec(
+        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String, read: SpecRead = .whole
     ) throws(Failure) -> Bool {
         var hasSelector = false
         while let field = try wire.field() {
             switch field.number {
-            case 2:
+            case 1 where read != .whole: try wire.skip(field.type)
+            case 1:
+                var port = try wire.message(field)
+                service.ports.append(try servicePort(&port))
+            case 2 where read == .digest:
                 var entry = try wire.message(field)
                 while let field = try entry.field() {
                     switch field.number {
@@ -262,6 +264,10 @@ struct ProtobufObjectReader: Sendable {
                     default: try entry.skip(field.type)
                     }
                 }
+                hasSelector = true
+            case 2:
+                var entry = try wire.message(field)
+                try Self.entry(&entry, into: &service.selector)
                 hasSelector = true
             case 3: clusterIP = try wire.string(field)
             case 4:
@@ -273,30 +279,6 @@ struct ProtobufObjectReader: Sendable {
             }
         }
         return hasSelector
-    }
-
-    /// `thin`: the ports are stepped over.
-    private static func serviceSpec(
-        _ wire: inout ProtobufWireReader, into service: inout Service, clusterIP: inout String, thin: Bool = false
-    ) throws(Failure) {
-        while let field = try wire.field() {
-            switch field.number {
-            case 1 where thin: try wire.skip(field.type)
-            case 1:
-                var port = try wire.message(field)
-                service.ports.append(try servicePort(&port))
-            case 2:
-                var entry = try wire.message(field)
-                try Self.entry(&entry, into: &service.selector)
-            case 3: clusterIP = try wire.string(field)
-            case 4:
-                let type = try wire.string(field)
-                service.type = type.isEmpty ? "ClusterIP" : type
-            case 10: service.externalName = nonEmpty(try wire.string(field))
-            case 18: service.clusterIPs.append(try wire.string(field))
-            default: try wire.skip(field.type)
-            }
-        }
     }
 
     private static func servicePort(_ wire: inout ProtobufWireReader) throws(Failure) -> ServicePort {
@@ -459,18 +441,23 @@ struct ProtobufObjectReader: Sendable {
     /// The identity `decides` is given of the item in `wire`: of its first metadata, as the item's
     /// read decides; nil when the item has none or it does not read (the item's read then says why).
     static func identity(ofItem wire: ProtobufWireReader, kind: ObjectKind) -> ItemIdentity? {
-        var wire = wire
         do throws(Failure) {
-            while let field = try wire.field() {
-                guard field.number == 1 else {
-                    try wire.skip(field.type)
-                    continue
-                }
-                var nested = try wire.message(field)
-                return try identity(&nested, kind: kind)
-            }
+            guard var nested = try firstMetadata(wire) else { return nil }
+            return try identity(&nested, kind: kind)
         } catch {
             return nil
+        }
+    }
+
+    /// The item's first metadata (field 1 of all three kinds); nil when it has none.
+    private static func firstMetadata(_ item: ProtobufWireReader) throws(Failure) -> ProtobufWireReader? {
+        var wire = item
+        while let field = try wire.field() {
+            guard field.number == 1 else {
+                try wire.skip(field.type)
+                continue
+            }
+            return try wire.message(field)
         }
         return nil
     }
