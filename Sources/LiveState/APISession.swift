@@ -198,6 +198,7 @@ final class APISession: Sendable {
         var pages = 0
         // `--save-live` keeps the items as JSON trees: those lists are read as JSON.
         let accept = options.protobuf && !keepDocuments ? ProtobufListPage.accept : "application/json"
+        let readsHeads = accept == ProtobufListPage.accept
         let fetchPage: PageRequest.Fetch = { [self] token, head in
             do throws(LiveError) {
                 return .success(
@@ -224,7 +225,7 @@ final class APISession: Sendable {
             } else {
                 prefetched?.cancel()
                 request = PageRequest(
-                    token: continueToken, readsHeads: accept == ProtobufListPage.accept, fetch: fetchPage)
+                    token: continueToken, readsHeads: readsHeads, fetch: fetchPage)
             }
             prefetched = nil
             current = request
@@ -242,7 +243,7 @@ final class APISession: Sendable {
                 if let next = early, prefetched?.token != next {
                     prefetched?.cancel()
                     prefetched = PageRequest(
-                        token: next, readsHeads: accept == ProtobufListPage.accept, fetch: fetchPage)
+                        token: next, readsHeads: readsHeads, fetch: fetchPage)
                 }
                 // The page is here (and the next asked for) before the decision is waited for: until
                 // the Services list has passed the last Service this page names (a JSON page is not
@@ -332,28 +333,24 @@ final class APISession: Sendable {
         keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil
     ) -> String? {
         var page = page
-        if !page.digestOnly.isEmpty, keep != nil || only != nil {
-            // The Services read for the digest only stay at their places among the records kept.
-            var keptBefore: [Int] = []
-            keptBefore.reserveCapacity(page.records.count + 1)
-            var count = 0
-            for record in page.records {
-                keptBefore.append(count)
-                if !(keep?.leavesOut(record.object) ?? false)
+        // Never with `--save-live` (the file holds every object): only the records are filtered.
+        if keep != nil || only != nil {
+            let kept = page.records.map { record in
+                !(keep?.leavesOut(record.object) ?? false)
                     && only?.contains(record.object.metadata.namespace ?? "") ?? true
-                {
-                    count += 1
+            }
+            if !page.digestOnly.isEmpty {
+                // The Services read for the digest only stay at their places among the records kept.
+                var keptBefore = [0]
+                keptBefore.reserveCapacity(kept.count + 1)
+                for isKept in kept { keptBefore.append(keptBefore[keptBefore.count - 1] + (isKept ? 1 : 0)) }
+                page.digestOnly = page.digestOnly.compactMap { before, service in
+                    only?.contains(service.key.namespace) ?? true ? (keptBefore[before], service) : nil
                 }
             }
-            keptBefore.append(count)
-            page.digestOnly = page.digestOnly.compactMap { before, service in
-                only?.contains(service.key.namespace) ?? true ? (keptBefore[before], service) : nil
-            }
+            page.records = zip(page.records, kept).compactMap { record, isKept in isKept ? record : nil }
         }
-        // Never with `--save-live` (the file holds every object): only the records are filtered.
-        if let keep { page.records.removeAll { keep.leavesOut($0.object) } }
         if let only {
-            page.records.removeAll { !only.contains($0.object.metadata.namespace ?? "") }
             page.documents.removeAll {
                 !only.contains($0.mapping?["metadata"]?.mapping?["namespace"]?.stringValue ?? "")
             }

@@ -51,7 +51,7 @@ struct BackedIndex {
                     hash: Self.hash(namespace, name, mask: mask))
             }
         }
-        if let found { entries[found.entry].present = false }
+        if let found { entries[found].present = false }
     }
 
     /// Whether the Service `namespace`/`name` is in the index; `hash` is `hash(namespace, name, mask: mask)`.
@@ -63,7 +63,7 @@ struct BackedIndex {
                 find(namespace: UnsafeRawBufferPointer(namespace), name: name, hash: hash)
             } ?? Array(namespace).withUnsafeBytes { namespace in find(namespace: namespace, name: name, hash: hash) }
         guard let found else { return false }
-        return entries[found.entry].present
+        return entries[found].present
     }
 
     /// FNV-1a of the storage key's bytes, `<namespace>/<name>`, keeping the bits of `mask`.
@@ -84,7 +84,7 @@ struct BackedIndex {
         if let found = find(
             namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name), hash: hash)
         {
-            entries[found.entry].present = true
+            entries[found].present = true
             return
         }
         if (entries.count + 1) * 4 > slots.count * 3 { rehash(slotCount: slots.count * 2) }
@@ -98,13 +98,11 @@ struct BackedIndex {
         place(entries.count - 1)
     }
 
-    /// The entry of the key, present or removed, and the slot it is in.
-    private func find(
-        namespace: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, hash: UInt64
-    ) -> (entry: Int, slot: Int)? {
+    /// The entry of the key, present or removed.
+    private func find(namespace: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         let last = slots.count - 1
         var slot = Self.start(hash) & last
-        return bytes.withUnsafeBytes { stored -> (entry: Int, slot: Int)? in
+        return bytes.withUnsafeBytes { stored -> Int? in
             while true {
                 let index = Int(slots[slot])
                 if index < 0 { return nil }
@@ -113,7 +111,7 @@ struct BackedIndex {
                     Self.equal(stored, at: entry.start, namespace),
                     Self.equal(stored, at: entry.start + namespace.count, name)
                 {
-                    return (index, slot)
+                    return index
                 }
                 slot = (slot + 1) & last
             }

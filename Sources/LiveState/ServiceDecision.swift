@@ -36,14 +36,14 @@ final class ServiceDecision: @unchecked Sendable {
     /// `backedIndex.mask`, read without the lock.
     private let hashMask: UInt64
 
-    /// `streams`: whether the Services come from one list, whose order can be followed; with
-    /// several (one per namespace) every decision waits for the whole digest.
-    /// `hashMask`: see `BackedIndex.mask`.
     /// Whether a page of Services may hand over the Services the digest stands for as their key and
     /// cluster IPs only (`ProtobufObjectReader.digestsThin`): in a list that streams, they are
     /// dropped as they are taken in; one found out of order after that is read again.
     let takesDigestOnly: Bool
 
+    /// `streams`: whether the Services come from one list, whose order can be followed; with
+    /// several (one per namespace) every decision waits for the whole digest.
+    /// `hashMask`: see `BackedIndex.mask`.
     init(desired: Set<ServiceKey>, streams: Bool, hashMask: UInt64 = .max) {
         self.desired = desired
         ordered = streams
@@ -96,9 +96,7 @@ final class ServiceDecision: @unchecked Sendable {
                 while next < digestOnly.count, digestOnly[next].before <= position {
                     let service = digestOnly[next].service
                     next += 1
-                    if ordered {
-                        if let last, !Self.listOrder(last, service.key) { ordered = false } else { last = service.key }
-                    }
+                    follow(service.key)
                     let change = partial.add(
                         service.key, controllerBacked: true, clusterIPs: service.clusterIPs, desired: desired.contains)
                     if change.changed { index(service.key, backed: change.backed) }
@@ -113,9 +111,7 @@ final class ServiceDecision: @unchecked Sendable {
                     kept?.append(record)
                     continue
                 }
-                if ordered {
-                    if let last, !Self.listOrder(last, key) { ordered = false } else { last = key }
-                }
+                follow(key)
                 let change = partial.add(record, desired: desired.contains)
                 if change.changed { index(key, backed: change.backed) }
                 if dropping, ordered, change.backed,
@@ -132,6 +128,13 @@ final class ServiceDecision: @unchecked Sendable {
         }
         for continuation in ready { continuation.resume() }
         return kept
+    }
+
+    /// Called with the lock held: the Services list has read `key`; one out of order stops the
+    /// early decisions.
+    private func follow(_ key: ServiceKey) {
+        guard ordered else { return }
+        if let last, !Self.listOrder(last, key) { ordered = false } else { last = key }
     }
 
     /// The Services list started over (410): what it read before may not be in the new list.

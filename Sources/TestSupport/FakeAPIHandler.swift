@@ -119,16 +119,10 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         case .split(let status, let headers, let body, let keep, let gate, _):
-            writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
-            var buffer = context.channel.allocator.buffer(capacity: keep)
-            buffer.writeBytes(body.prefix(keep))
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeHead(status: status, recordedHeaders: headers, body: body, keeping: keep, context: context)
             release(body, from: keep, gate: gate, since: Date(), context: context)
         case .trickle(let status, let headers, let body, let keep, let interval, _):
-            writeHead(status: status, recordedHeaders: headers, length: body.count, context: context)
-            var buffer = context.channel.allocator.buffer(capacity: keep)
-            buffer.writeBytes(body.prefix(keep))
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeHead(status: status, recordedHeaders: headers, body: body, keeping: keep, context: context)
             trickle(body, from: keep, interval: interval, context: context)
         case .send(let status, let recordedHeaders, let body, let cutAfter, _):
             var headers = HTTPHeaders()
@@ -156,6 +150,17 @@ final class FakeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+
+    /// The head (with the whole body's length) and the first `keep` bytes of the body, sent now.
+    private func writeHead(
+        status: Int, recordedHeaders: [(String, String)], body: [UInt8], keeping keep: Int,
+        context: ChannelHandlerContext
+    ) {
+        writeHead(status: status, recordedHeaders: recordedHeaders, length: body.count, context: context)
+        var buffer = context.channel.allocator.buffer(capacity: keep)
+        buffer.writeBytes(body.prefix(keep))
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
     }
 
     private func writeHead(
