@@ -58,7 +58,7 @@ struct BackendComparison {
                     backend.address)
             }
         }
-        for backend in have.unorderedBackends where want[backend.key] == nil {
+        for backend in have.unorderedBackends where !want.contains(backend.key) {
             if let placeholders = placeholderPorts[PortSpec(backend)]
                 ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
             {

@@ -113,9 +113,16 @@ public enum CheckJob {
         _ configuration: Configuration, tolerateLiveFailure: Bool
     ) async throws(RunError) -> (report: DriftReport, liveFailure: RunError?) {
         let failPolicy = try failPolicy(configuration.failOn)
-        let head = try open(configuration.repositoryPath, configuration.revision)
-        // A snapshot file is read on another core while git is scanned.
+        // A snapshot file is read on another core while git is scanned; the API server's connection
+        // and discovery are made meanwhile.
         let live = configuration.liveSource.map(EarlyLiveRead.init)
+        let head: RepositorySnapshot
+        do {
+            head = try open(configuration.repositoryPath, configuration.revision)
+        } catch {
+            live?.cancel()
+            throw error
+        }
         var headScan: ScanResult
         let driftConfiguration: DriftConfiguration
         var baseScan: ScanResult?

@@ -2,19 +2,22 @@ import LiveState
 
 /// Reads the live state while git is scanned, when the read does not depend on the scan: a source
 /// whose scope only filters (a snapshot file) is read whole at once and narrowed to the scope when
-/// it is known. Other sources (the API server) are read after the scan, as before: their scope
-/// comes from the desired state, and a run that fails on git must not have called the cluster.
-/// Errors keep their order: whatever fails before the live state is needed is reported first.
+/// it is known. Other sources (the API server) are read after the scan: their scope comes from the
+/// desired state, and a run that fails on git must not have listed anything in the cluster. They
+/// begin only what does not depend on it (`LiveStateSource.startingEarly()`: the API server's
+/// connection and discovery). Errors keep their order: whatever fails before the live state is
+/// needed is reported first.
 struct EarlyLiveRead: Sendable {
     private let source: any LiveStateSource
     private let task: Task<Result<LiveSnapshot, LiveError>, Never>?
 
     init(_ source: any LiveStateSource) {
-        self.source = source
         guard source.scopeOnlyFilters else {
+            self.source = source.startingEarly()
             task = nil
             return
         }
+        self.source = source
         task = Task {
             do throws(LiveError) {
                 return .success(try await source.read(scope: .all))
@@ -33,5 +36,8 @@ struct EarlyLiveRead: Sendable {
     }
 
     /// For a run that fails before it needs the live state.
-    func cancel() { task?.cancel() }
+    func cancel() {
+        task?.cancel()
+        source.abandonEarlyStart()
+    }
 }

@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// Process-wide libgit2 set-up and the single place where return codes become errors.
 enum Libgit2 {
@@ -22,5 +23,16 @@ enum Libgit2 {
             message = String(cString: text)
         }
         return GitError(operation: operation, subject: subject, kind: GitError.Kind(status: status), message: message)
+    }
+}
+
+/// libgit2's process-wide set-up, for the command line.
+public enum GitLibrary {
+    /// Runs libgit2's one-time set-up on a thread of its own now. It takes a few milliseconds (it
+    /// loads the system's CA certificates for libgit2's own TLS, which reading a local repository
+    /// never uses): begun at start-up, it runs beside argument parsing, and the first repository
+    /// opened finds it done or waits for the rest only.
+    public static func initializeInBackground() {
+        Thread.detachNewThread { Libgit2.ensureInitialized() }
     }
 }

@@ -9,6 +9,8 @@ public struct KubernetesAPISource: LiveStateSource {
     private let environment: ConnectionEnvironment
     let diagnostics: @Sendable (String) -> Void
     let credentials: CredentialStore
+    /// The session and discovery `startingEarly()` began, for the first read.
+    private var early: EarlyStart?
 
     /// `diagnostics` receives lines for stderr: API `Warning` headers (once per text) and the
     /// insecure-TLS warning. They never go into the snapshot.
@@ -33,6 +35,23 @@ public struct KubernetesAPISource: LiveStateSource {
         try await read(scope: scope, filter: nil)
     }
 
+    /// The same source, with its first read's connection and discovery begun now: while `check`
+    /// scans git, the TLS handshake and the discovery request (`GET /apis/discovery.k8s.io/v1`,
+    /// which every client may ask) are done, and the lists go out on a warm connection as soon as
+    /// the scope is known. No list is asked for before git is read. Not with an exec credential
+    /// plugin: it may be interactive (a browser login) or slow, and runs only for a run that gets
+    /// as far as the lists.
+    public func startingEarly() -> any LiveStateSource {
+        if case .exec = connection.credentials { return self }
+        var started = self
+        started.early = EarlyStart(self)
+        return started
+    }
+
+    public func abandonEarlyStart() {
+        early?.abandon()
+    }
+
     /// Leaves out, as the lists are read, the Services the controllers back and git does not define,
     /// and their Endpoints and EndpointSlices (see `LiveRecordFilter`, `ServiceDecision`). Not with
     /// `--save-live`, whose file holds everything.
@@ -46,11 +65,17 @@ public struct KubernetesAPISource: LiveStateSource {
                 "Warning: insecure-skip-tls-verify is set: the API server's certificate is not verified, so anyone on the network path can read and answer these requests"
             )
         }
-        let session = try APISession(
-            connection: connection, options: options, credentials: credentials, diagnostics: diagnostics)
+        let session: APISession
+        var discovery: Task<Result<Bool, LiveError>, Never>?
+        if let started = early?.take() {
+            session = try await started.session.value.get()
+            discovery = started.discovery
+        } else {
+            session = try makeSession()
+        }
         let result: Result<LiveSnapshot, LiveError>
         do {
-            result = .success(try await read(scope: scope, session: session, filter: filter))
+            result = .success(try await read(scope: scope, session: session, filter: filter, discovery: discovery))
         } catch {
             result = .failure(error)
         }
@@ -62,16 +87,12 @@ public struct KubernetesAPISource: LiveStateSource {
     /// the slices list waits for its answer. A discovery that fails fails the read with its own
     /// error, as when it was asked first: a list that failed beside it is the same problem, told
     /// less well.
+    /// `discovery`: one asked for already (`startingEarly()`).
     private func read(
-        scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?
+        scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?,
+        discovery: Task<Result<Bool, LiveError>, Never>?
     ) async throws(LiveError) -> LiveSnapshot {
-        let discovery = Task { () -> Result<Bool, LiveError> in
-            do throws(LiveError) {
-                return .success(try await session.servesEndpointSlices())
-            } catch {
-                return .failure(error)
-            }
-        }
+        let discovery = discovery ?? EarlyStart.discovery(session)
         do {
             var snapshot = try await read(scope: scope, session: session, filter: filter) {
                 () async throws(LiveError) -> Bool in try await discovery.value.get()
@@ -230,5 +251,65 @@ public struct KubernetesAPISource: LiveStateSource {
             // A namespace that failed is not in the records: nor are its Services in the digest.
             serviceDigest: failed.isEmpty ? results.serviceDigest : results.serviceDigest?.keeping { failed[$0] == nil }
         )
+    }
+}
+
+/// A read's session and discovery, begun before the read's scope is known
+/// (`KubernetesAPISource.startingEarly()`); the first read takes them, or `abandon()` ends them.
+private final class EarlyStart: @unchecked Sendable {
+    let session: Task<Result<APISession, LiveError>, Never>
+    let discovery: Task<Result<Bool, LiveError>, Never>
+    private let lock = NSLock()
+    private var taken = false
+
+    init(_ source: KubernetesAPISource) {
+        let session = Task { () -> Result<APISession, LiveError> in
+            do throws(LiveError) {
+                return .success(try source.makeSession())
+            } catch {
+                return .failure(error)
+            }
+        }
+        self.session = session
+        discovery = Task { () -> Result<Bool, LiveError> in
+            switch await session.value {
+            case .success(let session): return await Self.discovery(session).value
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
+
+    static func discovery(_ session: APISession) -> Task<Result<Bool, LiveError>, Never> {
+        Task {
+            do throws(LiveError) {
+                return .success(try await session.servesEndpointSlices())
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Self for the first caller, nil after.
+    func take() -> EarlyStart? {
+        lock.withLock {
+            defer { taken = true }
+            return taken ? nil : self
+        }
+    }
+
+    /// For a run that will not read: discovery is cancelled and the session shut down.
+    func abandon() {
+        guard take() != nil else { return }
+        discovery.cancel()
+        let session = session
+        Task {
+            if case .success(let session) = await session.value { await session.shutdown() }
+        }
+    }
+
+    deinit {
+        // Never taken (a run that stopped without saying so): the session is still shut down, as
+        // the HTTP client requires.
+        abandon()
     }
 }

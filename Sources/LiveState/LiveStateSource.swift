@@ -11,10 +11,21 @@ public protocol LiveStateSource: Sendable {
 
     /// As `read(scope:)`, but the source may leave out what `filter` says a check never looks at.
     func read(scope: NamespaceScope, keeping filter: LiveRecordFilter) async throws(LiveError) -> LiveSnapshot
+
+    /// The same source with what its first read can do before the scope is known, and before git
+    /// is read, begun now (the API server's connection and discovery); itself if nothing can be.
+    func startingEarly() -> any LiveStateSource
+
+    /// Ends what `startingEarly()` began, for a run that stops before it reads.
+    func abandonEarlyStart()
 }
 
 extension LiveStateSource {
     public var scopeOnlyFilters: Bool { false }
+
+    public func startingEarly() -> any LiveStateSource { self }
+
+    public func abandonEarlyStart() {}
 
     /// Reads everything: the check leaves out the same records itself.
     public func read(scope: NamespaceScope, keeping filter: LiveRecordFilter) async throws(LiveError) -> LiveSnapshot {

@@ -209,34 +209,40 @@ final class ServiceDecision: @unchecked Sendable {
             }
         }
         return lock.withLock {
-            zip(items, hashes).map { item, hash in
-                guard let service = item.service, let hash else { return false }
-                if item.namespace.isEmpty {
-                    return leavesOut(namespace: Self.defaultNamespace, service, ignored: item.ignored, hash: hash)
-                }
-                return leavesOut(namespace: item.namespace, service, ignored: item.ignored, hash: hash)
+            // The state is read once for the lot; per item, only its own key is compared and looked
+            // up (reading the digest and the last key per item copied them 70,000 times).
+            let passed: [UInt8]?
+            switch finished {
+            case .some(.some): passed = nil
+            case .some(.none): return [Bool](repeating: false, count: items.count)
+            case .none:
+                guard ordered, let last else { return [Bool](repeating: false, count: items.count) }
+                let key = lastStorageKey ?? Array("\(last.namespace)/\(last.name)".utf8)
+                lastStorageKey = key
+                passed = key
             }
+            let answers = zip(items, hashes).map { item, hash in
+                guard let service = item.service, let hash, !item.ignored else { return false }
+                return item.namespace.isEmpty
+                    ? leavesOut(namespace: Self.defaultNamespace, service, passed: passed, hash: hash)
+                    : leavesOut(namespace: item.namespace, service, passed: passed, hash: hash)
+            }
+            // Before the whole digest, a drop is early: it may have to be undone (`mayHaveErred`).
+            if passed != nil && answers.contains(true) { droppedEarly = true }
+            return answers
         }
     }
 
     private static let defaultNamespace = Array("default".utf8)
 
     /// Called with the lock held; `hash` is `BackedIndex.hash(namespace, name, mask: hashMask)`.
+    /// `passed`: the storage key of the last Service read, before the whole digest (an item the
+    /// Services list has not passed yet is kept for now); nil once the digest is whole.
     private func leavesOut<Namespace: Collection<UInt8>>(
-        namespace: Namespace, _ name: UnsafeRawBufferPointer, ignored: Bool, hash: UInt64
+        namespace: Namespace, _ name: UnsafeRawBufferPointer, passed: [UInt8]?, hash: UInt64
     ) -> Bool {
-        if let finished {
-            guard finished != nil, !ignored else { return false }
-            return backedIndex.contains(namespace: namespace, name: name, hash: hash)
-        }
-        guard ordered, let last else { return false }
-        // Not passed yet by the Services list: kept for now.
-        let passed = lastStorageKey ?? Array("\(last.namespace)/\(last.name)".utf8)
-        lastStorageKey = passed
-        if Self.precedes(passed, namespace, name) { return false }
-        guard !ignored, backedIndex.contains(namespace: namespace, name: name, hash: hash) else { return false }
-        droppedEarly = true
-        return true
+        if let passed, Self.precedes(passed, namespace, name) { return false }
+        return backedIndex.contains(namespace: namespace, name: name, hash: hash)
     }
 
     /// Called with the lock held.
@@ -289,7 +295,7 @@ final class ServiceDecision: @unchecked Sendable {
     static func precedes<Namespace: Collection<UInt8>>(
         _ storageKey: [UInt8], _ namespace: Namespace, _ name: UnsafeRawBufferPointer
     ) -> Bool {
-        let slash: [UInt8] = [UInt8(ascii: "/")]
+        let slash = UInt8(ascii: "/")
         return storageKey.withUnsafeBytes { key in
             var offset = 0
             // Each part against the key's bytes at the same place: the first difference decides.
@@ -308,7 +314,7 @@ final class ServiceDecision: @unchecked Sendable {
                 namespace.withContiguousStorageIfAvailable { compare(UnsafeRawBufferPointer($0)) }
                 ?? Array(namespace).withUnsafeBytes { compare($0) }
             if let answer { return answer }
-            if let answer = slash.withUnsafeBytes({ compare($0) }) { return answer }
+            if let answer = withUnsafeBytes(of: slash, { compare($0) }) { return answer }
             if let answer = compare(name) { return answer }
             // The item's key is all read and equal so far: the key is the same or longer, not first.
             return false

@@ -74,6 +74,9 @@ public struct BackendSet: Sendable, Equatable {
 
     public subscript(key: BackendKey) -> Backend? { entries[key]?.backend }
 
+    /// Whether a backend with `key` is present (without copying it out).
+    public func contains(_ key: BackendKey) -> Bool { entries.index(forKey: key) != nil }
+
     public var keys: [BackendKey] { Array(entries.keys) }
 
     /// Where each backend was written; several places when it is written more than once.
@@ -192,12 +195,12 @@ public struct BackendSet: Sendable, Equatable {
         }
     }
 
-    /// Room for `more` backends. Grown at least twofold: reserving just what each object adds rehashed
-    /// a Service's whole set for every slice added to it.
+    /// Room for the first object's `more` backends. Later objects grow the set as they insert: most
+    /// repeat backends already in it (an Endpoints object and its mirrored slices), and reserving
+    /// room for all they hold rehashed a Service's whole set for nothing.
     private mutating func reserve(_ more: Int) {
-        let needed = entries.count + more
-        guard needed > entries.capacity else { return }
-        entries.reserveCapacity(Swift.max(needed, entries.capacity * 2))
+        guard entries.isEmpty else { return }
+        entries.reserveCapacity(more)
     }
 
     /// Equal when the same backends with the same readiness and appProtocol are present; origins do not count.

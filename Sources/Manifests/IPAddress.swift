@@ -20,7 +20,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses the strict forms the API server accepts: dotted quad without leading zeros, or IPv6
     /// (with an embedded IPv4 tail allowed). No zones, no prefixes, no surrounding space.
     public init?(_ text: String) {
-        if text.contains(":") {
+        // Bytes, not `contains(_: String)`: Foundation's substring search was most of a parse.
+        if text.utf8.contains(UInt8(ascii: ":")) {
             var storage = in6_addr()
             guard inet_pton(AF_INET6, text, &storage) == 1 else { return nil }
             bytes = withUnsafeBytes(of: &storage) { Array($0) }

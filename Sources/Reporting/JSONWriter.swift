@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 
 /// Writes `StructuredValue` as JSON: sorted keys and two-space indentation, so that output is
@@ -60,7 +61,7 @@ public enum JSONWriter {
     indirect enum Member {
         case value(StructuredValue)
         /// An array whose elements are made one at a time, each written and dropped before the next.
-        case elements(count: Int, element: (Int) -> StructuredValue)
+        case elements(count: Int, element: @Sendable (Int) -> StructuredValue)
         case object([(String, Member)])
         case array([Member])
 
@@ -90,9 +91,7 @@ public enum JSONWriter {
         case .value(let value):
             write(value, indent: indent, pretty: true, sortKeys: true, into: &out)
         case .elements(let count, let element):
-            writeArray(count: count, indent: indent, into: &out) { position, out in
-                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &out)
-            }
+            writeElements(count: count, indent: indent, into: &out, element)
         case .array(let items):
             writeArray(count: items.count, indent: indent, into: &out) { position, out in
                 write(items[position], indent: indent + 1, into: &out)
@@ -114,6 +113,37 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "}"))
         }
     }
+
+    /// `writeArray` of made elements. A long array (a report's services and findings) is written in
+    /// one piece per core, joined in order: the same bytes, in a fraction of the time a run waits
+    /// for its report at the end.
+    private static func writeElements(
+        count: Int, indent: Int, into out: inout [UInt8], _ element: @Sendable (Int) -> StructuredValue
+    ) {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, count / elementsPerPart)
+        guard parts > 1 else {
+            writeArray(count: count, indent: indent, into: &out) { position, out in
+                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &out)
+            }
+            return
+        }
+        let pieces = Concurrently.map(parts) { part -> [UInt8] in
+            var piece: [UInt8] = []
+            for position in (count * part / parts)..<(count * (part + 1) / parts) {
+                if position > 0 { piece.append(UInt8(ascii: ",")) }
+                newline(indent + 1, true, &piece)
+                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &piece)
+            }
+            return piece
+        }
+        out.append(UInt8(ascii: "["))
+        for piece in pieces { out.append(contentsOf: piece) }
+        newline(indent, true, &out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Below twice this, an array is written in one piece.
+    private static let elementsPerPart = 128
 
     private static func writeArray(
         count: Int, indent: Int, into out: inout [UInt8], element: (Int, inout [UInt8]) -> Void

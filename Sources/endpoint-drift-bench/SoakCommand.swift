@@ -1,13 +1,11 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import TestSupport
 
 #if canImport(Glibc)
     import Glibc
-#endif
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
 #endif
 
 /// `endpoint-drift-bench soak`: the issue 16 soak benchmark (not a test). Runs the real
@@ -109,12 +107,17 @@ struct SoakCommand: AsyncParsableCommand {
             process.terminate()
             process.waitUntilExit()
         }
-        let session = URLSession(configuration: .ephemeral)
+        // AsyncHTTPClient, not URLSession: FoundationNetworking would need libcurl to link the bench
+        // with the Swift runtime linked in statically, as the release build is (`make bench`).
         func get(_ path: String) async -> (Int, String) {
-            guard let url = URL(string: "http://127.0.0.1:\(port)\(path)"),
-                let (body, response) = try? await session.data(from: url)
-            else { return (0, "") }
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: body, as: UTF8.self))
+            do {
+                let response = try await HTTPClient.shared.execute(
+                    HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 64 << 20)
+                return (Int(response.status.code), String(buffer: body))
+            } catch {
+                return (0, "")
+            }
         }
         let clock = ContinuousClock()
         let startup = clock.now

@@ -1,6 +1,10 @@
 import ArgumentParser
 import EndpointDriftKit
 import Foundation
+import GitStore
+
+// Beside argument parsing: libgit2's set-up takes a few milliseconds.
+GitLibrary.initializeInBackground()
 
 MemoryTuning.apply()
 // A closed stdout (`| head`) is then a write error (EPIPE) that the run reports and exits 2 on,

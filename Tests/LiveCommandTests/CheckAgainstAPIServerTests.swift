@@ -271,4 +271,71 @@ extension CheckAgainstAPIServerTests {
         #expect(!result.stdout.contains("notReadyAddresses"))
         #expect(!result.stdout.contains("storage/ceph-rgw.yaml"))
     }
+
+    @Test("discovery goes out while git is read, once; a run that fails on git lists nothing")
+    func discoveryWhileGitIsRead() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let repository = try demoRepository()
+        let config = Fixtures.path("demo/endpoint-drift.yaml")
+        let kubeconfig = try kubeconfig(server)
+        let checked = try await CLI.run(
+            ["check", "--repo", repository.path, "--kubeconfig", kubeconfig, "--config", config, "-o", "json"],
+            home: home)
+        #expect(checked.status == 1, "\(checked.stderr)")
+        let paths = server.requests.map(\.path)
+        #expect(paths.filter { $0 == "/apis/discovery.k8s.io/v1" }.count == 1, "\(paths)")
+        #expect(paths.contains { $0.hasSuffix("/endpointslices") })
+
+        let before = server.requests.count
+        let failed = try await CLI.run(
+            ["check", "--repo", repository.path, "--ref", "no-such-ref", "--kubeconfig", kubeconfig, "-o", "json"],
+            home: home)
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stderr.contains("no-such-ref"), "\(failed.stderr)")
+        // The connection and discovery may have gone out; no list did.
+        let after = server.requests.dropFirst(before).map(\.path)
+        #expect(after.allSatisfy { $0 == "/apis/discovery.k8s.io/v1" }, "\(after)")
+    }
+
+    @Test(
+        "with an exec credential plugin nothing is asked before git is read: it never runs for a run that fails on git")
+    func execPluginWaitsForGit() async throws {
+        let server = try await server()
+        defer { Task { await server.stop() } }
+        let repository = try demoRepository()
+        let marker = home.file("plugin-ran")
+        let plugin = try home.write(
+            "plugin.sh",
+            """
+            #!/bin/sh
+            touch '\(marker)'
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"\(Self.token)"}}'
+
+            """, executable: true)
+        let kubeconfig = try home.write(
+            "exec-kubeconfig",
+            KubeconfigText.single(
+                cluster: try KubeconfigText.cluster(server),
+                user: [
+                    "exec:", "  apiVersion: client.authentication.k8s.io/v1", "  command: \(plugin)",
+                    "  interactiveMode: Never",
+                ]))
+        let failed = try await CLI.run(
+            ["check", "--repo", repository.path, "--ref", "no-such-ref", "--kubeconfig", kubeconfig, "-o", "json"],
+            home: home)
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(server.requests.isEmpty)
+
+        let checked = try await CLI.run(
+            [
+                "check", "--repo", repository.path, "--kubeconfig", kubeconfig, "--config",
+                Fixtures.path("demo/endpoint-drift.yaml"), "-o", "json",
+            ],
+            home: home)
+        #expect(checked.status == 1, "\(checked.stderr)")
+        #expect(FileManager.default.fileExists(atPath: marker))
+        #expect(server.requests.contains { $0.path.hasSuffix("/endpointslices") })
+    }
 }

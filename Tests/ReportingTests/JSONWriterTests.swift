@@ -46,4 +46,14 @@ import Testing
         #expect(JSONWriter.write(members: members) == JSONWriter.write(.object(members.map { ($0.0, $0.1.value) })))
         #expect(JSONWriter.write(members: []) == JSONWriter.write(.object([])))
     }
+
+    @Test(
+        "long arrays, written in one piece per core and joined, are the same bytes", arguments: [255, 256, 257, 1001])
+    func streamedInPieces(count: Int) {
+        let members: [(String, JSONWriter.Member)] = [
+            ("services", .elements(count: count) { .object([("i", .int($0)), ("s", .array([.string("n\($0)")]))]) }),
+            ("nested", .array([.elements(count: count) { .int($0) }])),
+        ]
+        #expect(JSONWriter.write(members: members) == JSONWriter.write(.object(members.map { ($0.0, $0.1.value) })))
+    }
 }
