@@ -31,7 +31,7 @@ let package = Package(
         // The git commit `make dist` stamps into the binary (for --version).
         .target(name: "CBuildInfo"),
         .target(name: "GitStore", dependencies: ["CLibgit2"], swiftSettings: strict),
-        .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .target(name: "Manifests", dependencies: ["CLibYAML", "CThreadPriority"], swiftSettings: strict),
         // Pure: turns files into the objects kustomize, Flux and Argo CD would apply.
         .target(name: "DesiredState", dependencies: ["Manifests", "Secrets"], swiftSettings: strict),
         .target(
@@ -87,7 +87,7 @@ let package = Package(
             name: "EndpointDriftKit",
             dependencies: [
                 "GitStore", "Manifests", "Scanner", "LiveState", "Drift", "Reporting", "FileIO", "Remediation",
-                "Delivery", "CMalloc", "CThreadPriority", "StatusServer",
+                "Delivery", "CMalloc", "StatusServer",
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -188,7 +188,8 @@ if ProcessInfo.processInfo.environment["ENDPOINT_DRIFT_FUZZ"] == "1" {
     package.products = [.executable(name: "endpoint-drift-fuzz", targets: ["endpoint-drift-fuzz"])]
     package.targets = [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .target(name: "Manifests", dependencies: ["CLibYAML"], swiftSettings: strict),
+        .systemLibrary(name: "CThreadPriority"),
+        .target(name: "Manifests", dependencies: ["CLibYAML", "CThreadPriority"], swiftSettings: strict),
         .target(name: "FileIO", swiftSettings: strict),
         .target(name: "Secrets", swiftSettings: strict),
         .target(

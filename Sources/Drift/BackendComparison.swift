@@ -41,24 +41,27 @@ struct BackendComparison {
         var placeholderPorts: [PortSpec: [String]] = [:]
         // In any order: the findings are sorted with the report's, and the addresses a finding lists
         // are sorted where it is made (sorting the backends was most of a comparison).
-        let wanted = want.unorderedBackends
-        for backend in wanted where Placeholder.occurs(in: backend.address) {
-            placeholderPorts[PortSpec(backend), default: []].append(backend.address)
-        }
         var placeholderValues: [String: Set<String>] = [:]
-
-        for backend in wanted where !Placeholder.occurs(in: backend.address) {
+        // How many live backends git lists: when all of them, none is stale or a placeholder's value,
+        // and the live side is not walked again (the case of nearly every Service).
+        var matched = 0
+        for backend in want.unorderedBackends {
+            if Placeholder.occurs(in: backend.address) {
+                placeholderPorts[PortSpec(backend), default: []].append(backend.address)
+                continue
+            }
             guard let other = have[backend.key] else {
                 missing[PortSpec(backend), default: []].insert(backend.address)
                 continue
             }
+            matched += 1
             if backend.ready != other.ready { findings.append(readinessDrift(backend, live: other)) }
             if backend.appProtocol != other.appProtocol {
                 appProtocolChanges[PortPair(desired: PortSpec(backend), live: PortSpec(other)), default: []].append(
                     backend.address)
             }
         }
-        for backend in have.unorderedBackends where !want.contains(backend.key) {
+        for backend in matched == have.count ? [] : have.unorderedBackends where !want.contains(backend.key) {
             if let placeholders = placeholderPorts[PortSpec(backend)]
                 ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
             {

@@ -22,9 +22,11 @@ public enum Concurrently {
     /// Frees `value` on another thread: a run done with a cluster's worth of records need not spend
     /// its last milliseconds freeing them before it can exit (and a process that exits first never
     /// frees them at all). Only the caller's reference must be the last but this one.
+    /// On a thread at the lowest scheduling priority (`LowPriorityThread`): freeing competed for
+    /// the cores with the report being written.
     public static func release<T: Sendable>(_ value: consuming T) {
         let held = value
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+        LowPriorityThread.start { withExtendedLifetime(held) {} }
     }
 
     /// The slots, handed to every part; each part writes only its own index.
