@@ -61,14 +61,18 @@ struct BackendComparison {
                     backend.address)
             }
         }
-        for backend in matched == have.count ? [] : have.unorderedBackends where !want.contains(backend.key) {
-            if let placeholders = placeholderPorts[PortSpec(backend)]
-                ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
-            {
-                for placeholder in placeholders { placeholderValues[placeholder, default: []].insert(backend.address) }
-                continue
+        if matched < have.count {
+            for backend in have.unorderedBackends where !want.contains(backend.key) {
+                if let placeholders = placeholderPorts[PortSpec(backend)]
+                    ?? placeholderPorts[PortSpec(ignoringAppProtocol: backend)]
+                {
+                    for placeholder in placeholders {
+                        placeholderValues[placeholder, default: []].insert(backend.address)
+                    }
+                    continue
+                }
+                stale[PortSpec(backend), default: []].insert(backend.address)
             }
-            stale[PortSpec(backend), default: []].insert(backend.address)
         }
 
         for (pair, addresses) in appProtocolChanges {

@@ -117,16 +117,11 @@ public enum CheckJob {
         // and discovery are made meanwhile.
         let live = configuration.liveSource.map(EarlyLiveRead.init)
         let head: RepositorySnapshot
-        do {
-            head = try open(configuration.repositoryPath, configuration.revision)
-        } catch {
-            live?.cancel()
-            throw error
-        }
         var headScan: ScanResult
         let driftConfiguration: DriftConfiguration
         var baseScan: ScanResult?
         do {
+            head = try open(configuration.repositoryPath, configuration.revision)
             headScan = try scan(head, configuration.scanOptions)
             // Only the head: a pull request may add the folder the base does not have yet.
             try requireSelection(head, headScan, configuration.scanOptions.filter)

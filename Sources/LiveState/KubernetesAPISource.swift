@@ -92,7 +92,7 @@ public struct KubernetesAPISource: LiveStateSource {
         scope: NamespaceScope, session: APISession, filter: LiveRecordFilter?,
         discovery: Task<Result<Bool, LiveError>, Never>?
     ) async throws(LiveError) -> LiveSnapshot {
-        let discovery = discovery ?? EarlyStart.discovery(session)
+        let discovery = discovery ?? Task { await EarlyStart.servesSlices(session) }
         do {
             var snapshot = try await read(scope: scope, session: session, filter: filter) {
                 () async throws(LiveError) -> Bool in try await discovery.value.get()
@@ -273,19 +273,18 @@ private final class EarlyStart: @unchecked Sendable {
         self.session = session
         discovery = Task { () -> Result<Bool, LiveError> in
             switch await session.value {
-            case .success(let session): return await Self.discovery(session).value
+            case .success(let session): return await Self.servesSlices(session)
             case .failure(let error): return .failure(error)
             }
         }
     }
 
-    static func discovery(_ session: APISession) -> Task<Result<Bool, LiveError>, Never> {
-        Task {
-            do throws(LiveError) {
-                return .success(try await session.servesEndpointSlices())
-            } catch {
-                return .failure(error)
-            }
+    /// Discovery's answer (are EndpointSlices served?), as a result for a task to hold.
+    static func servesSlices(_ session: APISession) async -> Result<Bool, LiveError> {
+        do throws(LiveError) {
+            return .success(try await session.servesEndpointSlices())
+        } catch {
+            return .failure(error)
         }
     }
 

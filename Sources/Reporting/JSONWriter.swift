@@ -121,19 +121,17 @@ public enum JSONWriter {
         count: Int, indent: Int, into out: inout [UInt8], _ element: @Sendable (Int) -> StructuredValue
     ) {
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, count / elementsPerPart)
+        @Sendable func writeElement(_ position: Int, _ out: inout [UInt8]) {
+            write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &out)
+        }
         guard parts > 1 else {
-            writeArray(count: count, indent: indent, into: &out) { position, out in
-                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &out)
-            }
+            writeArray(count: count, indent: indent, into: &out, element: writeElement)
             return
         }
         let pieces = Concurrently.map(parts) { part -> [UInt8] in
             var piece: [UInt8] = []
-            for position in (count * part / parts)..<(count * (part + 1) / parts) {
-                if position > 0 { piece.append(UInt8(ascii: ",")) }
-                newline(indent + 1, true, &piece)
-                write(element(position), indent: indent + 1, pretty: true, sortKeys: true, into: &piece)
-            }
+            writeItems(
+                (count * part / parts)..<(count * (part + 1) / parts), indent: indent, into: &piece, writeElement)
             return piece
         }
         out.append(UInt8(ascii: "["))
@@ -153,13 +151,20 @@ public enum JSONWriter {
             return
         }
         out.append(UInt8(ascii: "["))
-        for position in 0..<count {
+        writeItems(0..<count, indent: indent, into: &out, element)
+        newline(indent, true, &out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// The items at `positions` of an array, each after its comma (but the first) and its line.
+    private static func writeItems(
+        _ positions: Range<Int>, indent: Int, into out: inout [UInt8], _ element: (Int, inout [UInt8]) -> Void
+    ) {
+        for position in positions {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             newline(indent + 1, true, &out)
             element(position, &out)
         }
-        newline(indent, true, &out)
-        out.append(UInt8(ascii: "]"))
     }
 
     private static func append(_ text: StaticString, to out: inout [UInt8]) {
