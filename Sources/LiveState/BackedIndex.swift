@@ -34,24 +34,48 @@ struct BackedIndex {
     }
 
     mutating func insert(_ key: ServiceKey) {
-        var namespace = key.namespace
-        var name = key.name
-        namespace.withUTF8 { namespace in
-            name.withUTF8 { name in insert(namespace: namespace, name: name) }
-        }
+        update([(key, true)])
     }
 
     mutating func remove(_ key: ServiceKey) {
-        var namespace = key.namespace
-        var name = key.name
-        let found = namespace.withUTF8 { namespace in
-            name.withUTF8 { name in
-                find(
-                    namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name),
-                    hash: Self.hash(namespace, name, mask: mask))
+        update([(key, false)])
+    }
+
+    /// Inserts (`backed`) or removes each key, in order. As `contains(_:)` does for lookups, the
+    /// first slots of all the keys are loaded before any is changed: a page's Services go in
+    /// together, and one key after another waited on memory for each.
+    mutating func update(_ changes: [(key: ServiceKey, backed: Bool)]) {
+        let hashes = changes.map { Self.hash($0.key.namespace.utf8, $0.key.name.utf8, mask: mask) }
+        // Room first: the table is not rehashed under the slots loaded below.
+        let inserts = changes.reduce(0) { $0 + ($1.backed ? 1 : 0) }
+        if (entries.count + inserts) * 4 > slots.count * 3 {
+            rehash(slotCount: Self.slotCount(for: entries.count + inserts))
+        }
+        let last = slots.count - 1
+        let firstEmpty = hashes.map { slots[Self.start($0) & last] < 0 }
+        for (change, (hash, empty)) in zip(changes, zip(hashes, firstEmpty)) {
+            var namespace = change.key.namespace
+            var name = change.key.name
+            namespace.withUTF8 { namespace in
+                name.withUTF8 { name in
+                    let slot = Self.start(hash) & last
+                    // Still empty (no key of this batch took it): the key is not in the table.
+                    if empty, slots[slot] < 0 {
+                        if change.backed { append(namespace: namespace, name: name, hash: hash, at: slot) }
+                        return
+                    }
+                    let found = find(
+                        namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name), hash: hash)
+                    if let found {
+                        entries[found].present = change.backed
+                    } else if change.backed {
+                        var free = slot
+                        while slots[free] >= 0 { free = (free + 1) & last }
+                        append(namespace: namespace, name: name, hash: hash, at: free)
+                    }
+                }
             }
         }
-        if let found { entries[found].present = false }
     }
 
     /// Whether the Service `namespace`/`name` is in the index; `hash` is `hash(namespace, name, mask: mask)`.
@@ -64,6 +88,41 @@ struct BackedIndex {
             } ?? Array(namespace).withUnsafeBytes { namespace in find(namespace: namespace, name: name, hash: hash) }
         guard let found else { return false }
         return entries[found].present
+    }
+
+    /// A key looked up by `contains(_:)`: its bytes where they lie, and `hash(namespace, name, mask: mask)`.
+    struct Probe {
+        var namespace: UnsafeRawBufferPointer
+        var name: UnsafeRawBufferPointer
+        var hash: UInt64
+    }
+
+    /// Whether each key is in the index, as `contains(namespace:name:hash:)` says, for a page's keys
+    /// at once. A key's slot and entry lie anywhere in a table of a cluster's Services, so looking up
+    /// one key after another waited on memory for each in turn (most of deciding an item). Here the
+    /// first slot of every key is loaded, then the entries those slots name, each pass only loading,
+    /// so that the loads of different keys overlap; the comparisons then find them in the cache.
+    func contains(_ probes: [Probe]) -> [Bool] {
+        let last = slots.count - 1
+        let first = probes.map { slots[Self.start($0.hash) & last] }
+        let firstHash = first.map { $0 < 0 ? 0 : entries[Int($0)].hash }
+        return bytes.withUnsafeBytes { stored in
+            probes.indices.map { position in
+                let probe = probes[position]
+                // An empty first slot: not in the table (a key is placed at its first empty slot).
+                guard first[position] >= 0 else { return false }
+                let index = Int(first[position])
+                if firstHash[position] == probe.hash,
+                    matches(entries[index], stored, namespace: probe.namespace, name: probe.name)
+                {
+                    return entries[index].present
+                }
+                let slot = (Self.start(probe.hash) + 1) & last
+                guard let found = find(namespace: probe.namespace, name: probe.name, hash: probe.hash, from: slot)
+                else { return false }
+                return entries[found].present
+            }
+        }
     }
 
     /// FNV-1a of the storage key's bytes, `<namespace>/<name>`, keeping the bits of `mask`.
@@ -79,15 +138,10 @@ struct BackedIndex {
 
     // MARK: The table
 
-    private mutating func insert(namespace: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>) {
-        let hash = Self.hash(namespace, name, mask: mask)
-        if let found = find(
-            namespace: UnsafeRawBufferPointer(namespace), name: UnsafeRawBufferPointer(name), hash: hash)
-        {
-            entries[found].present = true
-            return
-        }
-        if (entries.count + 1) * 4 > slots.count * 3 { rehash(slotCount: slots.count * 2) }
+    /// A new entry for the key, in the empty `slot` (the table has room).
+    private mutating func append(
+        namespace: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, hash: UInt64, at slot: Int
+    ) {
         let start = bytes.count
         bytes.append(contentsOf: namespace)
         bytes.append(contentsOf: name)
@@ -95,27 +149,39 @@ struct BackedIndex {
             Entry(
                 hash: hash, start: start, namespaceCount: Int32(namespace.count), nameCount: Int32(name.count),
                 present: true))
-        place(entries.count - 1)
+        slots[slot] = Int32(entries.count - 1)
     }
 
     /// The entry of the key, present or removed.
     private func find(namespace: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        find(namespace: namespace, name: name, hash: hash, from: Self.start(hash) & (slots.count - 1))
+    }
+
+    /// As `find(namespace:name:hash:)`, probing from `slot` on.
+    private func find(
+        namespace: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, hash: UInt64, from slot: Int
+    ) -> Int? {
         let last = slots.count - 1
-        var slot = Self.start(hash) & last
+        var slot = slot
         return bytes.withUnsafeBytes { stored -> Int? in
             while true {
                 let index = Int(slots[slot])
                 if index < 0 { return nil }
                 let entry = entries[index]
-                if entry.hash == hash, Int(entry.namespaceCount) == namespace.count, Int(entry.nameCount) == name.count,
-                    Self.equal(stored, at: entry.start, namespace),
-                    Self.equal(stored, at: entry.start + namespace.count, name)
-                {
-                    return index
-                }
+                if entry.hash == hash, matches(entry, stored, namespace: namespace, name: name) { return index }
                 slot = (slot + 1) & last
             }
         }
+    }
+
+    /// Whether `entry`'s key is `namespace`/`name` (its hash already compared).
+    private func matches(
+        _ entry: Entry, _ stored: UnsafeRawBufferPointer, namespace: UnsafeRawBufferPointer,
+        name: UnsafeRawBufferPointer
+    ) -> Bool {
+        Int(entry.namespaceCount) == namespace.count && Int(entry.nameCount) == name.count
+            && Self.equal(stored, at: entry.start, namespace)
+            && Self.equal(stored, at: entry.start + namespace.count, name)
     }
 
     private mutating func place(_ index: Int) {

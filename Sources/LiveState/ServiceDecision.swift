@@ -89,6 +89,9 @@ final class ServiceDecision: @unchecked Sendable {
     ) -> [ObjectRecord]? {
         var kept: [ObjectRecord]?
         var next = 0
+        // The index is changed for the whole page at once (`BackedIndex.update`).
+        var changes: [(key: ServiceKey, backed: Bool)] = []
+        changes.reserveCapacity(records.count + digestOnly.count)
         let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
             // Called with the lock held: the Services read for the digest only that come before
             // the record at `position`.
@@ -99,7 +102,7 @@ final class ServiceDecision: @unchecked Sendable {
                     follow(service.key)
                     let change = partial.add(
                         service.key, controllerBacked: true, clusterIPs: service.clusterIPs, desired: desired.contains)
-                    if change.changed { index(service.key, backed: change.backed) }
+                    if change.changed { changes.append((service.key, change.backed)) }
                     // Left out as a backed Service not in git without the annotation is: if the
                     // list turns out of order, it is read again.
                     droppedEarly = true
@@ -113,7 +116,7 @@ final class ServiceDecision: @unchecked Sendable {
                 }
                 follow(key)
                 let change = partial.add(record, desired: desired.contains)
-                if change.changed { index(key, backed: change.backed) }
+                if change.changed { changes.append((key, change.backed)) }
                 if dropping, ordered, change.backed,
                     record.object.metadata.annotations[WellKnown.ignoreAnnotation] == nil
                 {
@@ -124,6 +127,7 @@ final class ServiceDecision: @unchecked Sendable {
                 kept?.append(record)
             }
             takeDigestOnly(before: records.count)
+            backedIndex.update(changes)
             return takeReady()
         }
         for continuation in ready { continuation.resume() }
@@ -149,7 +153,7 @@ final class ServiceDecision: @unchecked Sendable {
             if ordered { return partial }
             let whole = ServiceDigest(services: services, desired: desired.contains)
             backedIndex = BackedIndex(mask: backedIndex.mask)
-            for key in whole.backed { index(key, backed: true) }
+            backedIndex.update(whole.backed.map { ($0, true) })
             return whole
         }
     }
@@ -221,34 +225,30 @@ final class ServiceDecision: @unchecked Sendable {
                 lastStorageKey = key
                 passed = key
             }
-            let answers = zip(items, hashes).map { item, hash in
-                guard let service = item.service, let hash, !item.ignored else { return false }
-                return item.namespace.isEmpty
-                    ? leavesOut(namespace: Self.defaultNamespace, service, passed: passed, hash: hash)
-                    : leavesOut(namespace: item.namespace, service, passed: passed, hash: hash)
+            return Self.defaultNamespace.withUnsafeBytes { defaultNamespace in
+                // The items the index is asked about, looked up together (`BackedIndex.contains(_:)`).
+                var probes: [BackedIndex.Probe] = []
+                var asked: [Int] = []
+                probes.reserveCapacity(items.count)
+                asked.reserveCapacity(items.count)
+                for (position, (item, hash)) in zip(items, hashes).enumerated() {
+                    guard let service = item.service, let hash, !item.ignored else { continue }
+                    let namespace = item.namespace.isEmpty ? defaultNamespace : item.namespace
+                    // An item the Services list has not passed yet is kept for now.
+                    if let passed, Self.precedes(passed, namespace, service) { continue }
+                    probes.append(BackedIndex.Probe(namespace: namespace, name: service, hash: hash))
+                    asked.append(position)
+                }
+                var answers = [Bool](repeating: false, count: items.count)
+                for (position, backed) in zip(asked, backedIndex.contains(probes)) { answers[position] = backed }
+                // Before the whole digest, a drop is early: it may have to be undone (`mayHaveErred`).
+                if passed != nil && answers.contains(true) { droppedEarly = true }
+                return answers
             }
-            // Before the whole digest, a drop is early: it may have to be undone (`mayHaveErred`).
-            if passed != nil && answers.contains(true) { droppedEarly = true }
-            return answers
         }
     }
 
     private static let defaultNamespace = Array("default".utf8)
-
-    /// Called with the lock held; `hash` is `BackedIndex.hash(namespace, name, mask: hashMask)`.
-    /// `passed`: the storage key of the last Service read, before the whole digest (an item the
-    /// Services list has not passed yet is kept for now); nil once the digest is whole.
-    private func leavesOut<Namespace: Collection<UInt8>>(
-        namespace: Namespace, _ name: UnsafeRawBufferPointer, passed: [UInt8]?, hash: UInt64
-    ) -> Bool {
-        if let passed, Self.precedes(passed, namespace, name) { return false }
-        return backedIndex.contains(namespace: namespace, name: name, hash: hash)
-    }
-
-    /// Called with the lock held.
-    private func index(_ key: ServiceKey, backed: Bool) {
-        if backed { backedIndex.insert(key) } else { backedIndex.remove(key) }
-    }
 
     /// The whole digest, once `finish` was given the Services.
     var whole: ServiceDigest? {
@@ -292,8 +292,8 @@ final class ServiceDecision: @unchecked Sendable {
 
     /// Whether `storageKey` comes before `<namespace>/<name>` byte by byte (`listOrder`), the
     /// three parts of the latter compared as memory where they lie.
-    static func precedes<Namespace: Collection<UInt8>>(
-        _ storageKey: [UInt8], _ namespace: Namespace, _ name: UnsafeRawBufferPointer
+    static func precedes(
+        _ storageKey: [UInt8], _ namespace: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer
     ) -> Bool {
         let slash = UInt8(ascii: "/")
         return storageKey.withUnsafeBytes { key in
@@ -310,10 +310,7 @@ final class ServiceDecision: @unchecked Sendable {
                 offset += count
                 return nil
             }
-            let answer =
-                namespace.withContiguousStorageIfAvailable { compare(UnsafeRawBufferPointer($0)) }
-                ?? Array(namespace).withUnsafeBytes { compare($0) }
-            if let answer { return answer }
+            if let answer = compare(namespace) { return answer }
             if let answer = withUnsafeBytes(of: slash, { compare($0) }) { return answer }
             if let answer = compare(name) { return answer }
             // The item's key is all read and equal so far: the key is the same or longer, not first.

@@ -1,5 +1,9 @@
 /// One of the three objects this tool reads, desired or live.
-public enum KubeObject: Sendable, Hashable, Codable {
+///
+/// `indirect`: the object is held in a box, so copying a record (into an inventory, a comparison,
+/// an index: a check copies each live record several times) retains the box once instead of
+/// every string, map and array of the object; a copy changed is boxed anew.
+public indirect enum KubeObject: Sendable, Hashable, Codable {
     case service(Service)
     case endpoints(Endpoints)
     case endpointSlice(EndpointSlice)

@@ -48,9 +48,10 @@ import Testing
                 let bytes = Array("\(a.namespace)/\(a.name)".utf8).lexicographicallyPrecedes(
                     Array("\(b.namespace)/\(b.name)".utf8))
                 #expect(ServiceDecision.listOrder(a, b) == bytes, "\(a) < \(b)")
-                let name = Array(b.name.utf8)
-                let onBytes = name.withUnsafeBytes {
-                    ServiceDecision.precedes(Array("\(a.namespace)/\(a.name)".utf8), Array(b.namespace.utf8), $0)
+                let onBytes = Array(b.namespace.utf8).withUnsafeBytes { namespace in
+                    Array(b.name.utf8).withUnsafeBytes { name in
+                        ServiceDecision.precedes(Array("\(a.namespace)/\(a.name)".utf8), namespace, name)
+                    }
                 }
                 #expect(onBytes == bytes, "\(a) < \(b) on bytes")
             }
@@ -256,31 +257,58 @@ import Testing
         }
     }
 
-    /// Random inserts and removals with the hash cut to two bits (every key collides): the index
-    /// holds what a set of the same keys holds, looked up by bytes.
+    /// Random inserts and removals, one at a time and in batches, with the hash cut to two bits
+    /// (every key collides): the index holds what a set of the same keys holds, looked up by bytes
+    /// one key at a time and a batch at a time.
     @Test(arguments: [1, 2, 3] as [UInt64])
     func theBackedIndexIsASetOfKeys(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let keys = (0..<40).map { ServiceKey(namespace: "team-\($0 % 3)", name: "svc-\($0)") }
         var index = BackedIndex(mask: 0b11)
         var model: Set<ServiceKey> = []
-        for _ in 0..<400 {
-            let key = keys[Int(random.next() % UInt64(keys.count))]
-            if random.next() % 3 == 0 {
-                index.remove(key)
-                model.remove(key)
-            } else {
-                index.insert(key)
-                model.insert(key)
+        for round in 0..<400 {
+            // A batch may name a key twice: the changes apply in order.
+            let count = round % 2 == 0 ? 1 : Int(random.next() % 12)
+            var changes: [(key: ServiceKey, backed: Bool)] = []
+            for _ in 0..<count {
+                changes.append((keys[Int(random.next() % UInt64(keys.count))], random.next() % 3 != 0))
             }
-            for probe in keys {
-                let found = Array(probe.name.utf8).withUnsafeBytes { name in
+            if count == 1, let change = changes.first {
+                if change.backed { index.insert(change.key) } else { index.remove(change.key) }
+            } else {
+                index.update(changes)
+            }
+            for change in changes {
+                if change.backed { model.insert(change.key) } else { model.remove(change.key) }
+            }
+            let bytes = keys.map { (Array($0.namespace.utf8), Array($0.name.utf8)) }
+            var batch: [Bool] = []
+            for (probe, (namespace, name)) in zip(keys, bytes) {
+                let found = name.withUnsafeBytes { name in
                     index.contains(
-                        namespace: Array(probe.namespace.utf8), name: name,
+                        namespace: namespace, name: name,
                         hash: BackedIndex.hash(probe.namespace.utf8, probe.name.utf8, mask: 0b11))
                 }
                 #expect(found == model.contains(probe), "\(probe)")
             }
+            // All keys at once, from buffers that live across the call.
+            let joined = bytes.flatMap { $0.0 + $0.1 }
+            joined.withUnsafeBytes { all in
+                var offset = 0
+                var probes: [BackedIndex.Probe] = []
+                for (namespace, name) in bytes {
+                    let namespaceBytes = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + namespace.count)])
+                    offset += namespace.count
+                    let nameBytes = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + name.count)])
+                    offset += name.count
+                    probes.append(
+                        BackedIndex.Probe(
+                            namespace: namespaceBytes, name: nameBytes,
+                            hash: BackedIndex.hash(namespace, name, mask: 0b11)))
+                }
+                batch = index.contains(probes)
+            }
+            #expect(batch == keys.map(model.contains))
         }
     }
 
