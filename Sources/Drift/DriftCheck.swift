@@ -41,12 +41,17 @@ public enum DriftCheck {
         public var notes: [String]
         /// A filtered read's digest of the Services it left out (`LiveSnapshot.serviceDigest`).
         public var serviceDigest: ServiceDigest?
+        /// The inventory of the records a check compares, when the read built it
+        /// (`LiveSnapshot.liveInventory`); nil builds it from `records`.
+        public var liveInventory: ServiceInventory?
 
         public init(
             records: [ObjectRecord], source: String, observedAt: String, namespaces: Set<String>? = nil,
-            failedNamespaces: [String: String] = [:], notes: [String] = [], serviceDigest: ServiceDigest? = nil
+            failedNamespaces: [String: String] = [:], notes: [String] = [], serviceDigest: ServiceDigest? = nil,
+            liveInventory: ServiceInventory? = nil
         ) {
             self.serviceDigest = serviceDigest
+            self.liveInventory = liveInventory
             self.records = records
             self.source = source
             self.observedAt = observedAt
@@ -251,9 +256,11 @@ private struct Prepared: Sendable {
         _ desired: DriftCheck.Desired, live: DriftCheck.Observed?, inventory: ServiceInventory?,
         lintedAddresses: Set<String>?
     ) -> Prepared {
-        // The live inventory is most of the work: it is built in one piece per core, beside git's
-        // side and the annotation index (one flat set of jobs: nested ones would run one by one).
-        let liveParts = live == nil ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // The live inventory is most of the work, unless the read built it: it is built in one piece
+        // per core, beside git's side and the annotation index (one flat set of jobs: nested ones
+        // would run one by one).
+        let liveParts =
+            live == nil || live?.liveInventory != nil ? 0 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let backed = live.map { live in
             live.serviceDigest?.backed
                 ?? ServiceInventory.controllerBackedServices(
@@ -297,8 +304,9 @@ private struct Prepared: Sendable {
             }
         }
         if let live {
-            prepared.liveInventory = ServiceInventory(
-                joining: liveInventory, unlinked: live.records.filter { $0.serviceKey == nil })
+            prepared.liveInventory =
+                live.liveInventory
+                ?? ServiceInventory(joining: liveInventory, unlinked: live.records.filter { $0.serviceKey == nil })
         }
         return prepared
     }

@@ -177,7 +177,7 @@ public enum CheckJob {
                 observed = DriftCheck.Observed(
                     records: snapshot.records, source: snapshot.source, observedAt: snapshot.observedAt,
                     namespaces: namespaces, failedNamespaces: snapshot.failedNamespaces, notes: snapshot.notes,
-                    serviceDigest: snapshot.serviceDigest)
+                    serviceDigest: snapshot.serviceDigest, liveInventory: snapshot.liveInventory)
                 reportFailedNamespaces(snapshot.failedNamespaces)
             } catch {
                 let failure = RunError(

@@ -63,6 +63,10 @@ final class APISession: Sendable {
         var forbidden: [(index: Int, error: LiveError)]
         /// With a filter (`LiveRecordFilter`): the Services the lists leave out.
         var serviceDigest: ServiceDigest?
+        /// With a filter: the inventory of the records the lists kept, less the Services of
+        /// `serviceDigest.backed` (`LiveSnapshot.liveInventory`); nil when it could not be built
+        /// as they were read.
+        var liveInventory: ServiceInventory?
     }
 
     /// Runs the lists, at most `concurrency` at once; results in the order of `jobs`. A 403 on one
@@ -74,11 +78,12 @@ final class APISession: Sendable {
     /// decision the Services of these lists are given to, page by page. `tally`: the progress of the
     /// whole read, when several runs make it up.
     /// `desired`: the Services git defines, for a check's Services lists: the others are read thin
-    /// when the check will drop them (`ProtobufObjectReader.readsThin`).
+    /// when the check will drop them (`ProtobufObjectReader.readsThin`). `inventory`: given each
+    /// page's kept records as the page is taken.
     func run(
         _ jobs: [(resource: APIResource, namespace: String?)], concurrency: Int, only: Set<String>? = nil,
         keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil,
-        tally: ProgressTally? = nil, gate: Gate? = nil
+        inventory: LiveInventoryBuilder? = nil, tally: ProgressTally? = nil, gate: Gate? = nil
     ) async throws(LiveError) -> JobResults {
         let keepDocuments = options.savePath != nil
         let tally = tally ?? ProgressTally(total: jobs.count)
@@ -91,7 +96,7 @@ final class APISession: Sendable {
                     .success(
                         try await self.list(
                             job.resource, namespace: job.namespace, keepDocuments: keepDocuments, only: only,
-                            keep: keep, feeds: feeds, desired: desired))
+                            keep: keep, feeds: feeds, desired: desired, inventory: inventory))
                 )
             } catch {
                 return (index, .failure(error))
@@ -186,7 +191,8 @@ final class APISession: Sendable {
     /// all namespaces for a scope of many).
     func list(
         _ resource: APIResource, namespace: String?, keepDocuments: Bool, only: Set<String>? = nil,
-        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil
+        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, desired: Set<ServiceKey>? = nil,
+        inventory: LiveInventoryBuilder? = nil
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         let readsThin = resource == .services ? desired.map(Self.readsThin(unless:)) : nil
@@ -271,8 +277,11 @@ final class APISession: Sendable {
                         leavesOut: leavesOut)
                 }
                 if pages == 0 { feeds?.expect(page.itemCount + (page.remainingItemCount ?? 0)) }
-                let next = Self.take(page, into: &result, only: only, keep: keep, feeds: feeds)
-                guard let next else { return result }
+                let next = Self.take(page, into: &result, only: only, keep: keep, feeds: feeds, inventory: inventory)
+                guard let next else {
+                    inventory?.listed(resource)
+                    return result
+                }
                 pages += 1
                 guard seenTokens.insert(next).inserted else {
                     throw LiveError(
@@ -303,6 +312,7 @@ final class APISession: Sendable {
                 }
                 restarted = true
                 feeds?.restarted()
+                inventory?.invalidate()
                 continueToken = nil
                 seenTokens = []
                 pages = 0
@@ -327,10 +337,10 @@ final class APISession: Sendable {
     /// Moves a page's records (and, for `--save-live`, its trees) into `result`, keeping only the
     /// namespaces in `only`; gives the page's continue token. The page is consumed: nothing of it
     /// stays alive beside the result. A page of Services `feeds` the decision, which keeps of it only
-    /// the Services its digest does not stand for.
+    /// the Services its digest does not stand for. The records kept go to `inventory` too.
     static func take(
         _ page: consuming ListPage, into result: inout ListResult, only: Set<String>?,
-        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil
+        keep: ServiceDecision? = nil, feeds: ServiceDecision? = nil, inventory: LiveInventoryBuilder? = nil
     ) -> String? {
         var page = page
         // Never with `--save-live` (the file holds every object): only the records are filtered.
@@ -356,6 +366,7 @@ final class APISession: Sendable {
             }
         }
         feeds?.absorb(&page.records, digestOnly: page.digestOnly)
+        inventory?.add(page.records)
         if result.records.isEmpty {
             swap(&result.records, &page.records)
         } else {

@@ -178,11 +178,14 @@ public struct KubernetesAPISource: LiveStateSource {
         let otherJobs = rest.map { jobs[$0] }
         // One list over the cluster (or a namespace) is in storage order; several are not, taken together.
         let decision = ServiceDecision(desired: filter.desired, streams: streams && serviceJobs.count == 1)
+        // The check's live inventory, built as the pages come (a read that fails stops it).
+        let inventory = LiveInventoryBuilder(endpointsLists: jobs.count { $0.resource == .endpoints })
+        defer { inventory.close() }
         let servicesRead = Task { () -> Result<APISession.JobResults, LiveError> in
             do throws(LiveError) {
                 let services = try await session.run(
                     serviceJobs, concurrency: concurrency, only: only, feeds: decision, desired: filter.desired,
-                    tally: tally, gate: gate)
+                    inventory: inventory, tally: tally, gate: gate)
                 decision.finish(services.lists.lazy.flatMap(\.records))
                 return .success(services)
             } catch {
@@ -194,7 +197,8 @@ public struct KubernetesAPISource: LiveStateSource {
         var others: APISession.JobResults
         do {
             others = try await session.run(
-                otherJobs, concurrency: concurrency, only: only, keep: decision, tally: tally, gate: gate)
+                otherJobs, concurrency: concurrency, only: only, keep: decision, inventory: inventory, tally: tally,
+                gate: gate)
             var services = try await servicesRead.value.get()
             if decision.mayHaveErred {
                 // The Services list was out of order after items (Services too) had been left out on it:
@@ -206,6 +210,11 @@ public struct KubernetesAPISource: LiveStateSource {
                 forbidden: services.forbidden.map { (first[$0.index], $0.error) }
                     + others.forbidden.map { (rest[$0.index], $0.error) })
             results.serviceDigest = decision.whole
+            if let digest = results.serviceDigest, var built = inventory.finish() {
+                // What was kept before its Service was read, decided now (as the records are below).
+                built.removeEntries { digest.backed.contains($0) }
+                results.liveInventory = built
+            }
             for (position, index) in first.enumerated() {
                 // A new array of the few kept (the task still holds the whole one: removing in place would
                 // copy it all first).
@@ -245,12 +254,17 @@ public struct KubernetesAPISource: LiveStateSource {
             notes += result.problems.map { "not read: \($0)" }
         }
         if let savePath = options.savePath { try SnapshotWriter.write(items, to: savePath) }
+        var inventory = results.liveInventory
+        if !failed.isEmpty { inventory?.removeEntries { failed[$0.namespace] != nil } }
+        // In the order of the records (the builder took them in as the lists came).
+        inventory?.unlinked = records.filter { $0.serviceKey == nil }
         return LiveSnapshot(
             records: records, observedAt: RFC3339.format(Date()), source: connection.description, scope: scope,
             notes: notes, failedNamespaces: failed,
             // A namespace that failed is not in the records: nor are its Services in the digest.
-            serviceDigest: failed.isEmpty ? results.serviceDigest : results.serviceDigest?.keeping { failed[$0] == nil }
-        )
+            serviceDigest: failed.isEmpty
+                ? results.serviceDigest : results.serviceDigest?.keeping { failed[$0] == nil },
+            liveInventory: inventory)
     }
 }
 

@@ -42,12 +42,18 @@ public struct LiveSnapshot: Sendable {
     /// Set by a read that kept only what a check compares (`read(scope:keeping:)`): `records` then
     /// lacks the Services this digest stands for, and a check must be given it.
     public var serviceDigest: ServiceDigest?
+    /// Set by a read that kept only what a check compares, when it could build it as it read: the
+    /// inventory of the records a check compares, `ServiceInventory(records:)` of
+    /// `ServiceInventory.comparableLiveRecords(records, backed: serviceDigest.backed)`.
+    public var liveInventory: ServiceInventory?
 
     public init(
         records: [ObjectRecord], observedAt: String, source: String, scope: NamespaceScope = .all, notes: [String] = [],
-        failedNamespaces: [String: String] = [:], serviceDigest: ServiceDigest? = nil
+        failedNamespaces: [String: String] = [:], serviceDigest: ServiceDigest? = nil,
+        liveInventory: ServiceInventory? = nil
     ) {
         self.serviceDigest = serviceDigest
+        self.liveInventory = liveInventory
         self.records = records
         self.observedAt = observedAt
         self.source = source
@@ -64,6 +70,8 @@ public struct LiveSnapshot: Sendable {
         copy.scope = scope
         if case .only(let namespaces) = scope {
             copy.serviceDigest = serviceDigest?.keeping { namespaces.contains($0) }
+            copy.liveInventory?.removeEntries { !namespaces.contains($0.namespace) }
+            copy.liveInventory?.unlinked = copy.records.filter { $0.serviceKey == nil }
         }
         return copy
     }

@@ -47,7 +47,7 @@ public struct ServiceInventory: Sendable {
 
     private var byKey: [ServiceKey: Entry] = [:]
     /// Slices without a `kubernetes.io/service-name` label: they back nothing.
-    public private(set) var unlinked: [ObjectRecord] = []
+    public var unlinked: [ObjectRecord] = []
 
     public init() {}
 
@@ -114,6 +114,11 @@ public struct ServiceInventory: Sendable {
     }
 
     public subscript(key: ServiceKey) -> Entry? { byKey[key] }
+
+    /// Removes the entries of the Services `isRemoved` names.
+    public mutating func removeEntries(where isRemoved: (ServiceKey) -> Bool) {
+        byKey = byKey.filter { !isRemoved($0.key) }
+    }
 
     /// Changes the backend set of a service; a service without an entry gets one.
     public mutating func updateBackends(of key: ServiceKey, _ change: (inout BackendSet) -> Void) {

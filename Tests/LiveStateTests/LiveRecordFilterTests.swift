@@ -38,6 +38,30 @@ import Testing
         ServiceInventory(records: snapshot.records.filter { $0.serviceKey.map(desired.contains) ?? false })
     }
 
+    /// The inventory a filtered read built as it read is the one a check would build from its
+    /// records (`LiveSnapshot.liveInventory`): the same entries, records in the same order, the same
+    /// backends from the same places.
+    static func expectBuiltInventory(
+        _ snapshot: LiveSnapshot, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
+        throws
+    {
+        let digest = try #require(snapshot.serviceDigest, sourceLocation: sourceLocation)
+        let built = try #require(snapshot.liveInventory, sourceLocation: sourceLocation)
+        let expected = ServiceInventory(
+            records: ServiceInventory.comparableLiveRecords(snapshot.records, backed: digest.backed))
+        #expect(built.entries.map(\.key) == expected.entries.map(\.key), sourceLocation: sourceLocation)
+        for (entry, other) in zip(built.entries, expected.entries) {
+            #expect(entry.records == other.records, "\(entry.key)", sourceLocation: sourceLocation)
+            #expect(entry.backends == other.backends, "\(entry.key)", sourceLocation: sourceLocation)
+            for key in entry.backends.keys {
+                #expect(
+                    entry.backends.origins(of: key) == other.backends.origins(of: key), sourceLocation: sourceLocation)
+            }
+        }
+        #expect(built.unlinked == expected.unlinked, sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: [0, 1])
     func theFilteredReadLeavesOutOnlyWhatTheComparisonDrops(clusterWideFrom: Int) async throws {
         let (whole, _) = try await Self.read(clusterWideFrom: clusterWideFrom, filter: nil)
@@ -62,6 +86,9 @@ import Testing
         #expect(filtered.records == whole.records.filter { !digest.leavesOut($0) })
         #expect(filtered.records.count < whole.records.count)
         #expect(filtered.notes == whole.notes)
+        try Self.expectBuiltInventory(filtered)
+        #expect(filtered.liveInventory?.count ?? 0 > 0)
+        #expect(whole.liveInventory == nil)
         // What the comparison takes is the same.
         let inventory = Self.desiredInventory(whole)
         #expect(
@@ -93,6 +120,7 @@ import Testing
         }
         #expect(requests.contains { $0.path == "/api/v1/namespaces/shop/services" })
         #expect(fallback.records == whole.records)
+        try Self.expectBuiltInventory(fallback)
     }
 
     @Test func withSaveLiveNothingIsLeftOut() async throws {

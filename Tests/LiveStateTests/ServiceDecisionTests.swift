@@ -354,6 +354,9 @@ import Testing
         #expect(kept == ["s0", "s2", "s4"])
         #expect(
             snapshot.serviceDigest?.backed == Set(["s1", "s3", "s5"].map { ServiceKey(namespace: "shop", name: $0) }))
+        try LiveRecordFilterTests.expectBuiltInventory(snapshot)
+        #expect(
+            snapshot.liveInventory?.keys == Set(["s0", "s2", "s4"].map { ServiceKey(namespace: "shop", name: $0) }))
     }
 
     /// The Services come out of order after an Endpoints item was left out on them: `shop/b` is
@@ -379,5 +382,29 @@ import Testing
         // Read twice: three pages each time.
         #expect(server.requests.count { $0.path == "/api/v1/endpoints" } == 6)
         #expect(server.requests.count { $0.path == "/api/v1/services" } == 6)
+        // The inventory is the second read's.
+        try LiveRecordFilterTests.expectBuiltInventory(snapshot)
+    }
+
+    /// A list that starts over (410) under a filter: what its first pass gave is not in the records,
+    /// so no inventory is handed over as read; a check builds it from the records.
+    @Test func aRestartedListHandsOverNoInventory() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        let page2Token = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NTk5MjgsInN0YXJ0IjoicGF5bWVudHMvbGVkZ2VyLXY2XHUwMDAwIn0"
+        server.on(
+            "/apis/discovery.k8s.io/v1/endpointslices", query: "continue=\(page2Token)",
+            respond: [.recorded("error-410-expired-continue"), .cluster])
+        let folder = try TempFolder()
+        let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
+        let filter = LiveRecordFilter(desired: LiveRecordFilterTests.desired)
+        let restarted = try await source.read(scope: .all, keeping: filter)
+        #expect(server.requests.count { $0.path == "/apis/discovery.k8s.io/v1/endpointslices" } == 6)
+        #expect(restarted.liveInventory == nil)
+
+        let plain = try await Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
+            .read(scope: .all, keeping: filter)
+        #expect(restarted.records == plain.records)
+        try LiveRecordFilterTests.expectBuiltInventory(plain)
     }
 }
