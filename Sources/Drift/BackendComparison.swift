@@ -7,20 +7,29 @@ struct BackendComparison {
     let desired: ServiceInventory.Entry
     let want: BackendSet
     let have: BackendSet
-    private let desiredRecords: [ObjectRef: ObjectRecord]
-    private let mirrored: Set<ObjectRef>
+    /// The live slices, looked at only for a finding (most Services have none).
+    private let liveSlices: [ObjectRecord]
 
     init(key: ServiceKey, desired: ServiceInventory.Entry, live: ServiceInventory.Entry?) {
         self.key = key
         self.desired = desired
         want = desired.backends
         have = live?.backends ?? BackendSet()
-        desiredRecords = Dictionary(desired.records.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
-        mirrored = Set(
-            (live?.slices ?? []).compactMap { record in
-                guard case .endpointSlice(let slice) = record.object, slice.isMirrored else { return nil }
-                return record.ref
-            })
+        liveSlices = live?.slices ?? []
+    }
+
+    /// The first of the Service's records in git that is `ref` (there are a few: a walk).
+    private func desiredRecord(_ ref: ObjectRef) -> ObjectRecord? {
+        if let service = desired.service, service.ref == ref { return service }
+        return desired.endpoints.first { $0.ref == ref } ?? desired.slices.first { $0.ref == ref }
+    }
+
+    /// Whether `ref` is a live slice the mirroring controller made.
+    private func isMirrored(_ ref: ObjectRef) -> Bool {
+        liveSlices.contains { record in
+            guard record.ref == ref, case .endpointSlice(let slice) = record.object else { return false }
+            return slice.isMirrored
+        }
     }
 
     /// Two ports that the same addresses are served on: git's and the cluster's.
@@ -147,7 +156,7 @@ struct BackendComparison {
     private func staleBackend(_ backend: Backend) -> Finding {
         let origins = have.origins(of: backend.key)
         // The hand-written object, not the mirror the control plane made of it.
-        let object = (origins.first { !mirrored.contains($0.object) } ?? origins.first)?.object
+        let object = (origins.first { !isMirrored($0.object) } ?? origins.first)?.object
         return Finding(
             type: .staleBackend, service: key, object: object, address: backend.address, port: backend.port,
             protocol: backend.protocol, portName: backend.portName, live: BackendSide(backend),
@@ -170,7 +179,7 @@ struct BackendComparison {
         let first = sorted.first ?? ""
         let (object, addressSource) = desiredLocation(of: pair.desired.key(address: first))
         var source = addressSource
-        if let object, let record = desiredRecords[object], let line = Self.portLine(record, pair.desired, first) {
+        if let object, let record = desiredRecord(object), let line = Self.portLine(record, pair.desired, first) {
             source?.line = line
             source?.column = 1
         }
@@ -188,7 +197,7 @@ struct BackendComparison {
     /// The object that writes a backend in git and the line of its address there.
     private func desiredLocation(of key: BackendKey) -> (ObjectRef?, SourceLocation?) {
         guard let origin = want.origins(of: key).first else { return (nil, backingSource) }
-        var source = desiredRecords[origin.object]?.source
+        var source = desiredRecord(origin.object)?.source
         if let line = origin.line {
             source?.line = line
             source?.column = 1

@@ -196,6 +196,9 @@ final class APISession: Sendable {
     ) async throws(LiveError) -> ListResult {
         let path = resource.listPath(namespace: namespace)
         let readsThin = resource == .services ? desired.map(Self.readsThin(unless:)) : nil
+        let thinsOnBytes =
+            resource == .services && feeds?.takesDigestOnly == true
+            ? desired.map { Self.thinsOnBytes(only: only, unless: $0) } : nil
         var result = ListResult()
         var continueToken: String?
         var restarted = false
@@ -269,7 +272,7 @@ final class APISession: Sendable {
                     page = response.body.withUnsafeReadableBytes {
                         protobuf.page(
                             in: $0, leavesOut: leavesOut, readsThin: readsThin,
-                            digestsThin: feeds?.takesDigestOnly ?? false, decides: decides)
+                            digestsThin: feeds?.takesDigestOnly ?? false, thinsOnBytes: thinsOnBytes, decides: decides)
                     }
                 } else {
                     page = try parse(
@@ -436,6 +439,28 @@ final class APISession: Sendable {
         { meta in
             meta.annotations[WellKnown.ignoreAnnotation] == nil
                 && !desired.contains(ServiceKey(namespace: meta.namespace ?? "default", name: meta.name))
+        }
+    }
+
+    /// `leavesOut(only:keep:)` and `readsThin(unless:)` of a Services list, on a Service's identity
+    /// as bytes (`ProtobufObjectReader.thinsOnBytes`): git's Services are looked up by their bytes.
+    static func thinsOnBytes(
+        only: Set<String>?, unless desired: Set<ServiceKey>
+    ) -> @Sendable (ProtobufObjectReader.ItemIdentity) -> ProtobufObjectReader.ThinDecision {
+        let only = only.map(NamespaceBytes.init)
+        var index = BackedIndex()
+        index.update(desired.map { ($0, true) })
+        let defaultNamespace = Array("default".utf8)
+        return { [index] item in
+            // As `leavesOut`, the namespace as written (none is not `default` there).
+            if let only, !only.contains(item.namespace) { return .leftOut }
+            guard !item.ignored, let name = item.service else { return .whole }
+            let isDesired = defaultNamespace.withUnsafeBytes { defaultBytes in
+                let namespace = item.namespace.isEmpty ? defaultBytes : item.namespace
+                return index.contains(
+                    namespace: namespace, name: name, hash: BackedIndex.hash(namespace, name, mask: .max))
+            }
+            return isDesired ? .whole : .thin
         }
     }
 

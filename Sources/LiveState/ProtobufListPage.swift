@@ -61,6 +61,7 @@ struct ProtobufListPage {
     func page(
         in bytes: UnsafeRawBufferPointer, leavesOut: (@Sendable (KubeObject) -> Bool)? = nil,
         readsThin: (@Sendable (ObjectMeta) -> Bool)? = nil, digestsThin: Bool = false,
+        thinsOnBytes: (@Sendable (ProtobufObjectReader.ItemIdentity) -> ProtobufObjectReader.ThinDecision)? = nil,
         decides: (@Sendable ([ProtobufObjectReader.ItemIdentity]) -> [Bool])? = nil
     ) -> ListPage {
         var page = ListPage()
@@ -75,7 +76,8 @@ struct ProtobufListPage {
         var single: (@Sendable (ProtobufObjectReader.ItemIdentity) -> Bool)?
         if let decides { single = { item in decides([item])[0] } }
         let reader = ProtobufObjectReader(
-            leavesOut: leavesOut, readsThin: readsThin, digestsThin: digestsThin, decides: single)
+            leavesOut: leavesOut, readsThin: readsThin, digestsThin: digestsThin, thinsOnBytes: thinsOnBytes,
+            decides: single)
         let resource = resource
         let chunks = min(Self.cores, max(1, items.count / 64))
         let decoded = Concurrently.map(chunks) {

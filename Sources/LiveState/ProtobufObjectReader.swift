@@ -35,6 +35,21 @@ struct ProtobufObjectReader: Sendable {
     /// metadata or a record made and freed for each of a cluster's thousands.
     var digestsThin = false
 
+    /// With `digestsThin`, in place of `leavesOut` and `readsThin` for the Services: both decisions
+    /// made on the Service's identity as bytes of the answer, so that no metadata, object or key is
+    /// made for a Service before it is known to be digested (its key is made then).
+    var thinsOnBytes: (@Sendable (ItemIdentity) -> ThinDecision)?
+
+    /// What `thinsOnBytes` says of a Service.
+    enum ThinDecision {
+        /// `leavesOut` would leave it out.
+        case leftOut
+        /// `readsThin` would read it thin.
+        case thin
+        /// Read it whole.
+        case whole
+    }
+
     /// For a check's Endpoints and slices, in place of `leavesOut`: the same decision, made on the
     /// item's identity as bytes of the answer (no string, no object made for the many items left out).
     var decides: (@Sendable (ItemIdentity) -> Bool)?
@@ -65,7 +80,8 @@ struct ProtobufObjectReader: Sendable {
         }
     }
 
-    /// A Service a check keeps in its digest only (see `digestsThin`).
+    /// A Service a check keeps in its digest only (see `digestsThin`): backed, and not one git
+    /// defines (`readsThin` said so).
     struct DigestOnly {
         var key: ServiceKey
         var clusterIPs: [String]
@@ -194,6 +210,7 @@ struct ProtobufObjectReader: Sendable {
     ) -> ThinRead {
         var wire = item
         var meta: ObjectMeta?
+        var key: ServiceKey?
         var service = Service(metadata: ObjectMeta(name: ""))
         var clusterIP = ""
         var hasSelector = false
@@ -202,14 +219,30 @@ struct ProtobufObjectReader: Sendable {
                 switch field.number {
                 case 1:
                     // Metadata written twice is merged by the whole read.
-                    guard meta == nil else { return .whole }
+                    guard meta == nil, key == nil else { return .whole }
                     var nested = try wire.message(field)
+                    if digestOnly, let thinsOnBytes {
+                        // Throws for a Service without a name: the whole read says so.
+                        let identity = try Self.identity(&nested, kind: .service)
+                        switch thinsOnBytes(identity) {
+                        case .leftOut: return .leftOut
+                        case .whole: return .whole
+                        case .thin:
+                            let name = identity.service.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                            let namespace =
+                                identity.namespace.isEmpty
+                                ? "default" : String(decoding: identity.namespace, as: UTF8.self)
+                            key = ServiceKey(namespace: namespace, name: name)
+                        }
+                        continue
+                    }
                     var identity = ObjectMeta(name: "")
                     try Self.metadata(&nested, into: &identity, identityOnly: true)
                     guard !identity.name.isEmpty else { return .whole }
                     if let leavesOut, leavesOut(.service(Service(metadata: identity))) { return .leftOut }
                     guard readsThin(identity) else { return .whole }
                     meta = identity
+                    key = ServiceKey(namespace: identity.namespace ?? "default", name: identity.name)
                 case 2:
                     var spec = try wire.message(field)
                     let seen = try Self.serviceSpec(
@@ -221,15 +254,13 @@ struct ProtobufObjectReader: Sendable {
         } catch {
             return .whole
         }
-        guard let meta else { return .whole }
+        guard let key else { return .whole }
         if service.clusterIPs.isEmpty && !clusterIP.isEmpty { service.clusterIPs = [clusterIP] }
         if digestOnly {
             guard hasSelector || service.isExternalName else { return .whole }
-            return .digestOnly(
-                DigestOnly(
-                    key: ServiceKey(namespace: meta.namespace ?? "default", name: meta.name),
-                    clusterIPs: service.clusterIPs))
+            return .digestOnly(DigestOnly(key: key, clusterIPs: service.clusterIPs))
         }
+        guard let meta else { return .whole }
         service.metadata = meta
         return service.isControllerBacked ? .thin(service) : .whole
     }

@@ -100,8 +100,9 @@ final class ServiceDecision: @unchecked Sendable {
                     let service = digestOnly[next].service
                     next += 1
                     follow(service.key)
+                    // Read for the digest only because git does not define it (`readsThin`).
                     let change = partial.add(
-                        service.key, controllerBacked: true, clusterIPs: service.clusterIPs, desired: desired.contains)
+                        service.key, controllerBacked: true, clusterIPs: service.clusterIPs, desired: { _ in false })
                     if change.changed { changes.append((service.key, change.backed)) }
                     // Left out as a backed Service not in git without the annotation is: if the
                     // list turns out of order, it is read again.

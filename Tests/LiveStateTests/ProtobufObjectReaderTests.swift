@@ -119,10 +119,32 @@ struct ProtobufObjectReaderTests {
         let desired = Set(
             reference.records.enumerated().filter { $0.offset % 3 == 0 }.compactMap(\.element.serviceKey))
         let digest = ServiceDigest(services: reference.records, desired: desired.contains)
-        let page = try protobuf.withUnsafeBytes { buffer in
-            try ProtobufListPage(buffer, resource: .services).page(
-                in: buffer, readsThin: APISession.readsThin(unless: desired), digestsThin: true)
+        // Decided on the Services' objects, or on their bytes (`thinsOnBytes`): the same page, also
+        // when only some namespaces are kept.
+        func read(only: Set<String>?, onBytes: Bool) throws -> ListPage {
+            try protobuf.withUnsafeBytes { buffer in
+                try ProtobufListPage(buffer, resource: .services).page(
+                    in: buffer, leavesOut: APISession.leavesOut(only: only, keep: nil),
+                    readsThin: APISession.readsThin(unless: desired), digestsThin: true,
+                    thinsOnBytes: onBytes ? APISession.thinsOnBytes(only: only, unless: desired) : nil)
+            }
         }
+        // Half the namespaces, with or without the Services that name none.
+        let some = Set(reference.records.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.ref.namespace))
+        for only in [nil, some, some.union([""])] as [Set<String>?] {
+            let onObjects = try read(only: only, onBytes: false)
+            let onBytes = try read(only: only, onBytes: true)
+            #expect(onBytes.records == onObjects.records)
+            #expect(onBytes.digestOnly.map(\.before) == onObjects.digestOnly.map(\.before))
+            #expect(onBytes.digestOnly.map(\.service.key) == onObjects.digestOnly.map(\.service.key))
+            #expect(onBytes.digestOnly.map(\.service.clusterIPs) == onObjects.digestOnly.map(\.service.clusterIPs))
+            #expect(onBytes.problems == onObjects.problems)
+            if only != nil {
+                let kept = onBytes.records.count + onBytes.digestOnly.count
+                #expect(kept < reference.records.count && kept > 0)
+            }
+        }
+        let page = try read(only: nil, onBytes: true)
         #expect(page.problems.isEmpty, "\(page.problems)")
         #expect(!page.digestOnly.isEmpty)
         #expect(page.records.count + page.digestOnly.count == reference.records.count)
