@@ -15,8 +15,8 @@ public struct BackendOrigin: Sendable, Hashable, Codable {
 /// the subset's ports) and of all its EndpointSlices, without duplicates. Grouping and order in the
 /// source never matter, which is what makes repacked subsets and mirrored slices compare equal.
 public struct BackendSet: Sendable, Equatable {
-    /// One table for the backend and where it was written: an insert hashes its key once. The first
-    /// origin is kept inline, as most backends are written once (no array per backend).
+    /// A backend and where it was written. The first origin is kept inline, as most backends are
+    /// written once (no array per backend).
     private struct Slot: Sendable {
         var backend: Backend
         var origin: BackendOrigin?
@@ -32,7 +32,16 @@ public struct BackendSet: Sendable, Equatable {
         }
     }
 
-    private var entries: [BackendKey: Slot] = [:]
+    /// In the order first inserted.
+    private var slots: [Slot] = []
+    /// A short hash of each slot's key (`tag(of:)`), beside it: a set is looked up by walking these
+    /// and comparing the keys whose tag matches. A Service has a handful of backends to some dozens;
+    /// a hash table per Service (each key hashed with SipHash, the table grown, twice the memory)
+    /// cost more than the walk.
+    private var tags: [UInt32] = []
+    /// Where each key's slot is, once there are more than `walked` slots (a walk grows with the set).
+    private var positions: [BackendKey: Int]?
+    private static let walked = 256
 
     public init() {}
 
@@ -40,8 +49,8 @@ public struct BackendSet: Sendable, Equatable {
         for backend in backends { insert(backend, origin: nil) }
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { slots.count }
+    public var isEmpty: Bool { slots.isEmpty }
 
     /// Sorted by address (numerically), port, protocol, name.
     public var backends: [Backend] {
@@ -49,8 +58,8 @@ public struct BackendSet: Sendable, Equatable {
         // scan; the keys go beside the backends, not in a table the comparator looks them up in.
         var keys: [String: AddressOrder.Key] = [:]
         var decorated: [(order: AddressOrder.Key, backend: Backend)] = []
-        decorated.reserveCapacity(entries.count)
-        for slot in entries.values {
+        decorated.reserveCapacity(slots.count)
+        for slot in slots {
             let address = slot.backend.key.address
             if let order = keys[address] {
                 decorated.append((order, slot.backend))
@@ -70,50 +79,90 @@ public struct BackendSet: Sendable, Equatable {
     /// In no particular order: for callers that only collect them (sorting is most of `backends`).
     /// (An array: a lazy view across the module boundary was generic code that looked up type
     /// metadata for every element.)
-    public var unorderedBackends: [Backend] { entries.values.map(\.backend) }
+    public var unorderedBackends: [Backend] { slots.map(\.backend) }
 
-    public subscript(key: BackendKey) -> Backend? { entries[key]?.backend }
+    public subscript(key: BackendKey) -> Backend? {
+        guard let position = position(of: key) else { return nil }
+        return slots[position].backend
+    }
 
-    /// Whether a backend with `key` is present (without copying it out).
-    public func contains(_ key: BackendKey) -> Bool { entries.index(forKey: key) != nil }
+    /// Whether a backend with `key` is present.
+    public func contains(_ key: BackendKey) -> Bool { position(of: key) != nil }
 
-    public var keys: [BackendKey] { Array(entries.keys) }
+    public var keys: [BackendKey] { slots.map(\.backend.key) }
 
     /// Where each backend was written; several places when it is written more than once.
-    public func origins(of key: BackendKey) -> [BackendOrigin] { entries[key]?.origins ?? [] }
+    public func origins(of key: BackendKey) -> [BackendOrigin] {
+        guard let position = position(of: key) else { return [] }
+        return slots[position].origins
+    }
+
+    private func position(of key: BackendKey) -> Int? {
+        if let positions { return positions[key] }
+        let tag = Self.tag(of: key)
+        var position = 0
+        while let found = tags[position...].firstIndex(of: tag) {
+            if slots[found].backend.key == key { return found }
+            position = found + 1
+        }
+        return nil
+    }
+
+    /// FNV-1a of the address's bytes and the port, folded to 32 bits.
+    private static func tag(of key: BackendKey) -> UInt32 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.address.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ UInt64(UInt(bitPattern: key.port ?? -1))) &* 0x100_0000_01b3
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
 
     /// Adds a backend. The same key twice (one endpoint in two slices, an Endpoints object and its
     /// mirrored slice) stays one backend: ready if any copy is ready.
     public mutating func insert(_ backend: Backend, origin: BackendOrigin?) {
-        // One lookup whether the key is new or not (the default is taken only for a new one).
-        var isNew = false
-        modify(&entries[backend.key, default: Self.newSlot(backend, &isNew)]) { slot in
-            if !isNew {
-                slot.backend.ready = slot.backend.ready || backend.ready
-                if slot.backend.appProtocol == nil { slot.backend.appProtocol = backend.appProtocol }
-            }
-            if let origin { slot.add(origin) }
+        if let position = position(of: backend.key) {
+            slots[position].backend.ready = slots[position].backend.ready || backend.ready
+            if slots[position].backend.appProtocol == nil { slots[position].backend.appProtocol = backend.appProtocol }
+            if let origin { slots[position].add(origin) }
+            return
+        }
+        var slot = Slot(backend: backend)
+        if let origin { slot.add(origin) }
+        append(slot)
+    }
+
+    /// A slot for a key not in the set.
+    private mutating func append(_ slot: Slot) {
+        slots.append(slot)
+        tags.append(Self.tag(of: slot.backend.key))
+        if positions != nil {
+            positions?[slot.backend.key] = slots.count - 1
+        } else if slots.count > Self.walked {
+            positions = Dictionary(uniqueKeysWithValues: slots.enumerated().map { ($1.backend.key, $0) })
         }
     }
 
-    private static func newSlot(_ backend: Backend, _ isNew: inout Bool) -> Slot {
-        isNew = true
-        return Slot(backend: backend)
-    }
-
-    private func modify(_ slot: inout Slot, _ change: (inout Slot) -> Void) { change(&slot) }
-
     /// Removes a backend and where it was written.
     public mutating func remove(_ key: BackendKey) {
-        entries[key] = nil
+        guard let position = position(of: key) else { return }
+        slots.remove(at: position)
+        tags.remove(at: position)
+        if positions != nil {
+            positions = Dictionary(uniqueKeysWithValues: slots.enumerated().map { ($1.backend.key, $0) })
+        }
     }
 
+    /// Adds every backend of `other`, with where it was written, after this set's own origins.
     public mutating func formUnion(_ other: BackendSet) {
-        for (key, slot) in other.entries {
-            insert(slot.backend, origin: nil)
-            modify(&entries[key, default: slot]) { mine in
-                for origin in slot.origins { mine.add(origin) }
+        for theirs in other.slots {
+            guard let position = position(of: theirs.backend.key) else {
+                append(theirs)
+                continue
             }
+            slots[position].backend.ready = slots[position].backend.ready || theirs.backend.ready
+            if slots[position].backend.appProtocol == nil {
+                slots[position].backend.appProtocol = theirs.backend.appProtocol
+            }
+            for origin in theirs.origins { slots[position].add(origin) }
         }
     }
 
@@ -199,13 +248,14 @@ public struct BackendSet: Sendable, Equatable {
     /// repeat backends already in it (an Endpoints object and its mirrored slices), and reserving
     /// room for all they hold rehashed a Service's whole set for nothing.
     private mutating func reserve(_ more: Int) {
-        guard entries.isEmpty else { return }
-        entries.reserveCapacity(more)
+        guard slots.isEmpty else { return }
+        slots.reserveCapacity(more)
+        tags.reserveCapacity(more)
     }
 
     /// Equal when the same backends with the same readiness and appProtocol are present; origins do not count.
     public static func == (lhs: BackendSet, rhs: BackendSet) -> Bool {
-        guard lhs.entries.count == rhs.entries.count else { return false }
-        return lhs.entries.allSatisfy { key, slot in rhs.entries[key]?.backend == slot.backend }
+        guard lhs.slots.count == rhs.slots.count else { return false }
+        return lhs.slots.allSatisfy { slot in rhs[slot.backend.key] == slot.backend }
     }
 }

@@ -5,6 +5,85 @@ import Testing
 @Suite struct BackendSetTests {
     let ref = ObjectRef(kind: .endpoints, namespace: "shop", name: "orders-db")
 
+    /// Random inserts (keys repeated, and keys that share an address and port but not the
+    /// protocol or the name), removals and a union, into sets small enough to be walked and large
+    /// enough to be looked up in a table: the set holds what a model of the same operations holds,
+    /// readiness, appProtocol and origins included, keys in the order first inserted.
+    @Test(arguments: [(1, 12), (2, 40), (3, 700)] as [(UInt64, Int)])
+    func theSetIsItsModel(seed: UInt64, keys count: Int) {
+        // A linear congruential generator: the same steps for a seed on every run.
+        var state = seed
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        let keys =
+            (0..<count).map { index in
+                BackendKey(
+                    address: "10.0.\(index / 250).\(index % 250 + 1)", port: index % 7 == 0 ? nil : 5432,
+                    protocol: index % 5 == 0 ? "UDP" : "TCP", portName: index % 3 == 0 ? "" : "db")
+            }
+            + [BackendKey(address: "10.0.0.1", port: 5432, protocol: "SCTP", portName: "db")]
+
+        struct Model {
+            var backends: [BackendKey: (backend: Backend, origins: [BackendOrigin])] = [:]
+            var order: [BackendKey] = []
+
+            mutating func insert(_ backend: Backend, origins: [BackendOrigin]) {
+                if var known = backends[backend.key] {
+                    known.backend.ready = known.backend.ready || backend.ready
+                    if known.backend.appProtocol == nil { known.backend.appProtocol = backend.appProtocol }
+                    known.origins += origins
+                    backends[backend.key] = known
+                } else {
+                    backends[backend.key] = (backend, origins)
+                    order.append(backend.key)
+                }
+            }
+
+            func expect(_ set: BackendSet, _ name: String) {
+                #expect(set.count == backends.count, "\(name)")
+                #expect(set.keys == order, "\(name)")
+                for (key, entry) in backends {
+                    #expect(set[key] == entry.backend, "\(name) \(key)")
+                    #expect(set.contains(key))
+                    #expect(set.origins(of: key) == entry.origins, "\(name) \(key)")
+                }
+            }
+        }
+        var set = BackendSet()
+        var model = Model()
+        for step in 0..<(keys.count * 4) {
+            let key = keys[next() % keys.count]
+            if next() % 10 == 0 {
+                set.remove(key)
+                model.backends[key] = nil
+                model.order.removeAll { $0 == key }
+                continue
+            }
+            let backend = Backend(key: key, appProtocol: next() % 3 == 0 ? "postgresql" : nil, ready: next() % 2 == 0)
+            let origin = next() % 4 == 0 ? nil : BackendOrigin(object: ref, line: step)
+            set.insert(backend, origin: origin)
+            model.insert(backend, origins: origin.map { [$0] } ?? [])
+        }
+        model.expect(set, "set")
+        #expect(BackendSet(set.unorderedBackends) == set)
+        #expect(!set.contains(BackendKey(address: "192.0.2.1", port: 1, protocol: "TCP", portName: "")))
+
+        // A union with a set of some of the same keys and some others: theirs come after.
+        var other = BackendSet()
+        let slice = ObjectRef(kind: .endpointSlice, namespace: "shop", name: "orders-db-abcde")
+        for position in stride(from: next() % 3, to: keys.count, by: 3) {
+            other.insert(Backend(key: keys[position], appProtocol: "other"), origin: BackendOrigin(object: slice))
+        }
+        var union = set
+        union.formUnion(other)
+        for key in other.keys {
+            if let backend = other[key] { model.insert(backend, origins: other.origins(of: key)) }
+        }
+        model.expect(union, "union")
+    }
+
     @Test func canonicalIPv6SpellingMakesTheSameBackend() {
         #expect(IPAddress("2001:DB8:0:0::1")?.canonical == "2001:db8::1")
         #expect(IPAddress("2001:db8::1")?.canonical == "2001:db8::1")
