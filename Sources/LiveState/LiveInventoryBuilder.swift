@@ -18,13 +18,11 @@ import Manifests
 /// the check builds the inventory from the records after all.
 final class LiveInventoryBuilder: @unchecked Sendable {
     private let condition = NSCondition()
-    /// Services and Endpoints given and not taken in yet: `pending[next...]`.
-    private var pending: [ObjectRecord] = []
-    private var next = 0
-    /// Slices given and not taken in yet: `slices[nextSlice...]`, taken in once no Endpoints list is
-    /// left (`endpointsLists`) and `pending` is all taken in.
-    private var slices: [ObjectRecord] = []
-    private var nextSlice = 0
+    /// Services and Endpoints given and not taken in yet.
+    private var pending = Queue()
+    /// Slices given and not taken in yet: taken in once no Endpoints list is left (`endpointsLists`)
+    /// and `pending` is empty.
+    private var slices = Queue()
     /// The Endpoints lists not read to their end yet.
     private var endpointsLists: Int
     /// The worker's while it runs, `finish()`'s once it stopped.
@@ -49,7 +47,11 @@ final class LiveInventoryBuilder: @unchecked Sendable {
         let start = condition.withLock { () -> Bool in
             guard !closed, !invalid else { return false }
             for record in records {
-                if record.ref.kind == .endpointSlice { slices.append(record) } else { pending.append(record) }
+                if record.ref.kind == .endpointSlice {
+                    slices.records.append(record)
+                } else {
+                    pending.records.append(record)
+                }
             }
             condition.signal()
             guard !started else { return false }
@@ -72,10 +74,8 @@ final class LiveInventoryBuilder: @unchecked Sendable {
     func invalidate() {
         condition.withLock {
             invalid = true
-            pending = []
-            next = 0
-            slices = []
-            nextSlice = 0
+            pending = Queue()
+            slices = Queue()
         }
     }
 
@@ -102,39 +102,39 @@ final class LiveInventoryBuilder: @unchecked Sendable {
         // At most one turn: the worker checks `closed` before each.
         while working { condition.wait() }
         guard !invalid else { return nil }
-        let rest = (pending[next...], slices[nextSlice...])
-        pending = []
-        next = 0
-        slices = []
-        nextSlice = 0
+        let rest = (pending.rest, slices.rest)
+        pending = Queue()
+        slices = Queue()
         return rest
     }
 
     /// Called with the lock held: the next records for the worker, nil when it has none now.
     private func nextTurn() -> ArraySlice<ObjectRecord>? {
-        if next < pending.count {
-            let end = min(next + Self.turn, pending.count)
+        if let turn = pending.take(Self.turn) { return turn }
+        return endpointsLists <= 0 ? slices.take(Self.turn) : nil
+    }
+
+    /// Records in the order given, taken from the front.
+    private struct Queue {
+        var records: [ObjectRecord] = []
+        /// `records[next...]` are not taken yet.
+        private var next = 0
+
+        var rest: ArraySlice<ObjectRecord> { records[next...] }
+
+        /// The next `count` records at most; nil when none is left.
+        mutating func take(_ count: Int) -> ArraySlice<ObjectRecord>? {
+            guard next < records.count else { return nil }
+            let end = min(next + count, records.count)
             defer {
                 next = end
-                if next == pending.count {
-                    pending.removeAll(keepingCapacity: true)
+                if next == records.count {
+                    records.removeAll(keepingCapacity: true)
                     next = 0
                 }
             }
-            return pending[next..<end]
+            return records[next..<end]
         }
-        if endpointsLists <= 0 && nextSlice < slices.count {
-            let end = min(nextSlice + Self.turn, slices.count)
-            defer {
-                nextSlice = end
-                if nextSlice == slices.count {
-                    slices.removeAll(keepingCapacity: true)
-                    nextSlice = 0
-                }
-            }
-            return slices[nextSlice..<end]
-        }
-        return nil
     }
 
     private func work() {

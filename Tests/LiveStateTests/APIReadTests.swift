@@ -89,14 +89,20 @@ struct APIReadTests {
         #expect(slices.count == 8)
     }
 
-    @Test("a 410 on a continue token restarts the list once")
-    func restartsExpiredList() async throws {
-        let server = try await Harness.tokenServer()
-        defer { Task { await server.stop() } }
+    /// The recorded slices' second page (pages of two) answers 410 Expired the first time it is
+    /// asked for, as the cluster after that.
+    static func expireSlicesPageTwoOnce(_ server: FakeKubernetesAPI) {
         let page2Token = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NTk5MjgsInN0YXJ0IjoicGF5bWVudHMvbGVkZ2VyLXY2XHUwMDAwIn0"
         server.on(
             "/apis/discovery.k8s.io/v1/endpointslices", query: "continue=\(page2Token)",
             respond: [.recorded("error-410-expired-continue"), .cluster])
+    }
+
+    @Test("a 410 on a continue token restarts the list once")
+    func restartsExpiredList() async throws {
+        let server = try await Harness.tokenServer()
+        defer { Task { await server.stop() } }
+        Self.expireSlicesPageTwoOnce(server)
         let folder = try TempFolder()
         let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
         let snapshot = try await source.read(scope: .all)

@@ -391,10 +391,7 @@ import Testing
     @Test func aRestartedListHandsOverNoInventory() async throws {
         let server = try await Harness.tokenServer()
         defer { Task { await server.stop() } }
-        let page2Token = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NTk5MjgsInN0YXJ0IjoicGF5bWVudHMvbGVkZ2VyLXY2XHUwMDAwIn0"
-        server.on(
-            "/apis/discovery.k8s.io/v1/endpointslices", query: "continue=\(page2Token)",
-            respond: [.recorded("error-410-expired-continue"), .cluster])
+        APIReadTests.expireSlicesPageTwoOnce(server)
         let folder = try TempFolder()
         let source = try Harness.tokenSource(server, in: folder, options: Harness.options(chunkSize: 2))
         let filter = LiveRecordFilter(desired: LiveRecordFilterTests.desired)
