@@ -282,7 +282,7 @@ final class APISession: Sendable {
                 if pages == 0 { feeds?.expect(page.itemCount + (page.remainingItemCount ?? 0)) }
                 let next = Self.take(page, into: &result, only: only, keep: keep, feeds: feeds, inventory: inventory)
                 guard let next else {
-                    inventory?.listed(resource)
+                    inventory?.listed(resource.kind)
                     return result
                 }
                 pages += 1

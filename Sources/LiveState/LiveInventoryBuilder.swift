@@ -61,9 +61,9 @@ final class LiveInventoryBuilder: @unchecked Sendable {
         if start { LowPriorityThread.start { [self] in work() } }
     }
 
-    /// A list of `resource` is read to its end.
-    func listed(_ resource: APIResource) {
-        guard resource == .endpoints else { return }
+    /// A list of objects of `kind` is read to its end.
+    func listed(_ kind: ObjectKind) {
+        guard kind == .endpoints else { return }
         condition.withLock {
             endpointsLists -= 1
             condition.signal()
