@@ -376,7 +376,6 @@ struct BuildRun {
                 for (itemIndex, node) in Self.items(of: root) {
                     var build = ObjectBuild(
                         node: node, file: file.path, documentIndex: documentIndex, itemIndex: itemIndex)
-                    let originalName = build.name
                     for inner in file.layers[..<position] { build.apply(inner) }
                     build.apply(layer)
                     if !build.deleted { candidates.append(build) }
