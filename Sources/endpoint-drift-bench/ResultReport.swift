@@ -159,6 +159,7 @@ struct ResultReport {
                     "\(phase) ≥ 100 MB/s, 1×: " + String(format: "%.0f MB/s", speed) + " (\(verdict(speed >= 100)))")
             }
         }
+        lines += cacheAndListTargetLines
         for phase in ["compare"] + phases.filter({ $0.hasPrefix("report ") }) {
             guard let one = figure(phase, "1x"), let four = figure(phase, "4x") else { continue }
             let fromOne = four.wall / 4 / one.wall
@@ -172,6 +173,37 @@ struct ResultReport {
                 met = met && fromFour <= 1.5
             }
             lines.append(text + " (\(verdict(met)))")
+        }
+        return lines
+    }
+
+    /// Issue 15's targets at 1× and 4×: the scan against `git cat-file --batch`, and the check over
+    /// the API (warm cache, the default protobuf) against the bare protobuf lists it needs.
+    private var cacheAndListTargetLines: [String] {
+        func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
+        var lines: [String] = []
+        for scale in ["1x", "4x"] {
+            let label = scale.replacingOccurrences(of: "x", with: "×")
+            if let git = figure("limit: git cat-file --batch", scale) {
+                for (phase, limit) in [("scan, warm cache", 0.1), ("scan, cold cache", 1.5)] {
+                    guard let scan = figure(phase, scale) else { continue }
+                    let ratio = scan.wall / git.wall
+                    lines.append(
+                        "\(phase) ≤ \(limit)× git cat-file --batch, \(label): " + String(format: "%.2f×", ratio)
+                            + " (\(verdict(ratio <= limit)))")
+                }
+            }
+            guard let check = figure("check (API, HTTPS, warm cache)", scale) else { continue }
+            if let bare = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
+                let ratio = check.wall / bare.wall
+                lines.append(
+                    "check over the API ≤ 1.5× its bare list requests, \(label): " + String(format: "%.2f×", ratio)
+                        + " (\(verdict(ratio <= 1.5)))")
+            }
+            let limit = scale == "1x" ? 200 : 500
+            lines.append(
+                "check over the API peak RSS ≤ \(limit) MB, \(label): \(Self.mb(check.peakRSS)) MB "
+                    + "(\(verdict(check.peakRSS <= limit * 1_000_000)))")
         }
         return lines
     }
