@@ -115,7 +115,7 @@ public enum CheckJob {
         let failPolicy = try failPolicy(configuration.failOn)
         // A snapshot file is read on another core while git is scanned; the API server's connection
         // and discovery are made meanwhile.
-        let live = configuration.liveSource.map(EarlyLiveRead.init)
+        let live = configuration.liveSource.map { EarlyLiveRead($0, filtered: true) }
         let head: RepositorySnapshot
         var headScan: ScanResult
         let driftConfiguration: DriftConfiguration

@@ -41,6 +41,27 @@ public struct SnapshotFileSource: LiveStateSource {
             records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
     }
 
+    /// As `read(scope:)`, leaving out the objects of the Services `filter` says a check never
+    /// compares, with the digest that stands for them (as the API server's filtered read).
+    public func read(scope: NamespaceScope, keeping filter: LiveRecordFilter) async throws(LiveError) -> LiveSnapshot {
+        try await index().snapshot(keeping: filter).narrowed(to: scope)
+    }
+
+    /// The file read through, most of its objects kept as where they are (`SnapshotIndex`): what
+    /// `check` reads while it scans git, before it knows what to keep.
+    public func index() async throws(LiveError) -> SnapshotIndex {
+        let name = path == "-" ? "stdin" : path
+        let source = path == "-" ? "stdin" : "file \(path)"
+        let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
+        if path != "-", let mapped = MappedFile(path: path),
+            let index = SnapshotIndex(mapped: mapped, name: name, observedAt: observedAt, source: source)
+        {
+            return index
+        }
+        let whole = try await read(scope: .all)
+        return SnapshotIndex(whole: whole.records, name: name, observedAt: whole.observedAt, source: whole.source)
+    }
+
     /// The most a snapshot read from a pipe (held in memory) may hold: `kubectl get -o json` of a
     /// cluster of over two million objects. A regular file is mapped, not held, and has no limit.
     static let maximumBytes = 4 << 30

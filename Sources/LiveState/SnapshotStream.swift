@@ -14,12 +14,35 @@ enum SnapshotStream {
     /// The records in document order, or nil (see above). `progress` is called with the offset
     /// reached after each item (to give back pages already read).
     static func records(_ bytes: UnsafeRawBufferPointer, progress: (Int) -> Void = { _ in }) -> [ObjectRecord]? {
-        var reader = JSONReader(bytes: bytes, strict: true)
         var records: [ObjectRecord] = []
         // Room for the objects of a kubectl snapshot (over a kilobyte each) at once: growing an array
         // of a million records copies it again and again into freshly zeroed pages. Room never used
         // is never touched, so never resident.
         records.reserveCapacity(bytes.count / 1024)
+        guard stream(bytes, progress: progress, { item, _ in records += item }) != nil else { return nil }
+        return records
+    }
+
+    /// How the items of a streamed list were read: an item's bytes read again with this gives the
+    /// same records (`records(ofItem:as:)`).
+    struct ItemContext: Sendable {
+        /// The list's `kind` as known when its items were read (it decides the kind of items that
+        /// do not say theirs).
+        var listKind: String?
+    }
+
+    /// Reads the document as `records(_:progress:)` does, handing each item's records (none for an
+    /// item of another kind, nearly always one otherwise) to `body` with the item's byte range, in
+    /// document order. nil to give up, as `records` does: `body` may have been called by then, and
+    /// the caller drops what it was given.
+    static func stream(
+        _ bytes: UnsafeRawBufferPointer, progress: (Int) -> Void = { _ in },
+        _ body: ([ObjectRecord], Range<Int>) -> Void
+    ) -> ItemContext? {
+        var reader = JSONReader(bytes: bytes, strict: true)
+        var item: [ObjectRecord] = []
+        var emitted = 0
+        var context = ItemContext()
         var listKind: String?
         var apiVersion: String?
         var sawItems = false
@@ -43,11 +66,15 @@ enum SnapshotStream {
                     sawItems = true
                     try reader.beginArray()
                     var firstItem = true
+                    context.listKind = listKind
                     while try reader.nextElement(first: firstItem) {
                         firstItem = false
-                        let before = records.count
-                        guard try item(&reader, listKind: listKind, into: &records) else { return nil }
-                        if records.count == before { skipped += 1 }
+                        let start = reader.offset
+                        guard try Self.item(&reader, listKind: listKind, into: &item) else { return nil }
+                        if item.isEmpty { skipped += 1 }
+                        emitted += item.count
+                        body(item, start..<reader.offset)
+                        item.removeAll(keepingCapacity: true)
                         progress(reader.offset)
                     }
                 default:
@@ -62,9 +89,23 @@ enum SnapshotStream {
         // The rules of `SnapshotShape`: a typed list, else a `List` with an apiVersion whose items
         // are not all of other kinds. Anything else is left to the tree reader, which names it.
         guard sawItems, let listKind else { return nil }
-        if typedKind(listKind) != nil { return records }
-        guard listKind == "List", apiVersion != nil, !(records.isEmpty && skipped > 0) else { return nil }
-        return records
+        if typedKind(listKind) != nil { return context }
+        guard listKind == "List", apiVersion != nil, !(emitted == 0 && skipped > 0) else { return nil }
+        return context
+    }
+
+    /// The records of one item of a list `stream` read, from the item's bytes alone; nil if they
+    /// no longer read as an item.
+    static func records(ofItem bytes: UnsafeRawBufferPointer, as context: ItemContext) -> [ObjectRecord]? {
+        var reader = JSONReader(bytes: bytes, strict: true)
+        var records: [ObjectRecord] = []
+        do {
+            guard try item(&reader, listKind: context.listKind, into: &records) else { return nil }
+        } catch {
+            return nil
+        }
+        reader.skipWhitespace()
+        return reader.isAtEnd ? records : nil
     }
 
     /// `EndpointsList` → `.endpoints`: lists whose items need not say their kind.
