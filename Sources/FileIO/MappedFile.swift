@@ -59,4 +59,16 @@ public final class MappedFile {
         _ = madvise(base + released, end - released, MADV_DONTNEED)
         released = end
     }
+
+    /// Gives back the pages wholly inside `range`, for a reader that jumps forward through the file
+    /// after `release(below:)` has passed: a read fault may map far more than the bytes read (the
+    /// kernel maps a whole large folio of the page cache, up to megabytes, around the byte touched),
+    /// so reading a few objects spread over a file can make most of it resident.
+    public func release(_ range: Range<Int>) {
+        guard let base else { return }
+        let start = (max(0, range.lowerBound) + Self.pageSize - 1) / Self.pageSize * Self.pageSize
+        let end = min(range.upperBound, length) / Self.pageSize * Self.pageSize
+        guard end > start else { return }
+        _ = madvise(base + start, end - start, MADV_DONTNEED)
+    }
 }

@@ -99,12 +99,20 @@ public final class SnapshotIndex: @unchecked Sendable {
         var records: [ObjectRecord] = []
         records.reserveCapacity(kept.count + deferred.count)
         var keptIndex = kept.startIndex
+        // The objects are read again in file order; what lies behind is given back a megabyte or
+        // more at a time, so the mapping stays small however far apart they are.
+        var released = 0
+        defer { file?.release(released..<Int.max) }
         for entry in deferred {
             while keptIndex < kept.endIndex, kept[keptIndex].position < entry.position {
                 records.append(kept[keptIndex].record)
                 keptIndex += 1
             }
             if let digest, digest.backed.contains(entry.key) { continue }
+            if entry.range.lowerBound - released >= 1 << 20 {
+                file?.release(released..<entry.range.lowerBound)
+                released = entry.range.lowerBound
+            }
             records.append(try reread(entry.key, at: entry.range))
         }
         records += kept[keptIndex...].map(\.record)

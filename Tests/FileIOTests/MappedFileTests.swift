@@ -18,6 +18,23 @@ import Testing
         #expect(file.bytes[299_999] == content[299_999])
     }
 
+    @Test("pages given back by range, past what release(below:) gave back, read the same bytes again")
+    func releaseRanges() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 17) }
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        let file = try #require(MappedFile(path: path))
+        file.release(below: 300_000)
+        #expect(Array(file.bytes[120_000..<130_000]) == Array(content[120_000..<130_000]))
+        // Ranges inside one page, reversed-looking, past the end: nothing to give back, no fault.
+        file.release(10..<20)
+        file.release(250_000..<Int.max)
+        file.release(-5..<100_000)
+        file.release(0..<0)
+        #expect(Array(file.bytes) == content)
+    }
+
     @Test("folders, missing and empty files")
     func notMapped() throws {
         #expect(MappedFile(path: FileManager.default.temporaryDirectory.path) == nil)
