@@ -13,7 +13,6 @@ public struct SnapshotFileSource: LiveStateSource {
     public var scopeOnlyFilters: Bool { true }
 
     public func read(scope: NamespaceScope) async throws(LiveError) -> LiveSnapshot {
-        let name = path == "-" ? "stdin" : path
         let records: [ObjectRecord]
         // A regular file is mapped and read front to back, giving back the pages read; a pipe or
         // stdin is read into memory.
@@ -35,10 +34,16 @@ public struct SnapshotFileSource: LiveStateSource {
             }
             records = try result.get()
         }
-        let filtered = scope.filter(records)
-        let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
-        return LiveSnapshot(
-            records: filtered, observedAt: observedAt, source: path == "-" ? "stdin" : "file \(path)", scope: scope)
+        return LiveSnapshot(records: scope.filter(records), observedAt: observedAt, source: source, scope: scope)
+    }
+
+    /// The file's name in messages.
+    private var name: String { path == "-" ? "stdin" : path }
+    /// The snapshot's `source`.
+    private var source: String { path == "-" ? "stdin" : "file \(path)" }
+    /// When the file was written (kubectl wrote it then), or now for stdin.
+    private var observedAt: String {
+        Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
     }
 
     /// As `read(scope:)`, leaving out the objects of the Services `filter` says a check never
@@ -50,16 +55,17 @@ public struct SnapshotFileSource: LiveStateSource {
     /// The file read through, most of its objects kept as where they are (`SnapshotIndex`): what
     /// `check` reads while it scans git, before it knows what to keep.
     public func index() async throws(LiveError) -> SnapshotIndex {
-        let name = path == "-" ? "stdin" : path
-        let source = path == "-" ? "stdin" : "file \(path)"
-        let observedAt = Self.modificationTime(path) ?? ISO8601DateFormatter().string(from: Date())
-        if path != "-", let mapped = MappedFile(path: path),
-            let index = SnapshotIndex(mapped: mapped, name: name, observedAt: observedAt, source: source)
-        {
+        guard path != "-", let mapped = MappedFile(path: path) else {
+            let whole = try await read(scope: .all)
+            return SnapshotIndex(whole: whole.records, name: name, observedAt: whole.observedAt, source: source)
+        }
+        let observedAt = observedAt
+        if let index = SnapshotIndex(mapped: mapped, name: name, observedAt: observedAt, source: source) {
             return index
         }
-        let whole = try await read(scope: .all)
-        return SnapshotIndex(whole: whole.records, name: name, observedAt: whole.observedAt, source: whole.source)
+        // YAML, or a shape the stream gave up on: read as a tree from the same mapping, once.
+        let records = try Self.treeRecords(mapped.bytes, name: name)
+        return SnapshotIndex(whole: records, name: name, observedAt: observedAt, source: source)
     }
 
     /// The most a snapshot read from a pipe (held in memory) may hold: `kubectl get -o json` of a
@@ -73,16 +79,24 @@ public struct SnapshotFileSource: LiveStateSource {
     static func records(
         _ bytes: UnsafeRawBufferPointer, name: String, progress: (Int) -> Void = { _ in }
     ) throws(LiveError) -> [ObjectRecord] {
-        // An empty snapshot would say "the cluster has nothing", which `check` would report as
-        // everything missing: refuse it instead.
-        guard let first = bytes.first(where: { !(UInt8(ascii: " ") == $0 || (9...13).contains($0)) }) else {
-            throw LiveError(kind: .snapshotFile, operation: "read", resource: name, message: "it is empty; \(hint)")
-        }
-        if first == UInt8(ascii: "{"), let streamed = SnapshotStream.records(bytes, progress: progress) {
+        if bytes.first(where: { !isSpace($0) }) == UInt8(ascii: "{"),
+            let streamed = SnapshotStream.records(bytes, progress: progress)
+        {
             return streamed
+        }
+        return try treeRecords(bytes, name: name)
+    }
+
+    /// The objects of a snapshot document read by `parse`, refusing an empty one: it would say "the
+    /// cluster has nothing", which `check` would report as everything missing.
+    private static func treeRecords(_ bytes: UnsafeRawBufferPointer, name: String) throws(LiveError) -> [ObjectRecord] {
+        guard bytes.contains(where: { !isSpace($0) }) else {
+            throw LiveError(kind: .snapshotFile, operation: "read", resource: name, message: "it is empty; \(hint)")
         }
         return try parse(bytes, name: name)
     }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || (9...13).contains(byte) }
 
     /// The objects in a snapshot document (a `List`, a single object, or YAML documents), read as
     /// trees: the reference reader.

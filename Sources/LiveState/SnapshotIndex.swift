@@ -16,15 +16,25 @@ import Manifests
 /// whole, as before.
 public final class SnapshotIndex: @unchecked Sendable {
     // Unchecked: nothing changes after `init`, and the mapping is read-only.
-    private let file: MappedFile?
-    private let context: SnapshotStream.ItemContext
-    private let whole: [ObjectRecord]?
-    /// Objects kept as records (no Service named, or an ignore annotation), by position in the file.
-    private let kept: [(position: Int, record: ObjectRecord)]
-    /// Objects kept as their Service and byte range, by position in the file.
-    private let deferred: [(position: Int, key: ServiceKey, range: Range<Int>)]
-    /// Every Service, in file order, as `ServiceDigest.add(_:controllerBacked:clusterIPs:desired:)` takes it.
-    private let services: [(key: ServiceKey, controllerBacked: Bool, clusterIPs: [String])]
+    private enum Content {
+        /// Every record of a snapshot read whole.
+        case whole([ObjectRecord])
+        /// A mapped file streamed through.
+        case indexed(Indexed)
+    }
+
+    private struct Indexed {
+        let file: MappedFile
+        let context: SnapshotStream.ItemContext
+        /// Objects kept as records (no Service named, or an ignore annotation), by position in the file.
+        var kept: [(position: Int, record: ObjectRecord)] = []
+        /// Objects kept as their Service and byte range, by position in the file.
+        var deferred: [(position: Int, key: ServiceKey, range: Range<Int>)] = []
+        /// Every Service, in file order, as `ServiceDigest.add(_:controllerBacked:clusterIPs:desired:)` takes it.
+        var services: [(key: ServiceKey, controllerBacked: Bool, clusterIPs: [String])] = []
+    }
+
+    private let content: Content
     private let name: String
     public let observedAt: String
     public let source: String
@@ -55,12 +65,8 @@ public final class SnapshotIndex: @unchecked Sendable {
             }
         }
         guard let streamed else { return nil }
-        self.file = file
-        self.context = streamed
-        self.whole = nil
-        self.kept = kept
-        self.deferred = deferred
-        self.services = services
+        content = .indexed(
+            Indexed(file: file, context: streamed, kept: kept, deferred: deferred, services: services))
         self.name = name
         self.observedAt = observedAt
         self.source = source
@@ -68,12 +74,7 @@ public final class SnapshotIndex: @unchecked Sendable {
 
     /// Every record of a snapshot read whole.
     init(whole records: [ObjectRecord], name: String, observedAt: String, source: String) {
-        file = nil
-        context = SnapshotStream.ItemContext()
-        whole = records
-        kept = []
-        deferred = []
-        services = []
+        content = .whole(records)
         self.name = name
         self.observedAt = observedAt
         self.source = source
@@ -82,49 +83,57 @@ public final class SnapshotIndex: @unchecked Sendable {
     /// The snapshot of every namespace: with a filter, without the objects of the Services it
     /// leaves out and with the digest of every Service; without one, every object.
     public func snapshot(keeping filter: LiveRecordFilter?) throws(LiveError) -> LiveSnapshot {
-        if let whole {
-            return LiveSnapshot(records: whole, observedAt: observedAt, source: source)
-        }
-        var digest: ServiceDigest?
-        if let filter {
-            var built = ServiceDigest(backed: [], clusterIPs: [:])
-            built.reserveCapacity(services.count)
-            for service in services {
-                built.add(
-                    service.key, controllerBacked: service.controllerBacked, clusterIPs: service.clusterIPs,
-                    desired: filter.desired.contains)
+        switch content {
+        case .whole(let records):
+            return LiveSnapshot(records: records, observedAt: observedAt, source: source)
+        case .indexed(let index):
+            var digest: ServiceDigest?
+            if let filter {
+                var built = ServiceDigest(backed: [], clusterIPs: [:])
+                built.reserveCapacity(index.services.count)
+                for service in index.services {
+                    built.add(
+                        service.key, controllerBacked: service.controllerBacked, clusterIPs: service.clusterIPs,
+                        desired: filter.desired.contains)
+                }
+                digest = built
             }
-            digest = built
+            let compared = try records(of: index, leavingOut: digest)
+            return LiveSnapshot(records: compared, observedAt: observedAt, source: source, serviceDigest: digest)
         }
+    }
+
+    /// The kept records and the deferred objects `digest` does not leave out, read again, in file order.
+    private func records(of index: Indexed, leavingOut digest: ServiceDigest?) throws(LiveError) -> [ObjectRecord] {
         var records: [ObjectRecord] = []
-        records.reserveCapacity(kept.count + deferred.count)
-        var keptIndex = kept.startIndex
+        records.reserveCapacity(index.kept.count + index.deferred.count)
+        var keptIndex = index.kept.startIndex
         // The objects are read again in file order; what lies behind is given back a megabyte or
         // more at a time, so the mapping stays small however far apart they are.
         var released = 0
-        defer { file?.release(released..<Int.max) }
-        for entry in deferred {
-            while keptIndex < kept.endIndex, kept[keptIndex].position < entry.position {
-                records.append(kept[keptIndex].record)
+        defer { index.file.release(released..<Int.max) }
+        for entry in index.deferred {
+            while keptIndex < index.kept.endIndex, index.kept[keptIndex].position < entry.position {
+                records.append(index.kept[keptIndex].record)
                 keptIndex += 1
             }
             if let digest, digest.backed.contains(entry.key) { continue }
             if entry.range.lowerBound - released >= 1 << 20 {
-                file?.release(released..<entry.range.lowerBound)
+                index.file.release(released..<entry.range.lowerBound)
                 released = entry.range.lowerBound
             }
-            records.append(try reread(entry.key, at: entry.range))
+            records.append(try reread(entry.key, at: entry.range, in: index))
         }
-        records += kept[keptIndex...].map(\.record)
-        return LiveSnapshot(records: records, observedAt: observedAt, source: source, serviceDigest: digest)
+        records += index.kept[keptIndex...].map(\.record)
+        return records
     }
 
     /// The object at `range`, read again: the same bytes give the same record, unless the file was
     /// rewritten in place while it was read.
-    private func reread(_ key: ServiceKey, at range: Range<Int>) throws(LiveError) -> ObjectRecord {
-        guard let file,
+    private func reread(_ key: ServiceKey, at range: Range<Int>, in index: Indexed) throws(LiveError) -> ObjectRecord {
+        guard
             let records = SnapshotStream.records(
-                ofItem: UnsafeRawBufferPointer(rebasing: file.bytes[range]), as: context),
+                ofItem: UnsafeRawBufferPointer(rebasing: index.file.bytes[range]), as: index.context),
             records.count == 1, let record = records.first, record.serviceKey == key
         else {
             throw LiveError(

@@ -139,24 +139,33 @@ struct ResultReport {
 
     static func factor(_ scale: String) -> Double? { Double(scale.dropLast()) }
 
+    private static func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
+
+    /// "… peak RSS ≤ 200 MB, 1×: 73 MB (met)".
+    private static func peakLine(_ what: String, _ figure: Figure, limitMB: Int, label: String) -> String {
+        "\(what) peak RSS ≤ \(limitMB) MB, \(label): \(mb(figure.peakRSS)) MB "
+            + "(\(verdict(figure.peakRSS <= limitMB * 1_000_000)))"
+    }
+
     private var targetLines: [String] {
         var lines: [String] = []
-        func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
         if let check = figure("check (snapshot file)", "1x") {
             lines.append(
-                "whole check (snapshot file), 1×: \(Self.format(check.wall)) s wall (≤ 3 s: \(verdict(check.wall <= 3))), "
-                    + "\(Self.mb(check.peakRSS)) MB peak RSS (≤ 400 MB: \(verdict(check.peakRSS <= 400_000_000)))")
+                "whole check (snapshot file), 1×: \(Self.format(check.wall)) s wall (≤ 3 s: \(Self.verdict(check.wall <= 3))), "
+                    + "\(Self.mb(check.peakRSS)) MB peak RSS (≤ 400 MB: \(Self.verdict(check.peakRSS <= 400_000_000)))")
         }
         if let scan = figure("scan", "1x"), let git = figure("limit: git cat-file --batch", "1x") {
             let ratio = scan.wall / git.wall
             lines.append(
-                "scan ≤ 2× git cat-file --batch, 1×: " + String(format: "%.2f×", ratio) + " (\(verdict(ratio <= 2)))")
+                "scan ≤ 2× git cat-file --batch, 1×: " + String(format: "%.2f×", ratio)
+                    + " (\(Self.verdict(ratio <= 2)))")
         }
         for phase in ["live read (file)", "live read (API, HTTPS)", "live page decode (memory)"] {
             if let read = figure(phase, "1x") {
                 let speed = read.megabytesPerSecond
                 lines.append(
-                    "\(phase) ≥ 100 MB/s, 1×: " + String(format: "%.0f MB/s", speed) + " (\(verdict(speed >= 100)))")
+                    "\(phase) ≥ 100 MB/s, 1×: " + String(format: "%.0f MB/s", speed)
+                        + " (\(Self.verdict(speed >= 100)))")
             }
         }
         lines += cacheAndListTargetLines
@@ -172,7 +181,7 @@ struct ResultReport {
                 text += String(format: ", 16x vs 4x %.2f", fromFour)
                 met = met && fromFour <= 1.5
             }
-            lines.append(text + " (\(verdict(met)))")
+            lines.append(text + " (\(Self.verdict(met)))")
         }
         return lines
     }
@@ -180,7 +189,6 @@ struct ResultReport {
     /// Issue 15's targets at 1× and 4×: the scan against `git cat-file --batch`, and the check over
     /// the API (warm cache, the default protobuf) against the bare protobuf lists it needs.
     private var cacheAndListTargetLines: [String] {
-        func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
         var lines: [String] = []
         for scale in ["1x", "4x"] {
             let label = scale.replacingOccurrences(of: "x", with: "×")
@@ -190,26 +198,22 @@ struct ResultReport {
                     let ratio = scan.wall / git.wall
                     lines.append(
                         "\(phase) ≤ \(limit)× git cat-file --batch, \(label): " + String(format: "%.2f×", ratio)
-                            + " (\(verdict(ratio <= limit)))")
+                            + " (\(Self.verdict(ratio <= limit)))")
                 }
             }
             let limit = scale == "1x" ? 200 : 500
             // The check from a snapshot file too: it reads the cluster's every object.
             if let check = figure("check (snapshot file)", scale) {
-                lines.append(
-                    "check from a snapshot file peak RSS ≤ \(limit) MB, \(label): \(Self.mb(check.peakRSS)) MB "
-                        + "(\(verdict(check.peakRSS <= limit * 1_000_000)))")
+                lines.append(Self.peakLine("check from a snapshot file", check, limitMB: limit, label: label))
             }
             guard let check = figure("check (API, HTTPS, warm cache)", scale) else { continue }
             if let bare = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
                 let ratio = check.wall / bare.wall
                 lines.append(
                     "check over the API ≤ 1.5× its bare list requests, \(label): " + String(format: "%.2f×", ratio)
-                        + " (\(verdict(ratio <= 1.5)))")
+                        + " (\(Self.verdict(ratio <= 1.5)))")
             }
-            lines.append(
-                "check over the API peak RSS ≤ \(limit) MB, \(label): \(Self.mb(check.peakRSS)) MB "
-                    + "(\(verdict(check.peakRSS <= limit * 1_000_000)))")
+            lines.append(Self.peakLine("check over the API", check, limitMB: limit, label: label))
         }
         return lines
     }
