@@ -132,6 +132,43 @@ import Testing
         withExtendedLifetime(folder) {}
     }
 
+    /// JSON the stream gives up on partway (a typed list with its keys sorted, as `jq -S` writes
+    /// it: `kind` after kind-less items) is read as a tree from the same mapping and kept whole; a
+    /// blank file is refused as the whole read refuses it.
+    @Test func jsonTheStreamGivesUpOnIsKeptWholeAndABlankFileIsRefused() async throws {
+        let nested = """
+            {"apiVersion":"v1","items":[
+            {"metadata":{"name":"db","namespace":"shop"},"subsets":[{"addresses":[{"ip":"192.0.2.10"}],"ports":[{"port":5432}]}]},
+            {"metadata":{"name":"web","namespace":"shop"},"subsets":[{"addresses":[{"ip":"10.0.0.1"}],"ports":[{"port":80}]}]}
+            ],"kind":"EndpointsList","metadata":{"resourceVersion":"7"}}
+            """
+        let (folder, path) = try Self.file(nested)
+        let whole = try await SnapshotFileSource(path: path).read(scope: .all).records
+        #expect(
+            whole.map(\.ref) == [
+                ObjectRef(kind: .endpoints, namespace: "shop", name: "db"),
+                ObjectRef(kind: .endpoints, namespace: "shop", name: "web"),
+            ])
+        let index = try await SnapshotFileSource(path: path).index()
+        for filter in [
+            nil, LiveRecordFilter(desired: []), LiveRecordFilter(desired: [ServiceKey(namespace: "shop", name: "db")]),
+        ] {
+            let snapshot = try index.snapshot(keeping: filter)
+            #expect(snapshot.records == whole)
+            #expect(snapshot.serviceDigest == nil)
+        }
+        let (blankFolder, blank) = try Self.file(" \n\t\n")
+        do {
+            _ = try await SnapshotFileSource(path: blank).index()
+            Issue.record("no error")
+        } catch {
+            #expect(error.kind == .snapshotFile)
+            #expect(error.message.contains("it is empty"), "\(error)")
+            #expect(error.resource == blank)
+        }
+        withExtendedLifetime((folder, blankFolder)) {}
+    }
+
     /// A file rewritten in place between the two reads gives an error that says so, not the
     /// objects of another file.
     @Test func aFileRewrittenInPlaceIsAnError() async throws {
