@@ -3,36 +3,39 @@ import Foundation
 import Testing
 
 @Suite struct MappedFileTests {
-    @Test("a mapped file reads its bytes again after pages are given back")
-    func releaseAndReread() throws {
+    /// 300,000 bytes of a pattern of `step`, written to a temporary file (removed when `body` returns).
+    static func withMapped(step: Int, _ body: (MappedFile, [UInt8]) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* step) }
         try Data(content).write(to: URL(fileURLWithPath: path))
-        let file = try #require(MappedFile(path: path))
-        #expect(Array(file.bytes) == content)
-        file.release(below: 200_000)
-        file.release(below: 100_000)
-        #expect(Array(file.bytes) == content)
-        file.release(below: 1_000_000)
-        #expect(file.bytes[299_999] == content[299_999])
+        try body(try #require(MappedFile(path: path)), content)
+    }
+
+    @Test("a mapped file reads its bytes again after pages are given back")
+    func releaseAndReread() throws {
+        try Self.withMapped(step: 31) { file, content in
+            #expect(Array(file.bytes) == content)
+            file.release(below: 200_000)
+            file.release(below: 100_000)
+            #expect(Array(file.bytes) == content)
+            file.release(below: 1_000_000)
+            #expect(file.bytes[299_999] == content[299_999])
+        }
     }
 
     @Test("pages given back by range, past what release(below:) gave back, read the same bytes again")
     func releaseRanges() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 17) }
-        try Data(content).write(to: URL(fileURLWithPath: path))
-        let file = try #require(MappedFile(path: path))
-        file.release(below: 300_000)
-        #expect(Array(file.bytes[120_000..<130_000]) == Array(content[120_000..<130_000]))
-        // Ranges inside one page, reversed-looking, past the end: nothing to give back, no fault.
-        file.release(10..<20)
-        file.release(250_000..<Int.max)
-        file.release(-5..<100_000)
-        file.release(0..<0)
-        #expect(Array(file.bytes) == content)
+        try Self.withMapped(step: 17) { file, content in
+            file.release(below: 300_000)
+            #expect(Array(file.bytes[120_000..<130_000]) == Array(content[120_000..<130_000]))
+            // Within one page, past the end, from before the start, empty: clamped, and nothing faults.
+            file.release(10..<20)
+            file.release(250_000..<Int.max)
+            file.release(-5..<100_000)
+            file.release(0..<0)
+            #expect(Array(file.bytes) == content)
+        }
     }
 
     @Test("folders, missing and empty files")
