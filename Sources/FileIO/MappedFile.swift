@@ -11,7 +11,6 @@ public final class MappedFile {
     public let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
     private let length: Int
-    private var released = 0
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Maps the file at `path`; nil when it is not a regular file or cannot be opened or mapped
@@ -50,25 +49,30 @@ public final class MappedFile {
     /// Gives back the pages wholly below `offset`: they leave this process' resident set (the
     /// kernel keeps them in its page cache), and a later read of them maps them in again.
     public func release(below offset: Int) {
-        guard let base else { return }
-        let end = min(offset, length) / Self.pageSize * Self.pageSize
-        // In steps of a megabyte or more: one system call per item would cost more than it saves.
-        guard end - released >= 1 << 20 || (end == length / Self.pageSize * Self.pageSize && end > released) else {
-            return
-        }
-        _ = madvise(base + released, end - released, MADV_DONTNEED)
-        released = end
+        pass.release(below: offset, in: self)
     }
 
-    /// Gives back the pages wholly inside `range`, for a reader that jumps forward through the file
-    /// after `release(below:)` has passed: a read fault may map far more than the bytes read (the
-    /// kernel maps a whole large folio of the page cache, up to megabytes, around the byte touched),
-    /// so reading a few objects spread over a file can make most of it resident.
-    public func release(_ range: Range<Int>) {
-        guard let base else { return }
-        let start = (max(0, range.lowerBound) + Self.pageSize - 1) / Self.pageSize * Self.pageSize
-        let end = min(range.upperBound, length) / Self.pageSize * Self.pageSize
-        guard end > start else { return }
-        _ = madvise(base + start, end - start, MADV_DONTNEED)
+    private var pass = Pass()
+
+    /// A front-to-back pass through the file that gives back the pages it has passed. The file's
+    /// own (`release(below:)`) serves its first reader; a second pass keeps one of its own. A pass
+    /// that reads only a few objects spread over the file needs it as much as one that reads it
+    /// all: a read fault may map far more than the bytes read (the kernel maps a whole large folio
+    /// of the page cache, up to megabytes, around the byte touched).
+    public struct Pass: Sendable {
+        private var released = 0
+
+        public init() {}
+
+        /// Gives back the pages wholly below `offset` that this pass has not given back yet.
+        public mutating func release(below offset: Int, in file: MappedFile) {
+            guard let base = file.base else { return }
+            let end = min(offset, file.length) / MappedFile.pageSize * MappedFile.pageSize
+            // In steps of a megabyte or more: one system call per item would cost more than it saves.
+            let last = file.length / MappedFile.pageSize * MappedFile.pageSize
+            guard end - released >= 1 << 20 || (end == last && end > released) else { return }
+            _ = madvise(base + released, end - released, MADV_DONTNEED)
+            released = end
+        }
     }
 }

@@ -108,20 +108,17 @@ public final class SnapshotIndex: @unchecked Sendable {
         var records: [ObjectRecord] = []
         records.reserveCapacity(index.kept.count + index.deferred.count)
         var keptIndex = index.kept.startIndex
-        // The objects are read again in file order; what lies behind is given back a megabyte or
-        // more at a time, so the mapping stays small however far apart they are.
-        var released = 0
-        defer { index.file.release(released..<Int.max) }
+        // The objects are read again in file order, a pass that gives back what lies behind it, so
+        // the mapping stays small however far apart they are.
+        var pass = MappedFile.Pass()
+        defer { pass.release(below: Int.max, in: index.file) }
         for entry in index.deferred {
             while keptIndex < index.kept.endIndex, index.kept[keptIndex].position < entry.position {
                 records.append(index.kept[keptIndex].record)
                 keptIndex += 1
             }
             if let digest, digest.backed.contains(entry.key) { continue }
-            if entry.range.lowerBound - released >= 1 << 20 {
-                index.file.release(released..<entry.range.lowerBound)
-                released = entry.range.lowerBound
-            }
+            pass.release(below: entry.range.lowerBound, in: index.file)
             records.append(try reread(entry.key, at: entry.range, in: index))
         }
         records += index.kept[keptIndex...].map(\.record)
