@@ -147,6 +147,11 @@ struct ResultReport {
             + "(\(verdict(figure.peakRSS <= limitMB * 1_000_000)))"
     }
 
+    /// "scan ≤ 2× git cat-file --batch, 1×: 1.05× (met)".
+    private static func ratioLine(_ claim: String, _ ratio: Double, limit: Double) -> String {
+        "\(claim): " + String(format: "%.2f×", ratio) + " (\(verdict(ratio <= limit)))"
+    }
+
     private var targetLines: [String] {
         var lines: [String] = []
         if let check = figure("check (snapshot file)", "1x") {
@@ -155,10 +160,7 @@ struct ResultReport {
                     + "\(Self.mb(check.peakRSS)) MB peak RSS (≤ 400 MB: \(Self.verdict(check.peakRSS <= 400_000_000)))")
         }
         if let scan = figure("scan", "1x"), let git = figure("limit: git cat-file --batch", "1x") {
-            let ratio = scan.wall / git.wall
-            lines.append(
-                "scan ≤ 2× git cat-file --batch, 1×: " + String(format: "%.2f×", ratio)
-                    + " (\(Self.verdict(ratio <= 2)))")
+            lines.append(Self.ratioLine("scan ≤ 2× git cat-file --batch, 1×", scan.wall / git.wall, limit: 2))
         }
         for phase in ["live read (file)", "live read (API, HTTPS)", "live page decode (memory)"] {
             if let read = figure(phase, "1x") {
@@ -195,10 +197,9 @@ struct ResultReport {
             if let git = figure("limit: git cat-file --batch", scale) {
                 for (phase, limit) in [("scan, warm cache", 0.1), ("scan, cold cache", 1.5)] {
                     guard let scan = figure(phase, scale) else { continue }
-                    let ratio = scan.wall / git.wall
                     lines.append(
-                        "\(phase) ≤ \(limit)× git cat-file --batch, \(label): " + String(format: "%.2f×", ratio)
-                            + " (\(Self.verdict(ratio <= limit)))")
+                        Self.ratioLine(
+                            "\(phase) ≤ \(limit)× git cat-file --batch, \(label)", scan.wall / git.wall, limit: limit))
                 }
             }
             let limit = scale == "1x" ? 200 : 500
@@ -208,10 +209,10 @@ struct ResultReport {
             }
             guard let check = figure("check (API, HTTPS, warm cache)", scale) else { continue }
             if let bare = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
-                let ratio = check.wall / bare.wall
                 lines.append(
-                    "check over the API ≤ 1.5× its bare list requests, \(label): " + String(format: "%.2f×", ratio)
-                        + " (\(Self.verdict(ratio <= 1.5)))")
+                    Self.ratioLine(
+                        "check over the API ≤ 1.5× its bare list requests, \(label)", check.wall / bare.wall, limit: 1.5
+                    ))
             }
             lines.append(Self.peakLine("check over the API", check, limitMB: limit, label: label))
         }

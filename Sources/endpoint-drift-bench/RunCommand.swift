@@ -32,11 +32,11 @@ struct RunCommand: AsyncParsableCommand {
             print("measuring \(scale) (load \(Load.current))")
             // Every measurement reads from the page cache, the limits included.
             Warmup.read(data)
+            let phaseArguments = { (name: String, extra: [String]) -> [String] in
+                [name, "--data-directory", dataDirectory, "--scale", "\(scale.factor)"] + extra
+            }
             let phase = { (name: String, extra: [String]) throws -> [Figure] in
-                try Runner.best(repeats) {
-                    try Runner.phase(
-                        bench, [name, "--data-directory", dataDirectory, "--scale", "\(scale.factor)"] + extra)
-                }
+                try Runner.best(repeats) { try Runner.phase(bench, phaseArguments(name, extra)) }
             }
             figures += try phase("scan", [])
             figures += try phase("scan-cold", [])
@@ -53,8 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             // Rendering takes milliseconds and a neighbour's load easily doubles one run: every scale
             // gets all its runs here.
             figures += try Runner.best(runs) {
-                try Runner.phase(
-                    bench, ["compare-report", "--data-directory", dataDirectory, "--scale", "\(scale.factor)"])
+                try Runner.phase(bench, phaseArguments("compare-report", []))
             }
             figures += try Runner.best(repeats) {
                 try [
@@ -93,10 +92,7 @@ struct RunCommand: AsyncParsableCommand {
             // runs at every scale. The machine's speed wanders by a third within minutes, and two
             // blocks of runs a dozen seconds apart compared the moments as much as the commands.
             figures += try Runner.best(runs) {
-                try Runner.phase(
-                    bench,
-                    ["list-bare", "--data-directory", dataDirectory, "--scale", "\(scale.factor)"] + endpoint
-                        + ["--protobuf"])
+                try Runner.phase(bench, phaseArguments("list-bare", endpoint + ["--protobuf"]))
                     + [
                         Runner.command(
                             "check (API, HTTPS, warm cache)", scale,
