@@ -52,7 +52,22 @@ struct ProtobufWireReader {
         return Field(number: number, type: type)
     }
 
+    /// Nearly every varint of an answer (field keys, small lengths and numbers) is one byte: that
+    /// one is read inline, the longer ones by `longVarint()`.
+    @inline(__always)
     mutating func varint() throws(Failure) -> UInt64 {
+        if position < end, let base {
+            let byte = base.load(fromByteOffset: position, as: UInt8.self)
+            if byte < 0x80 {
+                position += 1
+                return UInt64(byte)
+            }
+        }
+        return try longVarint()
+    }
+
+    @inline(never)
+    private mutating func longVarint() throws(Failure) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
