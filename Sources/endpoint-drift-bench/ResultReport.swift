@@ -101,6 +101,10 @@ struct ResultReport {
                     ],
                     "the bare protobuf list requests"
                 ),
+                (
+                    Self.bareListsProcess, ["check (API, HTTPS, warm cache)"],
+                    "the bare protobuf lists' whole process"
+                ),
             ] {
                 guard let bare = figure(limit, scale) else { continue }
                 for phase in phases {
@@ -140,6 +144,10 @@ struct ResultReport {
     static func factor(_ scale: String) -> Double? { Double(scale.dropLast()) }
 
     private static func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
+
+    /// The bare protobuf lists' process, from its start to its exit: what the check, a whole
+    /// command, is held against.
+    static let bareListsProcess = "limit: bare list requests, whole process (API, HTTPS, protobuf)"
 
     /// "… peak RSS ≤ 200 MB, 1×: 73 MB (met)".
     private static func peakLine(_ what: String, _ figure: Figure, limitMB: Int, label: String) -> String {
@@ -208,11 +216,17 @@ struct ResultReport {
                 lines.append(Self.peakLine("check from a snapshot file", check, limitMB: limit, label: label))
             }
             guard let check = figure("check (API, HTTPS, warm cache)", scale) else { continue }
-            if let bare = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
-                lines.append(
-                    Self.ratioLine(
-                        "check over the API ≤ 1.5× its bare list requests, \(label)", check.wall / bare.wall, limit: 1.5
-                    ))
+            // Timed alike: the check from its start to its exit, and so the bare lists' process. The
+            // ratio to the lists alone, timed inside their process, is beside it.
+            if let bare = figure(Self.bareListsProcess, scale) {
+                var line = Self.ratioLine(
+                    "check over the API ≤ 1.5× its bare list requests, \(label)", check.wall / bare.wall, limit: 1.5)
+                if let inside = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
+                    line +=
+                        "; " + String(format: "%.2f×", check.wall / inside.wall)
+                        + " the lists alone, timed inside their process"
+                }
+                lines.append(line)
             }
             lines.append(Self.peakLine("check over the API", check, limitMB: limit, label: label))
         }
