@@ -22,6 +22,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         // Bytes, not `contains(_: String)`: Foundation's substring search was most of a parse.
         if text.utf8.contains(UInt8(ascii: ":")) {
+            // inet_pton reads a C string: it would stop at a NUL inside the text and take what
+            // comes before it for the whole.
+            guard !text.utf8.contains(0) else { return nil }
             var storage = in6_addr()
             guard inet_pton(AF_INET6, text, &storage) == 1 else { return nil }
             bytes = withUnsafeBytes(of: &storage) { Array($0) }
@@ -30,20 +33,56 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             guard inet_ntop(AF_INET6, &storage, &output, socklen_t(output.count)) != nil else { return nil }
             canonical = String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         } else {
-            var storage = in_addr()
-            guard inet_pton(AF_INET, text, &storage) == 1 else { return nil }
-            bytes = withUnsafeBytes(of: &storage) { Array($0) }
+            guard let quad = Self.dottedQuad(text) else { return nil }
+            bytes = [
+                UInt8(truncatingIfNeeded: quad >> 24), UInt8(truncatingIfNeeded: quad >> 16),
+                UInt8(truncatingIfNeeded: quad >> 8), UInt8(truncatingIfNeeded: quad),
+            ]
             family = .ipv4
-            // inet_pton accepts only the canonical dotted quad (no leading zeros, no short forms).
+            // Only the canonical dotted quad is accepted (no leading zeros, no short forms).
             canonical = text
         }
     }
 
     /// Whether `text` is an IPv4 address as `init?` accepts it, without allocating.
-    static func isIPv4(_ text: String) -> Bool {
-        var storage = in_addr()
-        // A native string lends its NUL-terminated bytes: no C string copied per call.
-        return text.withCString { inet_pton(AF_INET, $0, &storage) } == 1
+    static func isIPv4(_ text: String) -> Bool { dottedQuad(text) != nil }
+
+    /// The address of a strict dotted quad, as inet_pton(AF_INET) reads one: four numbers of up to
+    /// 255, each without leading zeros, separated by single dots, nothing else. Read from the bytes
+    /// in one pass (inet_pton took a C string, measured its length, and stopped at a NUL inside).
+    static func dottedQuad(_ text: String) -> UInt32? {
+        if let parsed = text.utf8.withContiguousStorageIfAvailable(dottedQuad) { return parsed }
+        // A string not stored as UTF-8 (bridged): made so once.
+        var native = text
+        native.makeContiguousUTF8()
+        return native.utf8.withContiguousStorageIfAvailable(dottedQuad) ?? nil
+    }
+
+    private static func dottedQuad(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var address: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var octets = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // A leading zero is allowed only as the whole number.
+                if digits == 1 && octet == 0 { return nil }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                guard octet <= 255 else { return nil }
+                digits += 1
+            case UInt8(ascii: "."):
+                guard digits > 0, octets < 3 else { return nil }
+                address = address << 8 | octet
+                octets += 1
+                octet = 0
+                digits = 0
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, octets == 3 else { return nil }
+        return address << 8 | octet
     }
 
     public var description: String { canonical }
