@@ -13,4 +13,5 @@ signal(SIGPIPE, SIG_IGN)
 // Parse and run by hand so that every failure to start (bad flags included) exits 2, as documented,
 // instead of swift-argument-parser's 64.
 let code = await EndpointDriftCommand.execute(Array(CommandLine.arguments.dropFirst()))
+GitLibrary.settleBeforeExit()
 exit(code)
