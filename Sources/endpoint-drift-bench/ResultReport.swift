@@ -94,7 +94,7 @@ struct ResultReport {
                     "the bare JSON list requests"
                 ),
                 (
-                    "limit: bare list requests (API, HTTPS, protobuf)",
+                    Self.bareLists,
                     [
                         "check (API, HTTPS, protobuf)", "check (API, HTTPS, warm cache)",
                         "live read (API, HTTPS, protobuf)",
@@ -144,6 +144,9 @@ struct ResultReport {
     static func factor(_ scale: String) -> Double? { Double(scale.dropLast()) }
 
     private static func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
+
+    /// The bare protobuf lists timed inside their process (`PhaseCommand`'s list-bare names it so).
+    static let bareLists = "limit: bare list requests (API, HTTPS, protobuf)"
 
     /// The bare protobuf lists' process, from its start to its exit: what the check, a whole
     /// command, is held against.
@@ -221,7 +224,7 @@ struct ResultReport {
             if let bare = figure(Self.bareListsProcess, scale) {
                 var line = Self.ratioLine(
                     "check over the API ≤ 1.5× its bare list requests, \(label)", check.wall / bare.wall, limit: 1.5)
-                if let inside = figure("limit: bare list requests (API, HTTPS, protobuf)", scale) {
+                if let inside = figure(Self.bareLists, scale) {
                     line +=
                         "; " + String(format: "%.2f×", check.wall / inside.wall)
                         + " the lists alone, timed inside their process"
